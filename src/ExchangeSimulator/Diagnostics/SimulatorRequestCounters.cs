@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+
+namespace ExSync.ExchangeSimulator;
+
+/// <summary>The autodiscover requests the simulator distinguishes when counting.</summary>
+public enum AutodiscoverRequestKind
+{
+    /// <summary>POST /autodiscover/autodiscover.svc (SOAP GetUserSettings), after authentication.</summary>
+    SoapGetUserSettings,
+
+    /// <summary>POST /autodiscover/autodiscover.xml (POX), after authentication.</summary>
+    Pox,
+
+    /// <summary>Unauthenticated GET /autodiscover/autodiscover.xml (the X-SOAP-Enabled probe, or the plain-HTTP redirect).</summary>
+    GetProbe,
+}
+
+/// <summary>
+/// Thread-safe request counters, so tests and benchmarks can assert round trips.
+/// EWS requests are counted once authenticated and once the operation and target mailbox are known (including
+/// requests that then fail with a fault); 401 challenges are counted separately and never as operations.
+/// </summary>
+public sealed class SimulatorRequestCounters
+{
+    private readonly ConcurrentDictionary<string, Counter> _byOperation = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Counter> _byMailbox = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Operation, string Mailbox), Counter> _byOperationAndMailbox = new(OperationMailboxComparer.Instance);
+    private readonly ConcurrentDictionary<string, Counter> _autodiscoverByMailbox = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Counter[] _autodiscoverByKind = [new(), new(), new()];
+    private readonly Counter _total = new();
+    private readonly Counter _challenges = new();
+    private readonly Counter _tokenRequests = new();
+
+    /// <summary>EWS operations counted since start or the last <see cref="Reset"/>.</summary>
+    public long Total => _total.Value;
+
+    /// <summary>401 responses sent (Basic/NTLM/Bearer challenges and rejected credentials).</summary>
+    public long AuthenticationChallenges => _challenges.Value;
+
+    /// <summary>Requests to the OAuth token endpoint.</summary>
+    public long TokenRequests => _tokenRequests.Value;
+
+    /// <summary>All autodiscover requests of every kind.</summary>
+    public long AutodiscoverTotal => _autodiscoverByKind.Sum(counter => counter.Value);
+
+    /// <summary>EWS requests for an operation (for example "GetFolder").</summary>
+    public long Count(string operation) => _byOperation.TryGetValue(operation, out var counter) ? counter.Value : 0;
+
+    /// <summary>EWS requests for an operation that targeted a mailbox.</summary>
+    public long Count(string operation, string smtpAddress) =>
+        _byOperationAndMailbox.TryGetValue((operation, smtpAddress), out var counter) ? counter.Value : 0;
+
+    /// <summary>EWS requests that targeted a mailbox (the impersonated mailbox, or the caller's own).</summary>
+    public long CountForMailbox(string smtpAddress) => _byMailbox.TryGetValue(smtpAddress, out var counter) ? counter.Value : 0;
+
+    /// <summary>Autodiscover requests of a kind.</summary>
+    public long AutodiscoverCount(AutodiscoverRequestKind kind) => _autodiscoverByKind[(int)kind].Value;
+
+    /// <summary>Autodiscover requests (SOAP and POX) that asked about an email address.</summary>
+    public long AutodiscoverCountForMailbox(string emailAddress) =>
+        _autodiscoverByMailbox.TryGetValue(emailAddress, out var counter) ? counter.Value : 0;
+
+    /// <summary>A snapshot of the per-operation counts.</summary>
+    public IReadOnlyDictionary<string, long> SnapshotByOperation() =>
+        _byOperation.ToDictionary(pair => pair.Key, pair => pair.Value.Value, StringComparer.Ordinal);
+
+    /// <summary>A snapshot of the per-mailbox counts.</summary>
+    public IReadOnlyDictionary<string, long> SnapshotByMailbox() =>
+        _byMailbox.ToDictionary(pair => pair.Key, pair => pair.Value.Value, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Sets every counter back to zero.</summary>
+    public void Reset()
+    {
+        // Counters are zeroed in place rather than removed, so a request counted concurrently is never lost
+        // into a counter that was already detached from the dictionary.
+        foreach (var counter in _byOperation.Values.Concat(_byMailbox.Values).Concat(_byOperationAndMailbox.Values)
+                     .Concat(_autodiscoverByMailbox.Values).Concat(_autodiscoverByKind))
+        {
+            counter.Reset();
+        }
+
+        _total.Reset();
+        _challenges.Reset();
+        _tokenRequests.Reset();
+    }
+
+    internal void RecordOperation(string operation, string? mailbox)
+    {
+        _total.Increment();
+        _byOperation.GetOrAdd(operation, static _ => new Counter()).Increment();
+        if (!string.IsNullOrEmpty(mailbox))
+        {
+            _byMailbox.GetOrAdd(mailbox, static _ => new Counter()).Increment();
+            _byOperationAndMailbox.GetOrAdd((operation, mailbox), static _ => new Counter()).Increment();
+        }
+    }
+
+    internal void RecordAutodiscover(AutodiscoverRequestKind kind, string? emailAddress)
+    {
+        _autodiscoverByKind[(int)kind].Increment();
+        if (!string.IsNullOrEmpty(emailAddress))
+        {
+            _autodiscoverByMailbox.GetOrAdd(emailAddress, static _ => new Counter()).Increment();
+        }
+    }
+
+    internal void RecordChallenge() => _challenges.Increment();
+
+    internal void RecordTokenRequest() => _tokenRequests.Increment();
+
+    private sealed class Counter
+    {
+        private long _value;
+
+        public long Value => Interlocked.Read(ref _value);
+
+        public void Increment() => Interlocked.Increment(ref _value);
+
+        public void Reset() => Interlocked.Exchange(ref _value, 0);
+    }
+
+    private sealed class OperationMailboxComparer : IEqualityComparer<(string Operation, string Mailbox)>
+    {
+        public static readonly OperationMailboxComparer Instance = new();
+
+        public bool Equals((string Operation, string Mailbox) x, (string Operation, string Mailbox) y) =>
+            string.Equals(x.Operation, y.Operation, StringComparison.Ordinal) &&
+            string.Equals(x.Mailbox, y.Mailbox, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string Operation, string Mailbox) obj) =>
+            HashCode.Combine(StringComparer.Ordinal.GetHashCode(obj.Operation), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Mailbox));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace ExSync.ExchangeSimulator;
+
+/// <summary>
+/// <c>dotnet run --project src/ExchangeSimulator</c>: runs the simulator standalone on fixed ports with a scenario
+/// file, prints its URLs and writes its CA certificate to a PEM file for pasting into an ExSync server profile.
+/// </summary>
+internal static class SimulatorEntryPoint
+{
+    public static async Task<int> Main(string[] args)
+    {
+        // Command line and environment only: an appsettings.json here would be copied over the ExSync API's own
+        // (the API references this assembly), so settings come from --Simulator:Xxx=… or Simulator__Xxx.
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        StandaloneSettings settings;
+        SimulatorScenario scenario;
+        try
+        {
+            settings = StandaloneSettings.Read(configuration);
+            scenario = SimulatorScenario.LoadFile(settings.ScenarioFile);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException or FormatException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        using var certificateAuthority = SimulatorCertificateAuthority.LoadOrCreate(settings.CertificateAuthorityPkcs12File);
+        await using var host = await ExchangeSimulatorHost.StartAsync(scenario, new ExchangeSimulatorHostOptions
+        {
+            ListenAddress = settings.ListenAddress,
+            HttpsPort = settings.HttpsPort,
+            HttpPort = settings.HttpPort,
+            CertificateAuthority = certificateAuthority.Certificate,
+            ConfigureLogging = logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(settings.LogLevel),
+        }).ConfigureAwait(false);
+
+        await File.WriteAllTextAsync(settings.CertificateAuthorityPemFile, host.CertificateAuthorityPem).ConfigureAwait(false);
+        PrintBanner(host, scenario, settings);
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, eventArgs) =>
+        {
+            eventArgs.Cancel = true;
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("Stopping the Exchange simulator.");
+        }
+
+        return 0;
+    }
+
+    private static void PrintBanner(ExchangeSimulatorHost host, SimulatorScenario scenario, StandaloneSettings settings)
+    {
+        var profile = ExchangeServerProfile.For(scenario.Server.Version);
+        Console.WriteLine($"ExSync Exchange simulator: {profile.ProductName} ({profile.BuildNumber}), scenario {Path.GetFullPath(settings.ScenarioFile)}");
+        Console.WriteLine($"  EWS (HTTPS):          {host.EwsUrl}");
+        Console.WriteLine($"  EWS (HTTP):           {new Uri(host.HttpBaseAddress, "EWS/Exchange.asmx")}");
+        Console.WriteLine($"  Autodiscover (SOAP):  {host.AutodiscoverSoapUrl}");
+        Console.WriteLine($"  Autodiscover (POX):   {host.AutodiscoverPoxUrl}");
+        Console.WriteLine($"  OAuth token endpoint: {host.HttpsBaseAddress}{{tenantId}}/oauth2/v2.0/token");
+        Console.WriteLine($"  CA certificate (PEM): {Path.GetFullPath(settings.CertificateAuthorityPemFile)}");
+        Console.WriteLine($"  Mailboxes:            {string.Join(", ", host.State.MailboxAddresses)}");
+        Console.WriteLine("Press Ctrl+C to stop.");
+    }
+}
+
+/// <summary>Standalone settings (Simulator:* configuration keys) and their defaults.</summary>
+internal sealed record StandaloneSettings(
+    string ScenarioFile, IPAddress ListenAddress, int HttpsPort, int HttpPort,
+    string CertificateAuthorityPemFile, string CertificateAuthorityPkcs12File, LogLevel LogLevel)
+{
+    public const int DefaultHttpsPort = 5443;
+    public const int DefaultHttpPort = 5080;
+
+    public static StandaloneSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Simulator");
+        var stateDirectory = Path.Combine(Path.GetTempPath(), "exsync-exchange-simulator");
+        return new StandaloneSettings(
+            ResolveScenarioFile(section["ScenarioFile"]),
+            IPAddress.Parse(section["ListenAddress"] ?? IPAddress.Loopback.ToString()),
+            ParsePort(section["HttpsPort"], DefaultHttpsPort),
+            ParsePort(section["HttpPort"], DefaultHttpPort),
+            section["CaCertificateFile"] ?? Path.Combine(stateDirectory, "ca.pem"),
+            section["CaPkcs12File"] ?? Path.Combine(stateDirectory, "ca.pfx"),
+            Enum.Parse<LogLevel>(section["LogLevel"] ?? nameof(LogLevel.Information), ignoreCase: true));
+    }
+
+    /// <summary>A relative path is tried against the working directory first, then next to the executable.</summary>
+    private static string ResolveScenarioFile(string? configured)
+    {
+        var path = configured ?? Path.Combine("scenarios", "sample.json");
+        if (Path.IsPathRooted(path) || File.Exists(path))
+        {
+            return path;
+        }
+
+        var besideExecutable = Path.Combine(AppContext.BaseDirectory, path);
+        return File.Exists(besideExecutable) ? besideExecutable : path;
+    }
+
+    private static int ParsePort(string? value, int fallback) =>
+        value is null ? fallback
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
+            ? port
+            : throw new FormatException($"'{value}' is not a TCP port.");
+}
