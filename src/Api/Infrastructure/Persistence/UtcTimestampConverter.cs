@@ -1,0 +1,15 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ExSync.Api.Infrastructure.Persistence;
+
+/// <summary>Stores instants as fixed-width ISO 8601 UTC text (<c>2025-01-31T09:30:00.0000000Z</c>), which sorts chronologically.</summary>
+public sealed class UtcTimestampConverter() : ValueConverter<DateTimeOffset, string>(
+    value => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture),
+    text => DateTimeOffset.ParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal))
+{
+    /// <summary>Length of every stored value.</summary>
+    public const int Length = 28;
+
+    private const string Format = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'";
+}

@@ -1,0 +1,91 @@
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.ServerProfiles;
+
+namespace ExSync.Api.Infrastructure.Problems;
+
+/// <summary>
+/// The stable error codes carried in the <c>code</c> member of every problem response. They are part of the contract:
+/// clients may branch on them, so a code is never renamed or reused (the README lists them, and a test keeps the list complete).
+/// </summary>
+public static class ProblemCodes
+{
+    // Request shape
+    public const string MalformedJson = "MalformedJson";
+    public const string InvalidRequestBody = "InvalidRequestBody";
+    public const string ValidationFailed = "ValidationFailed";
+    public const string InvalidQueryParameter = "InvalidQueryParameter";
+    public const string InvalidContinuationToken = "InvalidContinuationToken";
+    public const string UnsupportedMediaType = "UnsupportedMediaType";
+    public const string RequestBodyTooLarge = "RequestBodyTooLarge";
+
+    // Resources
+    public const string RouteNotFound = "RouteNotFound";
+    public const string MethodNotAllowed = "MethodNotAllowed";
+    public const string ServerProfileNotFound = "ServerProfileNotFound";
+    public const string MailboxNotFound = "MailboxNotFound";
+    public const string ServerProfileNameConflict = "ServerProfileNameConflict";
+    public const string MailboxEmailAddressConflict = "MailboxEmailAddressConflict";
+
+    // Concurrency
+    public const string PreconditionFailed = "PreconditionFailed";
+    public const string ConcurrentModification = "ConcurrentModification";
+
+    // Everything else
+    public const string InternalError = "InternalError";
+
+    /// <summary>Every code with its HTTP status and meaning, for documentation and the completeness test.</summary>
+    public static IReadOnlyList<ProblemCodeInfo> All { get; } =
+    [
+        new(MalformedJson, 400, "The body is not well-formed JSON (syntax error, duplicate property, or nesting too deep)."),
+        new(InvalidRequestBody, 400, "The JSON is well-formed but does not fit the schema: unknown or read-only field, wrong type, or unknown enum value. `errors` and `details` name each field."),
+        new(ValidationFailed, 400, "One or more fields break a rule (required, length, range, format). `errors` and `details` name each field."),
+        new(InvalidQueryParameter, 400, "A query string parameter has a value of the wrong type or out of range."),
+        new(InvalidContinuationToken, 400, "The continuation token was not issued by this list, or is damaged."),
+        new(UnsupportedMediaType, 415, "The body's Content-Type is not accepted (use application/json, or application/merge-patch+json for PATCH)."),
+        new(RequestBodyTooLarge, 413, "The body is larger than the configured limit."),
+        new(RouteNotFound, 404, "No endpoint matches the URL."),
+        new(MethodNotAllowed, 405, "The endpoint does not support the HTTP method."),
+        new(ServerProfileNotFound, 404, "No server profile has this id."),
+        new(MailboxNotFound, 404, "No mailbox has this id."),
+        new(ServerProfileNameConflict, 409, "Another server profile already has this name (names are compared ignoring case)."),
+        new(MailboxEmailAddressConflict, 409, "Another mailbox already has this email address (compared ignoring case)."),
+        new(PreconditionFailed, 412, "The If-Match header does not match the resource's current ETag: someone else changed it. GET it again and reapply the change."),
+        new(ConcurrentModification, 409, "The resource changed while the request was processed. Retry the request."),
+        new(InternalError, 500, "An unexpected error. The response carries a traceId to quote when reporting it."),
+        new(ServerProfileErrors.ServerLocationRequired, 400, "Autodiscover is off and no EWS URL is configured for a direction."),
+        new(ServerProfileErrors.PasswordRequired, 400, "The impersonation service account needs a password."),
+        new(ServerProfileErrors.ClientSecretRequired, 400, "Hybrid Modern Auth needs the application's client secret."),
+        new(ServerProfileErrors.AuthenticationSettingsRequired, 400, "The settings of the chosen authentication type are missing."),
+        new(ServerProfileErrors.UnknownServerProfile, 400, "A referenced server profile does not exist."),
+        new(ServerProfileErrors.ServerProfileInactive, 400, "An inactive server profile cannot be assigned to a mailbox or be the organization default."),
+        new(ServerProfileErrors.ServerProfileInUse, 409, "The server profile cannot be deleted while mailboxes or the organization default use it; the message says which."),
+        new(ServerProfileErrors.DefaultServerProfileCannotBeDeactivated, 409, "The organization's default profile cannot be deactivated; choose another default first."),
+        new(MailboxErrors.ServerProfileRequired, 400, "A direction uses server-side synchronization, but the mailbox has no server profile and the organization has no default."),
+    ];
+}
+
+/// <summary>One documented error code.</summary>
+/// <param name="Code">The code.</param>
+/// <param name="Status">The HTTP status it comes with.</param>
+/// <param name="Meaning">What it means and what to do.</param>
+public sealed record ProblemCodeInfo(string Code, int Status, string Meaning);
+
+/// <summary>Stable codes of individual field errors, in the <c>details</c> of a 400 response.</summary>
+public static class FieldErrorCodes
+{
+    public const string Required = "Required";
+    public const string TooLong = "TooLong";
+    public const string OutOfRange = "OutOfRange";
+    public const string InvalidFormat = "InvalidFormat";
+    public const string InvalidEmailAddress = "InvalidEmailAddress";
+    public const string InvalidUrl = "InvalidUrl";
+    public const string InsecureUrl = "InsecureUrl";
+    public const string NotUpnFormat = "NotUpnFormat";
+    public const string NotAllowed = "NotAllowed";
+    public const string UnknownField = "UnknownField";
+    public const string ReadOnlyField = "ReadOnlyField";
+    public const string WrongType = "WrongType";
+    public const string InvalidEnumValue = "InvalidEnumValue";
+    public const string Duplicate = "Duplicate";
+    public const string TooMany = "TooMany";
+}

@@ -1,0 +1,131 @@
+using System.ComponentModel;
+using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Infrastructure.Requests;
+using ExSync.Api.Infrastructure.Validation;
+using ExSync.Domain.Organization;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExSync.Api.Organization;
+
+/// <summary>The organization email settings: defaults for new mailboxes, the approval requirement and alert levels.</summary>
+public static class OrganizationApi
+{
+    public static RouteGroupBuilder MapOrganization(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/organization").WithTags("Organization");
+
+        group.MapGet("/email-settings", GetOrganizationEmailSettings)
+            .WithName("GetOrganizationEmailSettings")
+            .WithSummary("Get the organization email settings")
+            .WithDescription("Returns the deployment's email settings, with their ETag.");
+
+        group.MapPatch("/email-settings", UpdateOrganizationEmailSettings)
+            .WithName("UpdateOrganizationEmailSettings")
+            .WithSummary("Update the organization email settings")
+            .WithDescription("Applies a JSON Merge Patch (RFC 7396). The default delivery methods and profile apply to mailboxes created " +
+                             "afterwards, and to mailboxes the apply-default-settings action is run on. Send If-Match to avoid overwriting someone else's change.");
+
+        return group;
+    }
+
+    public static async Task<Ok<OrganizationEmailSettingsResource>> GetOrganizationEmailSettings(
+        ExSyncDbContext db,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var settings = await db.OrganizationEmailSettings.AsNoTracking().SingleAsync(cancellationToken);
+        response.SetETag(ETags.For(settings.Revision));
+        return TypedResults.Ok(settings.ToResource());
+    }
+
+    public static async Task<Results<Ok<OrganizationEmailSettingsResource>, BadRequestProblem, PreconditionFailedProblem>> UpdateOrganizationEmailSettings(
+        MergePatch<OrganizationEmailSettingsInput> patch,
+        [FromHeader(Name = "If-Match"), Description("Apply the change only if the settings' ETag still matches.")] string? ifMatch,
+        ExSyncDbContext db,
+        TimeProvider time,
+        IValidator<OrganizationEmailSettingsInput> validator,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var settings = await db.OrganizationSettingsAsync(cancellationToken);
+        if (!ETags.Matches(ifMatch, ETags.For(settings.Revision)))
+        {
+            return Problem.PreconditionFailed(ETags.For(settings.Revision));
+        }
+
+        var input = patch.ApplyTo(settings.ToInput());
+        if (await validator.ProblemIfInvalidAsync(input, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var defaultProfile = input.DefaultServerProfileId is { } profileId
+            ? await db.ServerProfiles.SingleOrDefaultAsync(p => p.Id == profileId, cancellationToken)
+            : null;
+        settings.Update(input.ToChange(), defaultProfile, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+
+        response.SetETag(ETags.For(settings.Revision));
+        return TypedResults.Ok(settings.ToResource());
+    }
+
+    private static OrganizationEmailSettingsResource ToResource(this OrganizationEmailSettings settings) => new()
+    {
+        OrganizationId = settings.OrganizationId,
+        DefaultServerProfileId = settings.DefaultServerProfileId,
+        IncomingEmail = settings.IncomingEmail,
+        OutgoingEmail = settings.OutgoingEmail,
+        AppointmentsContactsAndTasks = settings.AppointmentsContactsAndTasks,
+        ProcessEmailsOnlyForApprovedUsers = settings.ProcessEmailsOnlyForApprovedUsers,
+        ProcessEmailsOnlyForApprovedQueues = settings.ProcessEmailsOnlyForApprovedQueues,
+        Alerts = new AlertLevelSettings { Errors = settings.Alerts.Errors, Warnings = settings.Alerts.Warnings, Information = settings.Alerts.Information },
+        ModifiedAt = settings.ModifiedAt,
+        ETag = ETags.For(settings.Revision),
+    };
+
+    private static OrganizationEmailSettingsInput ToInput(this OrganizationEmailSettings settings) => new()
+    {
+        DefaultServerProfileId = settings.DefaultServerProfileId,
+        IncomingEmail = settings.IncomingEmail,
+        OutgoingEmail = settings.OutgoingEmail,
+        AppointmentsContactsAndTasks = settings.AppointmentsContactsAndTasks,
+        ProcessEmailsOnlyForApprovedUsers = settings.ProcessEmailsOnlyForApprovedUsers,
+        ProcessEmailsOnlyForApprovedQueues = settings.ProcessEmailsOnlyForApprovedQueues,
+        Alerts = new AlertLevelSettingsInput { Errors = settings.Alerts.Errors, Warnings = settings.Alerts.Warnings, Information = settings.Alerts.Information },
+    };
+
+    private static OrganizationEmailSettingsChange ToChange(this OrganizationEmailSettingsInput input) => new()
+    {
+        DefaultServerProfileId = input.DefaultServerProfileId,
+        IncomingEmail = input.IncomingEmail!.Value,
+        OutgoingEmail = input.OutgoingEmail!.Value,
+        AppointmentsContactsAndTasks = input.AppointmentsContactsAndTasks!.Value,
+        ProcessEmailsOnlyForApprovedUsers = input.ProcessEmailsOnlyForApprovedUsers!.Value,
+        ProcessEmailsOnlyForApprovedQueues = input.ProcessEmailsOnlyForApprovedQueues!.Value,
+        Alerts = new AlertLevels(input.Alerts!.Errors!.Value, input.Alerts.Warnings!.Value, input.Alerts.Information!.Value),
+    };
+}
+
+/// <summary>The settings after a merge patch must still name every value: null may only clear the default profile.</summary>
+public sealed class OrganizationEmailSettingsInputValidator : AbstractValidator<OrganizationEmailSettingsInput>
+{
+    public OrganizationEmailSettingsInputValidator()
+    {
+        RuleFor(s => s.IncomingEmail).NotNull();
+        RuleFor(s => s.OutgoingEmail).NotNull();
+        RuleFor(s => s.AppointmentsContactsAndTasks).NotNull();
+        RuleFor(s => s.ProcessEmailsOnlyForApprovedUsers).NotNull();
+        RuleFor(s => s.ProcessEmailsOnlyForApprovedQueues).NotNull();
+        RuleFor(s => s.Alerts).NotNull().DependentRules(() =>
+        {
+            RuleFor(s => s.Alerts!.Errors).NotNull();
+            RuleFor(s => s.Alerts!.Warnings).NotNull();
+            RuleFor(s => s.Alerts!.Information).NotNull();
+        });
+    }
+}

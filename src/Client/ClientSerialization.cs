@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+// NSwag calls this hook when a client builds its serializer options; every generated client gets ExSync's conventions here.
+// A test checks that no generated client is missing from this list.
+namespace ExSync.Client;
+
+/// <summary>Email server profiles: where Exchange is and how ExSync authenticates to it.</summary>
+public partial class ServerProfilesClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}
+
+/// <summary>The organization email settings: defaults for new mailboxes, approval requirement and alert levels.</summary>
+public partial class OrganizationClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}
+
+/// <summary>Mailboxes of users and queues.</summary>
+public partial class MailboxesClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}
+
+/// <summary>Liveness and readiness probes.</summary>
+public partial class HealthClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}

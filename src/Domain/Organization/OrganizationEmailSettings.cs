@@ -1,0 +1,234 @@
+using ExSync.Domain.Common;
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.ServerProfiles;
+
+namespace ExSync.Domain.Organization;
+
+/// <summary>The organization-wide default delivery method applied to new mailboxes.</summary>
+public enum DefaultDeliveryMethod
+{
+    /// <summary>ExSync, over EWS.</summary>
+    ServerSideSynchronization,
+
+    /// <summary>The legacy Email Router.</summary>
+    EmailRouter,
+
+    /// <summary>Not processed.</summary>
+    None,
+}
+
+/// <summary>Which alert levels ExSync records.</summary>
+/// <param name="Errors">Record error alerts.</param>
+/// <param name="Warnings">Record warning alerts.</param>
+/// <param name="Information">Record information alerts.</param>
+public sealed record AlertLevels(bool Errors = true, bool Warnings = true, bool Information = true);
+
+/// <summary>Everything an administrator sets in the organization email settings.</summary>
+public sealed record OrganizationEmailSettingsChange
+{
+    /// <summary>The server profile given to new mailboxes.</summary>
+    public Guid? DefaultServerProfileId { get; init; }
+
+    /// <summary>Default incoming delivery method for new mailboxes.</summary>
+    public DefaultDeliveryMethod IncomingEmail { get; init; }
+
+    /// <summary>Default outgoing delivery method for new mailboxes.</summary>
+    public DefaultDeliveryMethod OutgoingEmail { get; init; }
+
+    /// <summary>Default delivery method of appointments, contacts and tasks for new mailboxes.</summary>
+    public DefaultDeliveryMethod AppointmentsContactsAndTasks { get; init; }
+
+    /// <summary>Only mailboxes of users whose address is approved are processed.</summary>
+    public bool ProcessEmailsOnlyForApprovedUsers { get; init; } = true;
+
+    /// <summary>Only mailboxes of queues whose address is approved are processed.</summary>
+    public bool ProcessEmailsOnlyForApprovedQueues { get; init; } = true;
+
+    /// <summary>Which alert levels are recorded.</summary>
+    public AlertLevels Alerts { get; init; } = new();
+}
+
+/// <summary>
+/// The one set of email settings of this ExSync deployment: defaults for new mailboxes, the approval requirement,
+/// and which alerts are recorded.
+/// </summary>
+public sealed class OrganizationEmailSettings
+{
+    /// <summary>The key of the single row.</summary>
+    public const int SingletonId = 1;
+
+    private OrganizationEmailSettings()
+    {
+        // For EF Core materialization.
+        Alerts = null!;
+    }
+
+    /// <summary>Key of the single row.</summary>
+    public int Id { get; private set; }
+
+    /// <summary>
+    /// Identifies this deployment in Exchange: it is written into the mailboxes ExSync owns,
+    /// so that two deployments do not synchronize the same mailbox.
+    /// </summary>
+    public Guid OrganizationId { get; private set; }
+
+    /// <summary>The server profile given to new mailboxes.</summary>
+    public Guid? DefaultServerProfileId { get; private set; }
+
+    /// <summary>Default incoming delivery method.</summary>
+    public DefaultDeliveryMethod IncomingEmail { get; private set; }
+
+    /// <summary>Default outgoing delivery method.</summary>
+    public DefaultDeliveryMethod OutgoingEmail { get; private set; }
+
+    /// <summary>Default delivery method of appointments, contacts and tasks.</summary>
+    public DefaultDeliveryMethod AppointmentsContactsAndTasks { get; private set; }
+
+    /// <summary>Only mailboxes of users whose address is approved are processed.</summary>
+    public bool ProcessEmailsOnlyForApprovedUsers { get; private set; }
+
+    /// <summary>Only mailboxes of queues whose address is approved are processed.</summary>
+    public bool ProcessEmailsOnlyForApprovedQueues { get; private set; }
+
+    /// <summary>Which alert levels are recorded.</summary>
+    public AlertLevels Alerts { get; private set; }
+
+    /// <summary>When the settings last changed.</summary>
+    public DateTimeOffset ModifiedAt { get; private set; }
+
+    /// <summary>Incremented on every change; the basis of the ETag and of optimistic concurrency.</summary>
+    public long Revision { get; private set; }
+
+    /// <summary>The settings of a new deployment: server-side synchronization everywhere, approval required, every alert on.</summary>
+    public static OrganizationEmailSettings CreateDefault(Guid organizationId, DateTimeOffset now) => new()
+    {
+        Id = SingletonId,
+        OrganizationId = organizationId,
+        IncomingEmail = DefaultDeliveryMethod.ServerSideSynchronization,
+        OutgoingEmail = DefaultDeliveryMethod.ServerSideSynchronization,
+        AppointmentsContactsAndTasks = DefaultDeliveryMethod.ServerSideSynchronization,
+        ProcessEmailsOnlyForApprovedUsers = true,
+        ProcessEmailsOnlyForApprovedQueues = true,
+        Alerts = new AlertLevels(),
+        ModifiedAt = now,
+        Revision = 1,
+    };
+
+    /// <summary>Replaces the settings.</summary>
+    /// <param name="change">The new settings.</param>
+    /// <param name="defaultProfile">The profile named by <see cref="OrganizationEmailSettingsChange.DefaultServerProfileId"/>, or null if there is none.</param>
+    /// <param name="now">The current time.</param>
+    public void Update(OrganizationEmailSettingsChange change, ServerProfile? defaultProfile, DateTimeOffset now)
+    {
+        if (change.DefaultServerProfileId is { } profileId && profileId != DefaultServerProfileId)
+        {
+            EnsureCanBeDefault(profileId, defaultProfile, "defaultServerProfileId");
+        }
+
+        DefaultServerProfileId = change.DefaultServerProfileId;
+        IncomingEmail = change.IncomingEmail;
+        OutgoingEmail = change.OutgoingEmail;
+        AppointmentsContactsAndTasks = change.AppointmentsContactsAndTasks;
+        ProcessEmailsOnlyForApprovedUsers = change.ProcessEmailsOnlyForApprovedUsers;
+        ProcessEmailsOnlyForApprovedQueues = change.ProcessEmailsOnlyForApprovedQueues;
+        Alerts = change.Alerts;
+        Touch(now);
+    }
+
+    /// <summary>The current settings as a change, to be modified and passed to <see cref="Update"/>.</summary>
+    public OrganizationEmailSettingsChange ToChange() => new()
+    {
+        DefaultServerProfileId = DefaultServerProfileId,
+        IncomingEmail = IncomingEmail,
+        OutgoingEmail = OutgoingEmail,
+        AppointmentsContactsAndTasks = AppointmentsContactsAndTasks,
+        ProcessEmailsOnlyForApprovedUsers = ProcessEmailsOnlyForApprovedUsers,
+        ProcessEmailsOnlyForApprovedQueues = ProcessEmailsOnlyForApprovedQueues,
+        Alerts = Alerts,
+    };
+
+    /// <summary>
+    /// Makes a profile the default for new mailboxes (the "set as default" switch of a profile),
+    /// or stops it being the default. Returns whether anything changed.
+    /// </summary>
+    public bool SetDefaultServerProfile(ServerProfile profile, bool isDefault, DateTimeOffset now)
+    {
+        if (isDefault == (DefaultServerProfileId == profile.Id))
+        {
+            return false;
+        }
+
+        if (isDefault)
+        {
+            EnsureCanBeDefault(profile.Id, profile, "setAsDefaultForNewMailboxes");
+        }
+
+        DefaultServerProfileId = isDefault ? profile.Id : null;
+        Touch(now);
+        return true;
+    }
+
+    /// <summary>Whether mailboxes of this owner type must be approved before they are processed.</summary>
+    public bool RequiresApprovalFor(MailboxOwnerType ownerType) => ownerType switch
+    {
+        MailboxOwnerType.User => ProcessEmailsOnlyForApprovedUsers,
+        MailboxOwnerType.Queue => ProcessEmailsOnlyForApprovedQueues,
+        _ => true,
+    };
+
+    /// <summary>Completes a new mailbox with the organization defaults for whatever the request left unset.</summary>
+    public MailboxSettings ApplyDefaults(MailboxDraft draft) => new()
+    {
+        Name = draft.Name,
+        EmailAddress = draft.EmailAddress,
+        Owner = draft.Owner,
+        ServerProfileId = draft.ServerProfileId ?? DefaultServerProfileId,
+        IncomingDeliveryMethod = draft.IncomingDeliveryMethod ?? ToIncoming(IncomingEmail),
+        OutgoingDeliveryMethod = draft.OutgoingDeliveryMethod ?? ToDeliveryMethod(OutgoingEmail),
+        ActDeliveryMethod = draft.ActDeliveryMethod ?? ToDeliveryMethod(AppointmentsContactsAndTasks),
+        SyncOnlyFromThisOrganization = draft.SyncOnlyFromThisOrganization,
+        ProcessEmailsReceivedAfter = draft.ProcessEmailsReceivedAfter,
+        State = draft.State,
+    };
+
+    /// <summary>The incoming delivery method that a default stands for.</summary>
+    public static IncomingEmailDeliveryMethod ToIncoming(DefaultDeliveryMethod method) => method switch
+    {
+        DefaultDeliveryMethod.ServerSideSynchronization => IncomingEmailDeliveryMethod.ServerSideSynchronization,
+        DefaultDeliveryMethod.EmailRouter => IncomingEmailDeliveryMethod.EmailRouter,
+        _ => IncomingEmailDeliveryMethod.None,
+    };
+
+    /// <summary>The outgoing or ACT delivery method that a default stands for.</summary>
+    public static DeliveryMethod ToDeliveryMethod(DefaultDeliveryMethod method) => method switch
+    {
+        DefaultDeliveryMethod.ServerSideSynchronization => DeliveryMethod.ServerSideSynchronization,
+        DefaultDeliveryMethod.EmailRouter => DeliveryMethod.EmailRouter,
+        _ => DeliveryMethod.None,
+    };
+
+    private static void EnsureCanBeDefault(Guid profileId, ServerProfile? profile, string target)
+    {
+        if (profile is null || profile.Id != profileId)
+        {
+            throw new DomainException(new DomainError(
+                ServerProfileErrors.UnknownServerProfile,
+                $"There is no server profile with id '{profileId}'.",
+                target));
+        }
+
+        if (!profile.IsActive)
+        {
+            throw new DomainException(new DomainError(
+                ServerProfileErrors.ServerProfileInactive,
+                $"The server profile '{profile.Name}' is inactive and cannot be the default for new mailboxes. Activate it first.",
+                target));
+        }
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        ModifiedAt = now;
+        Revision++;
+    }
+}
