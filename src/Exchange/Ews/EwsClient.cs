@@ -1,0 +1,226 @@
+using System.Runtime.ExceptionServices;
+using System.Xml;
+using ExSync.Exchange.Ews.Xml;
+using ExSync.Exchange.Http;
+using ExSync.Exchange.Logging;
+using ExSync.Exchange.Resilience;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Registry;
+using Polly.Timeout;
+
+namespace ExSync.Exchange.Ews;
+
+/// <summary>
+/// The EWS client: serializes each operation once, sends it through the shared resilience pipeline (deadline from
+/// the connection settings, retries of transient failures), and parses the answer.
+/// </summary>
+internal sealed class EwsClient : IEwsClient
+{
+    private readonly ExchangeHttpClientProvider _clients;
+    private readonly ExchangeRequestSender _sender;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<EwsClient> _logger;
+
+    public EwsClient(
+        ExchangeHttpClientProvider clients,
+        ExchangeRequestSender sender,
+        ResiliencePipelineProvider<string> pipelines,
+        TimeProvider timeProvider,
+        ILogger<EwsClient> logger)
+    {
+        _clients = clients;
+        _sender = sender;
+        _pipeline = pipelines.GetPipeline(EwsResilience.PipelineName);
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public Task<GetFolderResponse> GetFolderAsync(EwsTarget target, GetFolderRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Folders.Count == 0)
+        {
+            throw new ArgumentException("At least one folder is required.", nameof(request));
+        }
+
+        return ExecuteAsync(target, "GetFolder", idempotent: true, request, EwsRequestWriter.WriteGetFolder,
+            static (envelope, request, toError) => ThrowIfAnyTransient(
+                EwsResponseParsers.ParseGetFolder(envelope, request, toError), static r => r.Folders.Select(f => f.Error)),
+            cancellationToken);
+    }
+
+    public Task<CreateItemResponse> CreateMessageAsync(EwsTarget target, CreateMessageRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // Not idempotent: after a timeout or dropped connection the message may already exist (or be sent), so only
+        // failures where Exchange certainly did not process the request are retried.
+        return ExecuteAsync(target, "CreateItem", idempotent: false, request, EwsRequestWriter.WriteCreateMessage,
+            static (envelope, _, toError) => EwsResponseParsers.ParseCreateItem(envelope, toError), cancellationToken);
+    }
+
+    public Task<DeleteItemResponse> DeleteItemAsync(EwsTarget target, DeleteItemRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Items.Count == 0)
+        {
+            throw new ArgumentException("At least one item is required.", nameof(request));
+        }
+
+        return ExecuteAsync(target, "DeleteItem", idempotent: true, request, EwsRequestWriter.WriteDeleteItem,
+            static (envelope, request, toError) => ThrowIfAnyTransient(
+                EwsResponseParsers.ParseDeleteItem(envelope, request, toError), static r => r.Items.Select(i => i.Error)),
+            cancellationToken);
+    }
+
+    public Task<FindItemResponse> FindItemAsync(EwsTarget target, FindItemRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ExecuteAsync(target, "FindItem", idempotent: true, request, EwsRequestWriter.WriteFindItem,
+            static (envelope, _, toError) => EwsResponseParsers.ParseFindItem(envelope, toError), cancellationToken);
+    }
+
+    public Task<SyncFolderItemsResponse> SyncFolderItemsAsync(EwsTarget target, SyncFolderItemsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxChangesReturned, 1, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.MaxChangesReturned, 512, nameof(request));
+        return ExecuteAsync(target, "SyncFolderItems", idempotent: true, request, EwsRequestWriter.WriteSyncFolderItems,
+            static (envelope, _, toError) => EwsResponseParsers.ParseSyncFolderItems(envelope, toError), cancellationToken);
+    }
+
+    public Task<UpdateFolderResponse> SetFolderExtendedPropertyAsync(
+        EwsTarget target, SetFolderExtendedPropertyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // Setting a property to a fixed value twice has the same effect as once.
+        return ExecuteAsync(target, "UpdateFolder", idempotent: true, request, EwsRequestWriter.WriteSetFolderExtendedProperty,
+            static (envelope, _, toError) => EwsResponseParsers.ParseUpdateFolder(envelope, toError), cancellationToken);
+    }
+
+    private async Task<TResult> ExecuteAsync<TRequest, TResult>(
+        EwsTarget target,
+        string operation,
+        bool idempotent,
+        TRequest request,
+        Action<XmlWriter, TRequest> writeBody,
+        Func<EwsEnvelope, TRequest, Func<EwsResponseMessage, ExchangeError>, TResult> parse,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        target.Connection.Validate();
+        var started = _timeProvider.GetTimestamp();
+        var errorContext = new ErrorContext(operation, target.EwsUrl, target.Connection.Authentication, target.ImpersonatedMailbox);
+        try
+        {
+            _sender.EnsureUrlAllowed(target.EwsUrl);
+            var profile = _clients.GetProfile(target.Connection);
+            var body = EwsRequestWriter.Write(target.ImpersonatedMailbox, request, writeBody);
+            var attempt = new Attempt<TRequest, TResult>(this, profile, target, errorContext, body, request, parse);
+
+            var timeout = target.Connection.ConnectionTimeout;
+            var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+            context.Properties.Set(EwsResilience.CallTimeout, timeout);
+            context.Properties.Set(EwsResilience.DeadlineTimestamp, started + (long)(timeout.TotalSeconds * _timeProvider.TimestampFrequency));
+            context.Properties.Set(EwsResilience.Idempotent, idempotent);
+            try
+            {
+                var outcome = await _pipeline.ExecuteOutcomeAsync(
+                    static async (ctx, state) =>
+                    {
+                        try
+                        {
+                            return Outcome.FromResult(await state.RunAsync(ctx.CancellationToken).ConfigureAwait(false));
+                        }
+                        catch (ExchangeException exception)
+                        {
+                            ctx.Properties.Set(EwsResilience.LastError, exception.Error);
+                            state.Owner.LogAttemptFailure(state.ErrorContext, exception.Error);
+                            return Outcome.FromException<TResult>(exception);
+                        }
+                    },
+                    context,
+                    attempt).ConfigureAwait(false);
+
+                if (outcome.Exception is { } failure)
+                {
+                    if (failure is TimeoutRejectedException ||
+                        (failure is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                    {
+                        var last = context.Properties.GetValue(EwsResilience.LastError, null);
+                        throw new ExchangeException(ExchangeErrors.Timeout(errorContext, timeout, last), failure);
+                    }
+
+                    ExceptionDispatchInfo.Throw(failure);
+                }
+
+                Log.EwsCallSucceeded(_logger, operation, target.ImpersonatedMailbox, target.EwsUrl.AbsoluteUri,
+                    (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds);
+                return outcome.Result!;
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+        catch (ExchangeException exception)
+        {
+            var error = exception.Error;
+            Log.EwsCallFailed(_logger, operation, target.ImpersonatedMailbox, target.EwsUrl.GetLeftPart(UriPartial.Path),
+                (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds, error.Code, error.ErrorClass, error.ResponseCode, error.HttpStatusCode);
+            throw;
+        }
+    }
+
+    private void LogAttemptFailure(ErrorContext context, ExchangeError error) =>
+        Log.EwsAttemptFailed(_logger, context.Operation, context.Mailbox, error.Code, error.ErrorClass, error.BackOff);
+
+    /// <summary>
+    /// A per-item error that is transient (for example a mailbox database failing over) means the whole request is
+    /// worth repeating, so it is raised as the attempt's failure for the retry strategy to see.
+    /// </summary>
+    private static TResult ThrowIfAnyTransient<TResult>(TResult result, Func<TResult, IEnumerable<ExchangeError?>> errors)
+    {
+        var transient = errors(result).FirstOrDefault(e => e is { IsTransient: true });
+        return transient is null ? result : throw new ExchangeException(transient);
+    }
+
+    /// <summary>One attempt of one call: send the prepared body, read and classify the answer, parse it.</summary>
+    private sealed class Attempt<TRequest, TResult>(
+        EwsClient owner,
+        ConnectionProfile profile,
+        EwsTarget target,
+        ErrorContext errorContext,
+        ArraySegment<byte> body,
+        TRequest request,
+        Func<EwsEnvelope, TRequest, Func<EwsResponseMessage, ExchangeError>, TResult> parse)
+    {
+        public EwsClient Owner => owner;
+
+        public ErrorContext ErrorContext => errorContext;
+
+        public async Task<TResult> RunAsync(CancellationToken cancellationToken)
+        {
+            using var response = await owner._sender.PostXmlAsync(
+                profile, target.EwsUrl, body, target.ImpersonatedMailbox, errorContext, cancellationToken).ConfigureAwait(false);
+            var (envelope, error) = ExchangeErrorClassifier.ReadEwsResponse(response, errorContext);
+            if (error is not null)
+            {
+                throw new ExchangeException(error);
+            }
+
+            var version = envelope!.ServerVersion;
+            try
+            {
+                return parse(envelope, request, message => ExchangeErrorClassifier.FromResponseMessage(message, errorContext, version));
+            }
+            catch (EwsResponseFormatException exception)
+            {
+                throw new ExchangeException(ExchangeErrorClassifier.FromFormatException(exception, errorContext, (int)response.StatusCode), exception);
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+namespace ExSync.Exchange.Ews;
+
+// ---- FindItem ----------------------------------------------------------------------------------------------------
+
+/// <summary>FindItem traversal.</summary>
+public enum ItemTraversal
+{
+    /// <summary>Items directly in the folder.</summary>
+    Shallow,
+
+    /// <summary>Soft-deleted items.</summary>
+    SoftDeleted,
+
+    /// <summary>Folder-associated (hidden) items.</summary>
+    Associated,
+}
+
+/// <summary>Where an indexed page starts counting from.</summary>
+public enum PagingBasePoint
+{
+    /// <summary>From the first item.</summary>
+    Beginning,
+
+    /// <summary>From the last item.</summary>
+    End,
+}
+
+/// <summary>FindItem with an IndexedPageItemView (shallow paging through one folder).</summary>
+public sealed record FindItemRequest
+{
+    /// <summary>The folder to list.</summary>
+    public required EwsFolderId ParentFolder { get; init; }
+
+    /// <summary>Page size (IndexedPageItemView MaxEntriesReturned).</summary>
+    public int MaxEntriesReturned { get; init; } = 100;
+
+    /// <summary>Page offset.</summary>
+    public int Offset { get; init; }
+
+    /// <summary>Where <see cref="Offset"/> counts from.</summary>
+    public PagingBasePoint BasePoint { get; init; } = PagingBasePoint.Beginning;
+
+    /// <summary>Traversal.</summary>
+    public ItemTraversal Traversal { get; init; } = ItemTraversal.Shallow;
+
+    /// <summary>The base property set.</summary>
+    public BaseShape BaseShape { get; init; } = BaseShape.IdOnly;
+
+    /// <summary>Additional properties by FieldURI, for example <c>item:Subject</c>.</summary>
+    public IReadOnlyList<string> AdditionalFieldUris { get; init; } = [];
+}
+
+/// <summary>An item summary from FindItem or SyncFolderItems.</summary>
+/// <param name="Kind">The element type, for example <c>Message</c>, <c>CalendarItem</c>, <c>Contact</c>, <c>Task</c>.</param>
+/// <param name="ItemId">The id.</param>
+/// <param name="Subject">The subject, when returned.</param>
+/// <param name="ItemClass">The item class, when returned.</param>
+public sealed record EwsItem(string Kind, EwsItemId ItemId, string? Subject, string? ItemClass);
+
+/// <summary>FindItem response (one page).</summary>
+/// <param name="ServerVersion">The server version from the SOAP header, if sent.</param>
+/// <param name="Items">The items of the page.</param>
+/// <param name="IndexedPagingOffset">Offset of the next page.</param>
+/// <param name="TotalItemsInView">Total items in the folder view.</param>
+/// <param name="IncludesLastItemInRange">True on the last page.</param>
+public sealed record FindItemResponse(
+    ExchangeServerVersion? ServerVersion,
+    IReadOnlyList<EwsItem> Items,
+    int? IndexedPagingOffset,
+    int? TotalItemsInView,
+    bool IncludesLastItemInRange);
+
+// ---- SyncFolderItems ---------------------------------------------------------------------------------------------
+
+/// <summary>Which items SyncFolderItems covers.</summary>
+public enum SyncFolderItemsScope
+{
+    /// <summary>Normal items.</summary>
+    NormalItems,
+
+    /// <summary>Normal and folder-associated items.</summary>
+    NormalAndAssociatedItems,
+}
+
+/// <summary>SyncFolderItems: incremental changes since a sync state.</summary>
+public sealed record SyncFolderItemsRequest
+{
+    /// <summary>The folder to synchronize.</summary>
+    public required EwsFolderId Folder { get; init; }
+
+    /// <summary>The opaque state from the previous call; null for the first synchronization.</summary>
+    public string? SyncState { get; init; }
+
+    /// <summary>Items to leave out.</summary>
+    public IReadOnlyList<EwsItemId> Ignore { get; init; } = [];
+
+    /// <summary>Changes per call, 1–512.</summary>
+    public int MaxChangesReturned { get; init; } = 100;
+
+    /// <summary>Optional scope.</summary>
+    public SyncFolderItemsScope? Scope { get; init; }
+
+    /// <summary>The base property set for created and updated items.</summary>
+    public BaseShape BaseShape { get; init; } = BaseShape.IdOnly;
+}
+
+/// <summary>The kind of a SyncFolderItems change.</summary>
+public enum SyncChangeKind
+{
+    /// <summary>The item was created.</summary>
+    Create,
+
+    /// <summary>The item was changed.</summary>
+    Update,
+
+    /// <summary>The item was deleted.</summary>
+    Delete,
+
+    /// <summary>Only the read flag changed.</summary>
+    ReadFlagChange,
+}
+
+/// <summary>One change reported by SyncFolderItems.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="ItemId">Which item.</param>
+/// <param name="Item">The item summary for Create and Update.</param>
+/// <param name="IsRead">The new read flag for ReadFlagChange.</param>
+public sealed record SyncItemChange(SyncChangeKind Kind, EwsItemId ItemId, EwsItem? Item, bool? IsRead);
+
+/// <summary>SyncFolderItems response.</summary>
+/// <param name="ServerVersion">The server version from the SOAP header, if sent.</param>
+/// <param name="SyncState">The new state to persist.</param>
+/// <param name="IncludesLastItemInRange">False while more changes are waiting: call again with the new state.</param>
+/// <param name="Changes">The changes, in server order.</param>
+public sealed record SyncFolderItemsResponse(
+    ExchangeServerVersion? ServerVersion,
+    string SyncState,
+    bool IncludesLastItemInRange,
+    IReadOnlyList<SyncItemChange> Changes);
+
+// ---- UpdateFolder ------------------------------------------------------------------------------------------------
+
+/// <summary>UpdateFolder that sets one extended property on one folder (SetFolderField).</summary>
+public sealed record SetFolderExtendedPropertyRequest
+{
+    /// <summary>The folder.</summary>
+    public required EwsFolderId Folder { get; init; }
+
+    /// <summary>The property.</summary>
+    public required ExtendedPropertyDefinition Property { get; init; }
+
+    /// <summary>The new value.</summary>
+    public required string Value { get; init; }
+}
+
+/// <summary>UpdateFolder response.</summary>
+/// <param name="ServerVersion">The server version from the SOAP header, if sent.</param>
+/// <param name="FolderId">The updated folder's id and new change key, when returned.</param>
+public sealed record UpdateFolderResponse(ExchangeServerVersion? ServerVersion, ExplicitFolderId? FolderId);
+
+// ---- Client ------------------------------------------------------------------------------------------------------
+
+/// <summary>
+/// The EWS operations ExSync uses. Every method sends <c>RequestServerVersion Exchange2013_SP1</c>, impersonates
+/// <see cref="EwsTarget.ImpersonatedMailbox"/>, retries transient failures within the connection timeout of
+/// <see cref="EwsTarget.Connection"/>, and throws <see cref="ExchangeException"/> with a classified
+/// <see cref="ExchangeError"/> on failure. Multi-item operations report per-item errors in their results instead.
+/// </summary>
+public interface IEwsClient
+{
+    /// <summary>Reads several folders in one request (per-folder errors are in the results).</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The folders and shape.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<GetFolderResponse> GetFolderAsync(EwsTarget target, GetFolderRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Creates (saves and/or sends) one message. Never retried after the server may have processed it.</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The message.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<CreateItemResponse> CreateMessageAsync(EwsTarget target, CreateMessageRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Deletes items (per-item errors are in the results).</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The items and delete type.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<DeleteItemResponse> DeleteItemAsync(EwsTarget target, DeleteItemRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Lists one page of items in a folder.</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The folder and page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<FindItemResponse> FindItemAsync(EwsTarget target, FindItemRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Gets the changes in a folder since a sync state.</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The folder and state.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<SyncFolderItemsResponse> SyncFolderItemsAsync(EwsTarget target, SyncFolderItemsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Sets one extended property on a folder (UpdateFolder / SetFolderField).</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The folder, property and value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<UpdateFolderResponse> SetFolderExtendedPropertyAsync(EwsTarget target, SetFolderExtendedPropertyRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using ExSync.Exchange.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ExSync.Exchange.Http;
+
+/// <summary>
+/// Sends one SOAP/XML request to Exchange (EWS or autodiscover) with the right headers and credentials, and turns
+/// transport failures into classified errors. No retries here: those belong to the caller's pipeline.
+/// </summary>
+internal sealed class ExchangeRequestSender
+{
+    private const string XmlContentType = "text/xml; charset=utf-8";
+
+    private readonly ExchangeHttpClientProvider _clients;
+    private readonly OAuthTokenProvider _tokens;
+    private readonly ExchangeClientOptions _options;
+
+    public ExchangeRequestSender(ExchangeHttpClientProvider clients, OAuthTokenProvider tokens, IOptions<ExchangeClientOptions> options)
+    {
+        _clients = clients;
+        _tokens = tokens;
+        _options = options.Value;
+    }
+
+    public ExchangeClientOptions Options => _options;
+
+    /// <summary>Throws unless <paramref name="url"/> is absolute https (or http with AllowInsecureHttp).</summary>
+    public void EnsureUrlAllowed(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ExchangeException(ExchangeErrors.InvalidUrl(url.OriginalString, "it must be an absolute https URL"));
+        }
+
+        if (url.Scheme == Uri.UriSchemeHttp && !_options.AllowInsecureHttp)
+        {
+            throw new ExchangeException(ExchangeErrors.InsecureHttp(url));
+        }
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="body"/> and returns the buffered response (the caller disposes it). Throws
+    /// <see cref="ExchangeException"/> for transport failures; lets cancellation through as <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostXmlAsync(
+        ConnectionProfile profile, Uri url, ArraySegment<byte> body, string? anchorMailbox, ErrorContext errorContext,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Version = HttpVersion.Version11, // NTLM authenticates the connection; HTTP/2 cannot carry it
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body.Array!, body.Offset, body.Count),
+        };
+
+        // Exactly this string: some servers and proxies compare it literally.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", XmlContentType);
+        request.Headers.TryAddWithoutValidation("Accept", "text/xml");
+        request.Headers.TryAddWithoutValidation("User-Agent", "ExSync/1.0");
+        if (anchorMailbox is not null)
+        {
+            // Routes the request to the mailbox's server; without it impersonated calls can fail with 500/503.
+            request.Headers.TryAddWithoutValidation("X-AnchorMailbox", anchorMailbox);
+        }
+
+        if (profile.BasicCredentials is { } basic)
+        {
+            // Pre-emptive Basic saves the 401 round trip on every request.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+        }
+        else if (profile.OAuth is { } oauth)
+        {
+            var token = await _tokens.GetAccessTokenAsync(profile, oauth, cancellationToken).ConfigureAwait(false);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            var client = _clients.CreateClient(profile);
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            var error = ExchangeErrorClassifier.FromException(exception, errorContext, profile.Handler.CertificateValidator);
+            if (error is null)
+            {
+                throw;
+            }
+
+            throw new ExchangeException(error, exception);
+        }
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized && profile.OAuth is { } rejected)
+        {
+            // The token may have been revoked or issued for a stale configuration; fetch a fresh one next time.
+            _tokens.Invalidate(rejected);
+        }
+
+        return response;
+    }
+}
