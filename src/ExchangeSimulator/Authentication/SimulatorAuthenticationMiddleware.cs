@@ -19,8 +19,6 @@ namespace ExSync.ExchangeSimulator;
 /// </summary>
 internal sealed class SimulatorAuthenticationMiddleware
 {
-    private const string UnauthorizedBody = "<html><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
-
     private readonly RequestDelegate _next;
     private readonly SimulatorRuntime _runtime;
     private readonly NtlmServer _ntlm;
@@ -39,7 +37,7 @@ internal sealed class SimulatorAuthenticationMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!SimulatorPaths.RequiresAuthentication(context.Request))
+        if (!SimulatorPaths.RequiresAuthentication(context.Request) || IsDisabledAutodiscoverEndpoint(context.Request))
         {
             return _next(context);
         }
@@ -79,6 +77,14 @@ internal sealed class SimulatorAuthenticationMiddleware
 
         // A scheme that is not offered (Negotiate, Digest, a disabled one) is refused like IIS does: a fresh challenge.
         return WriteChallengeAsync(context);
+    }
+
+    /// <summary>A switched-off autodiscover endpoint answers 404 without asking for credentials first, as a missing IIS application would.</summary>
+    private bool IsDisabledAutodiscoverEndpoint(HttpRequest request)
+    {
+        var autodiscover = _runtime.Server.Autodiscover;
+        return (SimulatorPaths.IsAutodiscoverSoap(request.Path) && !autodiscover.SoapEnabled) ||
+               (SimulatorPaths.IsAutodiscoverXml(request.Path) && HttpMethods.IsPost(request.Method) && !autodiscover.PoxEnabled);
     }
 
     private Task AuthenticateBasic(HttpContext context, string credentials)
@@ -156,39 +162,11 @@ internal sealed class SimulatorAuthenticationMiddleware
         return _next(context);
     }
 
-    /// <summary>A 401 offering every enabled scheme (the challenge clients start from).</summary>
-    internal Task WriteChallengeAsync(HttpContext context, string? bearerError = null)
-    {
-        var challenges = new List<string>(3);
-        if (Schemes.Ntlm)
-        {
-            challenges.Add("NTLM");
-        }
+    private Task WriteChallengeAsync(HttpContext context, string? bearerError = null) =>
+        AuthenticationChallenges.WriteAsync(context, _runtime, bearerError);
 
-        if (Schemes.Basic)
-        {
-            challenges.Add($"Basic realm=\"{context.Request.Host.Host}\"");
-        }
-
-        if (Schemes.Bearer)
-        {
-            // Exchange's own application id and the token types it accepts, as an on-premises HMA server announces them.
-            var error = bearerError is null ? "" : $", error=\"{bearerError}\"";
-            challenges.Add($"Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", token_types=\"app_asserted_user_v1 service_asserted_app_v1\"{error}");
-        }
-
-        return WriteUnauthorizedAsync(context, challenges);
-    }
-
-    private Task WriteUnauthorizedAsync(HttpContext context, IReadOnlyList<string> challenges)
-    {
-        _runtime.Requests.RecordChallenge();
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = new StringValues([.. challenges]);
-        context.Response.ContentType = "text/html";
-        context.Response.ContentLength = UnauthorizedBody.Length;
-        return context.Response.WriteAsync(UnauthorizedBody);
-    }
+    private Task WriteUnauthorizedAsync(HttpContext context, IReadOnlyList<string> challenges) =>
+        AuthenticationChallenges.WriteUnauthorizedAsync(context, _runtime, challenges);
 
     private static NtlmConnectionState? ConnectionState(HttpContext context, bool create = false)
     {

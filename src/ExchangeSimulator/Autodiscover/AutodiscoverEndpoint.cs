@@ -2,19 +2,132 @@ using Microsoft.AspNetCore.Http;
 
 namespace ExSync.ExchangeSimulator;
 
-/// <summary>Autodiscover endpoints.</summary>
+/// <summary>
+/// Autodiscover: SOAP GetUserSettings at autodiscover.svc, POX at autodiscover.xml, and the anonymous GET probe of
+/// autodiscover.xml (401 with X-SOAP-Enabled over HTTPS; a 302 to HTTPS over plain HTTP, autodiscover phase 3a).
+/// </summary>
 internal sealed class AutodiscoverEndpoint(SimulatorRuntime runtime)
 {
-    public Task HandleSoapAsync(HttpContext context)
+    private readonly SoapAutodiscover _soap = new(runtime);
+    private readonly PoxAutodiscover _pox = new(runtime);
+
+    public async Task HandleSoapAsync(HttpContext context)
     {
-        _ = runtime;
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        return Task.CompletedTask;
+        if (!runtime.Server.Autodiscover.SoapEnabled)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST";
+            return;
+        }
+
+        await _soap.HandleAsync(context).ConfigureAwait(false);
     }
 
-    public Task HandleXmlAsync(HttpContext context)
+    public async Task HandleXmlAsync(HttpContext context)
     {
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        return Task.CompletedTask;
+        if (HttpMethods.IsGet(context.Request.Method) && context.Features.Get<AuthenticatedCaller>() is null)
+        {
+            await HandleAnonymousProbeAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsGet(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET, POST";
+            return;
+        }
+
+        if (!runtime.Server.Autodiscover.PoxEnabled)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await _pox.HandleAsync(context).ConfigureAwait(false);
     }
+
+    private Task HandleAnonymousProbeAsync(HttpContext context)
+    {
+        runtime.Requests.RecordAutodiscover(AutodiscoverRequestKind.GetProbe, emailAddress: null);
+        var autodiscover = runtime.Server.Autodiscover;
+        if (!context.Request.IsHttps)
+        {
+            // Phase 3a: clients only follow a redirect from plain HTTP when it points to HTTPS.
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = autodiscover.HttpRedirectLocation
+                ?? new Uri(runtime.Endpoints.HttpsBaseAddress, SimulatorPaths.AutodiscoverXml.TrimStart('/')).AbsoluteUri;
+            return Task.CompletedTask;
+        }
+
+        // The Managed API and ews-javascript-api look only at these headers to decide that SOAP autodiscover exists.
+        if (autodiscover.SoapEnabled)
+        {
+            context.Response.Headers["X-SOAP-Enabled"] = "True";
+            context.Response.Headers["X-WSSecurity-Enabled"] = "True";
+        }
+
+        if (runtime.Server.Authentication.Bearer)
+        {
+            context.Response.Headers["X-OAuth-Enabled"] = "True";
+        }
+
+        return AuthenticationChallenges.WriteAsync(context, runtime);
+    }
+}
+
+/// <summary>Latency and injected faults for the autodiscover endpoints.</summary>
+internal static class AutodiscoverFaults
+{
+    public static async Task ApplyLatencyAsync(HttpContext context, SimulatorRuntime runtime)
+    {
+        var latency = runtime.State.LatencyMilliseconds;
+        if (latency > 0)
+        {
+            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Applies an injected "Autodiscover" fault; true when the response is complete. Autodiscover has no SOAP faults
+    /// of its own, so ServerBusy becomes the ServerBusy error code (SOAP) or a 503 (POX), and the EWS-specific kinds
+    /// become a plain 500.
+    /// </summary>
+    public static async Task<bool> TryApplyAsync(HttpContext context, SimulatorRuntime runtime, string? emailAddress, Func<Task> writeServerBusy)
+    {
+        if (runtime.State.Faults.TryTake(FaultInjector.AutodiscoverOperation, emailAddress) is not { } fault)
+        {
+            return false;
+        }
+
+        switch (fault.Kind)
+        {
+            case SimulatedFaultKind.ServerBusy:
+                await writeServerBusy().ConfigureAwait(false);
+                return true;
+            case SimulatedFaultKind.Http503:
+                await InjectedFaults.WriteServiceUnavailableAsync(context, fault).ConfigureAwait(false);
+                return true;
+            case SimulatedFaultKind.DropConnection:
+                context.Abort();
+                return true;
+            case SimulatedFaultKind.Unauthorized:
+                await AuthenticationChallenges.WriteAsync(context, runtime).ConfigureAwait(false);
+                return true;
+            case SimulatedFaultKind.Hang:
+                return !await InjectedFaults.StallAsync(context, runtime, fault.DelayMilliseconds).ConfigureAwait(false);
+            default:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return true;
+        }
+    }
+
+    /// <summary>The URL the client called (scheme, host as sent, path), which a redirect loop points back to.</summary>
+    public static string CalledUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}";
 }

@@ -1,14 +1,257 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace ExSync.ExchangeSimulator;
 
-/// <summary>POST /EWS/Exchange.asmx.</summary>
+/// <summary>
+/// POST /EWS/Exchange.asmx: parse, count, validate version and impersonation, apply latency and injected faults,
+/// execute, and answer with exactly <c>Content-Type: text/xml; charset=utf-8</c>.
+/// </summary>
 internal sealed class EwsEndpoint(SimulatorRuntime runtime)
 {
-    public Task HandleAsync(HttpContext context)
+    /// <summary>Exactly what Exchange sends; some clients compare the header literally.</summary>
+    internal const string ContentType = "text/xml; charset=utf-8";
+
+    public async Task HandleAsync(HttpContext context)
     {
-        _ = runtime;
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST";
+            return;
+        }
+
+        if (!IsXmlContentType(context.Request.ContentType))
+        {
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        var caller = context.Features.Get<AuthenticatedCaller>()
+            ?? throw new InvalidOperationException("EWS requests must pass the authentication middleware.");
+
+        using var body = new MemoryStream(checked((int)(context.Request.ContentLength ?? 4096)));
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        body.Position = 0;
+        var request = EwsRequestParser.Parse(body);
+
+        var (mailbox, impersonationFault, requestedAddress) = ResolveMailbox(request.Header, caller);
+        var operationName = request.OperationName ?? "Unknown";
+        runtime.Requests.RecordOperation(operationName, mailbox?.SmtpAddress ?? requestedAddress);
+
+        // Schema first, then the version, then impersonation, then the mailbox's own version: the order Exchange checks them in.
+        var fault = request.Fault
+            ?? VersionFault(request.Header.RequestServerVersion)
+            ?? impersonationFault
+            ?? MailboxVersionFault(mailbox!, request.Header.RequestServerVersion);
+
+        var latency = runtime.State.LatencyMilliseconds;
+        if (latency > 0)
+        {
+            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (fault is not null)
+        {
+            await WriteFaultAsync(context, fault).ConfigureAwait(false);
+            return;
+        }
+
+        ItemError? forcedItemError = null;
+        if (runtime.State.Faults.TryTake(request.Operation!.Name, mailbox!.SmtpAddress) is { } injected)
+        {
+            var outcome = await InjectedFaults.ApplyAsync(context, runtime, injected).ConfigureAwait(false);
+            if (outcome.Handled)
+            {
+                return;
+            }
+
+            forcedItemError = outcome.ForcedItemError;
+        }
+
+        using var writer = EwsResponseWriter.Start(runtime.ProfileFor(mailbox), request.Operation.Name);
+        try
+        {
+            request.Operation.Execute(new EwsExecutionContext(runtime, caller, mailbox, forcedItemError), writer);
+        }
+        catch (EwsFault executionFault)
+        {
+            await WriteFaultAsync(context, executionFault).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteXmlAsync(context, StatusCodes.Status200OK, writer.Finish()).ConfigureAwait(false);
+    }
+
+    internal static Task WriteFaultAsync(HttpContext context, EwsFault fault) =>
+        WriteXmlAsync(context, StatusCodes.Status500InternalServerError, EwsResponseWriter.RenderFault(fault));
+
+    private static async Task WriteXmlAsync(HttpContext context, int statusCode, ArraySegment<byte> body)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.Headers.ContentType = ContentType;
+        context.Response.ContentLength = body.Count;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static bool IsXmlContentType(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed) &&
+        (parsed.MediaType.Equals("text/xml", StringComparison.OrdinalIgnoreCase) || parsed.MediaType.Equals("application/soap+xml", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The impersonated mailbox, or the caller's own; or the fault explaining why there is none.</summary>
+    private (MailboxStore? Mailbox, EwsFault? Fault, string? RequestedAddress) ResolveMailbox(EwsRequestHeader header, AuthenticatedCaller caller)
+    {
+        var state = runtime.State;
+        if (header.ImpersonationIsEmpty)
+        {
+            return (null, EwsFault.InvalidImpersonationHeader(), null);
+        }
+
+        if (header.Impersonation is { } impersonation)
+        {
+            var target = impersonation.Kind switch
+            {
+                "PrincipalName" => state.FindByPrincipalName(impersonation.Value),
+                "SID" => state.FindBySid(impersonation.Value),
+                _ => state.FindBySmtp(impersonation.Value),
+            };
+            if (target is null)
+            {
+                var valueName = impersonation.Kind is "PrimarySmtpAddress" or "SmtpAddress" ? "SmtpAddress" : impersonation.Kind;
+                return (null, EwsFault.NonExistentMailbox(valueName, impersonation.Value), impersonation.Value);
+            }
+
+            return caller.MayImpersonate(target) ? (target, null, null) : (target, EwsFault.ImpersonateUserDenied(), null);
+        }
+
+        if (caller.IsApplication)
+        {
+            return (null, EwsFault.InvalidImpersonationHeader("ExchangeImpersonation SOAP header must be present for this type of OAuth token."), null);
+        }
+
+        var own = caller.OwnMailboxAddress is { } address ? state.FindBySmtp(address) ?? state.FindByPrincipalName(address) : null;
+        return own is null ? (null, EwsFault.MissingEmailAddress(), caller.OwnMailboxAddress) : (own, null, null);
+    }
+
+    private EwsFault? VersionFault(string? requestVersion)
+    {
+        if (requestVersion is null)
+        {
+            return null;
+        }
+
+        if (!ExchangeServerProfile.IsKnownRequestVersion(requestVersion))
+        {
+            return EwsFault.InvalidRequest();
+        }
+
+        return runtime.Profile.Accepts(requestVersion) ? null : EwsFault.InvalidServerVersion();
+    }
+
+    private EwsFault? MailboxVersionFault(MailboxStore mailbox, string? requestVersion) =>
+        requestVersion is not null && !runtime.ProfileFor(mailbox).Accepts(requestVersion)
+            ? EwsFault.InvalidSchemaVersionForMailboxVersion()
+            : null;
+}
+
+/// <summary>Carries out an injected fault; either the response is complete, or the request proceeds with a forced per-item error.</summary>
+internal static class InjectedFaults
+{
+    public static async Task<(bool Handled, ItemError? ForcedItemError)> ApplyAsync(HttpContext context, SimulatorRuntime runtime, ScenarioFault fault)
+    {
+        switch (fault.Kind)
+        {
+            case SimulatedFaultKind.ServerBusy:
+                await EwsEndpoint.WriteFaultAsync(context, EwsFault.ServerBusy(fault.BackOffMilliseconds)).ConfigureAwait(false);
+                return (true, null);
+
+            case SimulatedFaultKind.Http503:
+                await WriteServiceUnavailableAsync(context, fault).ConfigureAwait(false);
+                return (true, null);
+
+            case SimulatedFaultKind.DropConnection:
+                context.Abort();
+                return (true, null);
+
+            case SimulatedFaultKind.MailboxStoreUnavailable:
+                await EwsEndpoint.WriteFaultAsync(context, new EwsFault("ErrorMailboxStoreUnavailable", fault.Message ?? "The mailbox database is temporarily unavailable.")).ConfigureAwait(false);
+                return (true, null);
+
+            case SimulatedFaultKind.MailboxMoveInProgress:
+                await EwsEndpoint.WriteFaultAsync(context, new EwsFault("ErrorMailboxMoveInProgress", fault.Message ?? "Mailbox move in progress. Try again later.")).ConfigureAwait(false);
+                return (true, null);
+
+            case SimulatedFaultKind.ExceededConnectionCount:
+                await EwsEndpoint.WriteFaultAsync(context, new EwsFault("ErrorExceededConnectionCount", fault.Message ?? "You have exceeded the available concurrent connections for your account. Try again once your other requests have completed.")).ConfigureAwait(false);
+                return (true, null);
+
+            case SimulatedFaultKind.SoapFault:
+                await EwsEndpoint.WriteFaultAsync(context, new EwsFault(fault.ResponseCode!, fault.Message ?? fault.ResponseCode!)).ConfigureAwait(false);
+                return (true, null);
+
+            case SimulatedFaultKind.Unauthorized:
+                await AuthenticationChallenges.WriteAsync(context, runtime).ConfigureAwait(false);
+                return (true, null);
+
+            case SimulatedFaultKind.Hang:
+                return (!await StallAsync(context, runtime, fault.DelayMilliseconds).ConfigureAwait(false), null);
+
+            case SimulatedFaultKind.InternalServerError:
+                return (false, InternalServerError(fault));
+
+            case SimulatedFaultKind.ItemError:
+                return (false, new ItemError(fault.ResponseCode!, fault.Message ?? fault.ResponseCode!));
+
+            default:
+                throw new InvalidOperationException($"Unknown fault kind {fault.Kind}.");
+        }
+    }
+
+    /// <summary>
+    /// Throttling surfacing as a per-item ErrorInternalServerError with the real cause as inner error
+    /// (ews-protocol.md §2.5); without a back-off it is a plain internal error.
+    /// </summary>
+    private static ItemError InternalServerError(ScenarioFault fault) =>
+        new("ErrorInternalServerError", fault.Message ?? "An internal server error occurred. The operation failed.",
+            fault.BackOffMilliseconds > 0
+                ?
+                [
+                    new("InnerErrorMessageText", "The server cannot service this request right now. Try again later."),
+                    new("InnerErrorResponseCode", "ErrorServerBusy"),
+                    new("InnerErrorDescriptiveLinkKey", "0"),
+                    new("BackOffMilliseconds", fault.BackOffMilliseconds.ToString(CultureInfo.InvariantCulture)),
+                ]
+                : null);
+
+    /// <summary>IIS's own 503 (request queue full): HTML, not SOAP; Retry-After in whole seconds when a back-off is set.</summary>
+    public static Task WriteServiceUnavailableAsync(HttpContext context, ScenarioFault fault)
+    {
+        const string body = "<html><body><h1>Service Unavailable</h1><p>HTTP Error 503. The service is unavailable.</p></body></html>";
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        return Task.CompletedTask;
+        context.Response.ContentType = "text/html";
+        if (fault.BackOffMilliseconds > 0)
+        {
+            context.Response.Headers.RetryAfter = ((fault.BackOffMilliseconds + 999) / 1000).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return context.Response.WriteAsync(body);
+    }
+
+    /// <summary>Waits; true when the request should then be answered normally, false when it was abandoned.</summary>
+    public static async Task<bool> StallAsync(HttpContext context, SimulatorRuntime runtime, int delayMilliseconds)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, runtime.Stopping);
+        try
+        {
+            await Task.Delay(delayMilliseconds > 0 ? delayMilliseconds : Timeout.Infinite, stall.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up or the simulator is stopping: drop the connection without answering.
+            context.Abort();
+            return false;
+        }
     }
 }

@@ -39,6 +39,8 @@ internal sealed class SimulatorRuntime
 
     public SimulatorEndpoints Endpoints { get; }
 
+    public SyncStateCodec SyncStates { get; } = new();
+
     /// <summary>Signalled when the host stops, so stalled ("Hang") requests end promptly.</summary>
     public CancellationToken Stopping { get; private set; }
 

@@ -97,32 +97,4 @@ internal static class ExtendedPropertyTypes
     public static bool IsValid(string propertyType) => Types.Contains(propertyType);
 
     public static bool TryGetDistinguishedSet(string name, out Guid propertySetId) => DistinguishedSets.TryGetValue(name, out propertySetId);
-
-    /// <summary>
-    /// Checks a value against its MAPI type the way the store would when saving it; null means acceptable.
-    /// Types the simulator does not interpret (Binary, Object, …) are stored as sent.
-    /// </summary>
-    public static bool IsValueValid(string propertyType, string value)
-    {
-        var scalarType = propertyType.EndsWith("Array", StringComparison.Ordinal) ? propertyType[..^5] : propertyType;
-        var invariant = CultureInfo.InvariantCulture;
-        return scalarType switch
-        {
-            "Integer" => int.TryParse(value, NumberStyles.Integer, invariant, out _),
-            "Short" => short.TryParse(value, NumberStyles.Integer, invariant, out _),
-            "Long" or "Currency" => long.TryParse(value, NumberStyles.Integer, invariant, out _),
-            "Double" or "Float" or "ApplicationTime" => double.TryParse(value, NumberStyles.Float, invariant, out _),
-            "Boolean" => value is "true" or "false" or "1" or "0",
-            "CLSID" => Guid.TryParse(value, out _),
-            "SystemTime" => DateTimeOffset.TryParse(value, invariant, DateTimeStyles.AssumeUniversal, out _),
-            "Binary" => IsBase64(value),
-            _ => true,
-        };
-    }
-
-    private static bool IsBase64(string value)
-    {
-        Span<byte> buffer = value.Length <= 4096 ? stackalloc byte[value.Length] : new byte[value.Length];
-        return Convert.TryFromBase64String(value, buffer, out _);
-    }
 }
