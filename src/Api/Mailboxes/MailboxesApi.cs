@@ -104,6 +104,7 @@ public static class MailboxesApi
         JsonBody<MailboxInput> body,
         ExSyncDbContext db,
         TimeProvider time,
+        SequentialIds ids,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -117,7 +118,7 @@ public static class MailboxesApi
         var settings = organization.ApplyDefaults(input.ToDraft());
         var now = time.GetUtcNow();
         var mailbox = Mailbox.Create(
-            Guid.CreateVersion7(now),
+            ids.Next(),
             settings,
             await FindProfileAsync(db, settings.ServerProfileId, cancellationToken),
             organization.DefaultServerProfileId,

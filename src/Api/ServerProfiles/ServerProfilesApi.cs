@@ -94,7 +94,7 @@ public static class ServerProfilesApi
         }
 
         var now = services.Time.GetUtcNow();
-        var profile = ServerProfile.Create(Guid.CreateVersion7(now), input.ToSettings(services.Secrets, stored: null), now);
+        var profile = ServerProfile.Create(services.Ids.Next(), input.ToSettings(services.Secrets, stored: null), now);
         services.Db.ServerProfiles.Add(profile);
 
         var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
@@ -237,11 +237,13 @@ public static class ServerProfilesApi
 }
 
 /// <summary>What the server profile handlers need.</summary>
-public sealed class ServerProfileServices(ExSyncDbContext db, TimeProvider time, SecretProtector secrets, IValidator<ServerProfileInput> validator)
+public sealed class ServerProfileServices(ExSyncDbContext db, TimeProvider time, SequentialIds ids, SecretProtector secrets, IValidator<ServerProfileInput> validator)
 {
     public ExSyncDbContext Db { get; } = db;
 
     public TimeProvider Time { get; } = time;
+
+    public SequentialIds Ids { get; } = ids;
 
     public SecretProtector Secrets { get; } = secrets;
 

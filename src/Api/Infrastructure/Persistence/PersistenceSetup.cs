@@ -12,8 +12,10 @@ public static class PersistenceSetup
 
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
     {
-        var connectionString = ResolveConnectionString(builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString);
-        builder.Services.AddDbContext<ExSyncDbContext>(options => options.UseSqlite(connectionString));
+        // Read when the first context is created, not now: configuration added by a test host is only applied at Build().
+        builder.Services.AddDbContext<ExSyncDbContext>((services, options) =>
+            options.UseSqlite(ResolveConnectionString(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString)));
+        builder.Services.AddSingleton<SequentialIds>();
         builder.Services.AddHealthChecks().AddDbContextCheck<ExSyncDbContext>("database", tags: ["ready"]);
         return builder;
     }

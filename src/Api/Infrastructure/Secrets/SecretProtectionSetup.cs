@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace ExSync.Api.Infrastructure.Secrets;
 
@@ -7,10 +9,6 @@ public static class SecretProtectionSetup
 {
     public static WebApplicationBuilder AddSecretProtection(this WebApplicationBuilder builder)
     {
-        var keysDirectory = builder.Configuration["DataProtection:KeysDirectory"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured)
-            : Path.Combine(AppContext.BaseDirectory, "keys");
-
         var dataProtection = builder.Services.AddDataProtection()
             // A fixed application name keeps the keys usable when the app is deployed to another directory.
             .SetApplicationName("ExSync");
@@ -22,9 +20,18 @@ public static class SecretProtectionSetup
         }
         else
         {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+            // Resolved lazily, like the connection string, so that a test host's configuration is seen.
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, ILoggerFactory>((options, configuration, loggers) =>
+                options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(KeysDirectory(configuration)), loggers));
         }
+
         builder.Services.AddSingleton<SecretProtector>();
         return builder;
     }
+
+    /// <summary>Where the key ring lives: DataProtection:KeysDirectory, or a keys folder beside the application.</summary>
+    private static string KeysDirectory(IConfiguration configuration) =>
+        configuration["DataProtection:KeysDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(AppContext.BaseDirectory, "keys");
 }

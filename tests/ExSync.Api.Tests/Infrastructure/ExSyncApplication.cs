@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using ExSync.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ExSync.Api.Tests.Infrastructure;
+
+/// <summary>
+/// ExSync running in-process over a real SQLite file and a real, persisted Data Protection key ring, both in a directory of
+/// its own: tests run in parallel, and a restart test can start a second instance on the same files.
+/// </summary>
+public sealed class ExSyncApplication : WebApplicationFactory<Program>
+{
+    private readonly bool ownsDirectory;
+
+    public ExSyncApplication()
+        : this(Path.Combine(Path.GetTempPath(), "exsync-tests", Guid.NewGuid().ToString("N")), ownsDirectory: true)
+    {
+    }
+
+    private ExSyncApplication(string directory, bool ownsDirectory)
+    {
+        DataDirectory = directory;
+        this.ownsDirectory = ownsDirectory;
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>Where the database file and the key ring live.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The SQLite database file.</summary>
+    public string DatabasePath => Path.Combine(DataDirectory, "exsync.db");
+
+    /// <summary>The clock of the application; tests move it forward.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Everything the application logged.</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>Settings added on top of the application's, as command-line style keys.</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    /// <summary>A second application on the same database and key ring, as after a restart. The caller disposes it.</summary>
+    public ExSyncApplication Restarted() => new(DataDirectory, ownsDirectory: false);
+
+    public ServerProfilesClient ServerProfiles() => new(CreateClient());
+
+    public MailboxesClient Mailboxes() => new(CreateClient());
+
+    public OrganizationClient Organization() => new(CreateClient());
+
+    public HealthClient Health() => new(CreateClient());
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:ExSync", $"Data Source={DatabasePath}");
+        builder.UseSetting("DataProtection:KeysDirectory", Path.Combine(DataDirectory, "keys"));
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+
+        // Pooled connections keep the file open; release them so the directory can be removed.
+        SqliteConnection.ClearAllPools();
+        if (ownsDirectory)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A restarted instance may still hold the file; the temp directory is cleaned by the OS eventually.
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using ExSync.Client;
+
+namespace ExSync.Api.Tests.Infrastructure;
+
+/// <summary>Valid inputs that tests vary; names are unique so tests can share an application.</summary>
+public static class TestData
+{
+    public const string Password = "Correct-Horse-Battery-Staple-1";
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
+
+    public static ServerProfileInput Profile(string? name = null, bool setAsDefault = false) => new()
+    {
+        Name = name ?? Unique("Profile"),
+        Description = "Contoso on-premises Exchange",
+        Owner = new ServerProfileOwnerInput { Id = "admin-1", EmailAddress = "admin@contoso.com" },
+        Authentication = new ServerProfileAuthenticationInput
+        {
+            Type = ProfileAuthenticationType.Impersonation,
+            Impersonation = new ServerProfileImpersonationInput { UserName = "svc-exsync@contoso.com", Password = Password },
+        },
+        Incoming = new ServerProfileConnectionInput { ServerLocation = "https://mail.contoso.com/EWS/Exchange.asmx", AuthenticationProtocol = AuthenticationProtocol.Basic },
+        SetAsDefaultForNewMailboxes = setAsDefault ? true : null,
+    };
+
+    public static MailboxInput Mailbox(string? emailAddress = null, MailboxOwnerType ownerType = MailboxOwnerType.User) => new()
+    {
+        Name = "Alice Example",
+        EmailAddress = emailAddress ?? $"{Guid.NewGuid():N}@contoso.com",
+        Owner = new MailboxOwnerInput { Type = ownerType, Id = "user-" + Guid.NewGuid().ToString("N")[..8], Name = "Alice Example" },
+    };
+}
