@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -41,13 +42,18 @@ internal static class SimulatorEntryPoint
         await File.WriteAllTextAsync(settings.CertificateAuthorityPemFile, host.CertificateAuthorityPem).ConfigureAwait(false);
         PrintBanner(host, scenario, settings);
 
+        // Ctrl+C, `kill` and `docker stop` all end the wait, and the host then shuts down cleanly (the signal's
+        // default action, terminating at once, is cancelled).
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, eventArgs) =>
+        void RequestStop(PosixSignalContext signal)
         {
-            eventArgs.Cancel = true;
+            signal.Cancel = true;
             stop.Cancel();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, RequestStop);
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -37,6 +37,11 @@ internal sealed class SimulatorAuthenticationMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (SimulatorPaths.IsAutodiscoverXml(context.Request.Path))
+        {
+            AutodiscoverEndpoint.AddEndpointHeaders(context.Response, _runtime);
+        }
+
         if (!SimulatorPaths.RequiresAuthentication(context.Request) || IsDisabledAutodiscoverEndpoint(context.Request))
         {
             return _next(context);

@@ -31,13 +31,18 @@ internal sealed class AutodiscoverEndpoint(SimulatorRuntime runtime)
 
     public async Task HandleXmlAsync(HttpContext context)
     {
-        if (HttpMethods.IsGet(context.Request.Method) && context.Features.Get<AuthenticatedCaller>() is null)
+        if (HttpMethods.IsGet(context.Request.Method))
         {
-            await HandleAnonymousProbeAsync(context).ConfigureAwait(false);
+            // Clients probe with a GET, anonymously (the Managed API) or already authenticated (ews-javascript-api
+            // with NTLM or Basic credentials); both are the probe, and only the anonymous one needs a challenge.
+            runtime.Requests.RecordAutodiscover(AutodiscoverRequestKind.GetProbe, emailAddress: null);
+            await (context.Features.Get<AuthenticatedCaller>() is null
+                ? HandleAnonymousProbeAsync(context)
+                : PoxAutodiscover.WriteInvalidRequestAsync(context)).ConfigureAwait(false);
             return;
         }
 
-        if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsGet(context.Request.Method))
+        if (!HttpMethods.IsPost(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             context.Response.Headers.Allow = "GET, POST";
@@ -55,7 +60,6 @@ internal sealed class AutodiscoverEndpoint(SimulatorRuntime runtime)
 
     private Task HandleAnonymousProbeAsync(HttpContext context)
     {
-        runtime.Requests.RecordAutodiscover(AutodiscoverRequestKind.GetProbe, emailAddress: null);
         var autodiscover = runtime.Server.Autodiscover;
         if (!context.Request.IsHttps)
         {
@@ -66,19 +70,26 @@ internal sealed class AutodiscoverEndpoint(SimulatorRuntime runtime)
             return Task.CompletedTask;
         }
 
-        // The Managed API and ews-javascript-api look only at these headers to decide that SOAP autodiscover exists.
-        if (autodiscover.SoapEnabled)
+        return AuthenticationChallenges.WriteAsync(context, runtime);
+    }
+
+    /// <summary>
+    /// The endpoint headers of the autodiscover.xml application, on every response from it (401s included, as IIS
+    /// adds custom headers to those too). The Managed API and ews-javascript-api decide from these headers alone
+    /// whether SOAP autodiscover exists on a host, and they probe with and without credentials.
+    /// </summary>
+    public static void AddEndpointHeaders(HttpResponse response, SimulatorRuntime runtime)
+    {
+        if (runtime.Server.Autodiscover.SoapEnabled)
         {
-            context.Response.Headers["X-SOAP-Enabled"] = "True";
-            context.Response.Headers["X-WSSecurity-Enabled"] = "True";
+            response.Headers["X-SOAP-Enabled"] = "True";
+            response.Headers["X-WSSecurity-Enabled"] = "True";
         }
 
         if (runtime.Server.Authentication.Bearer)
         {
-            context.Response.Headers["X-OAuth-Enabled"] = "True";
+            response.Headers["X-OAuth-Enabled"] = "True";
         }
-
-        return AuthenticationChallenges.WriteAsync(context, runtime);
     }
 }
 

@@ -25,12 +25,12 @@ internal sealed class PoxAutodiscover(SimulatorRuntime runtime)
 
     public async Task HandleAsync(HttpContext context)
     {
-        var emailAddress = HttpMethods.IsPost(context.Request.Method) ? await ReadEmailAddressAsync(context).ConfigureAwait(false) : null;
+        var emailAddress = await ReadEmailAddressAsync(context).ConfigureAwait(false);
         runtime.Requests.RecordAutodiscover(AutodiscoverRequestKind.Pox, emailAddress);
         await AutodiscoverFaults.ApplyLatencyAsync(context, runtime).ConfigureAwait(false);
         if (emailAddress is null)
         {
-            await SoapAutodiscover.WriteAsync(context, StatusCodes.Status200OK, xml => WriteError(xml, 600, "Invalid Request")).ConfigureAwait(false);
+            await WriteInvalidRequestAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -46,6 +46,10 @@ internal sealed class PoxAutodiscover(SimulatorRuntime runtime)
         var answer = AutodiscoverUsers.Resolve(runtime, emailAddress, AutodiscoverFaults.CalledUrl(context.Request));
         await SoapAutodiscover.WriteAsync(context, StatusCodes.Status200OK, xml => WriteAnswer(xml, answer)).ConfigureAwait(false);
     }
+
+    /// <summary>Error 600, the answer to anything that is not a valid POX request (including an authenticated GET).</summary>
+    public static Task WriteInvalidRequestAsync(HttpContext context) =>
+        SoapAutodiscover.WriteAsync(context, StatusCodes.Status200OK, xml => WriteError(xml, 600, "Invalid Request"));
 
     /// <summary>The EMailAddress of a well-formed request in the right namespaces, or null (Error 600).</summary>
     private static async Task<string?> ReadEmailAddressAsync(HttpContext context)

@@ -11,7 +11,7 @@ public enum AutodiscoverRequestKind
     /// <summary>POST /autodiscover/autodiscover.xml (POX), after authentication.</summary>
     Pox,
 
-    /// <summary>Unauthenticated GET /autodiscover/autodiscover.xml (the X-SOAP-Enabled probe, or the plain-HTTP redirect).</summary>
+    /// <summary>GET /autodiscover/autodiscover.xml: the endpoint probe (X-SOAP-Enabled), with or without credentials, or the plain-HTTP redirect.</summary>
     GetProbe,
 }
 

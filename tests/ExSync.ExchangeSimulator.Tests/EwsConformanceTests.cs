@@ -1,0 +1,85 @@
+using System.Reflection;
+
+namespace ExSync.ExchangeSimulator.Tests;
+
+/// <summary>
+/// Proves the simulator with ews-javascript-api, an EWS client nobody here wrote: tests/EwsConformance/conformance.js
+/// binds folders, creates and deletes a draft, pages FindItem, runs SyncFolderItems, checks the error paths and runs
+/// autodiscover, once with Basic and once with NTLM (against a simulator that offers only NTLM).
+/// </summary>
+public sealed class EwsConformanceTests
+{
+    private const string AutodiscoverEwsUrl = "https://mail.contoso.local/EWS/Exchange.asmx";
+
+    [Fact]
+    public async Task EwsJavascriptApiWorksAgainstTheSimulatorWithBasicAndNtlm()
+    {
+        var node = OperatingSystem.IsWindows() ? "node.exe" : "node";
+        var npm = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
+        if (!ExternalProcess.IsAvailable(node) || !ExternalProcess.IsAvailable(npm))
+        {
+            Assert.Skip("Node.js and npm are not installed, so the ews-javascript-api conformance script cannot run.");
+        }
+
+        var directory = ConformanceDirectory();
+        if (!Directory.Exists(Path.Combine(directory, "node_modules", "ews-javascript-api")))
+        {
+            var install = await ExternalProcess.RunAsync(npm, ["ci", "--no-audit", "--no-fund"], directory, null, TimeSpan.FromMinutes(5));
+            Assert.True(install.ExitCode == 0, $"npm ci failed in {directory}:\n{install.Output}");
+        }
+
+        // Autodiscover hands out the EWS URL a real deployment would publish; the script's host map resolves it.
+        var basicScenario = TestScenarios.Default();
+        basicScenario.Server.Autodiscover.EwsUrl = AutodiscoverEwsUrl;
+        var ntlmScenario = TestScenarios.Default();
+        ntlmScenario.Server.Autodiscover.EwsUrl = AutodiscoverEwsUrl;
+        ntlmScenario.Server.Authentication = new ScenarioAuthentication { Basic = false, Ntlm = true, Bearer = false };
+
+        await using var basicHost = await ExchangeSimulatorHost.StartAsync(basicScenario, TestContext.Current.CancellationToken);
+        await using var ntlmHost = await ExchangeSimulatorHost.StartAsync(ntlmScenario, TestContext.Current.CancellationToken);
+
+        // Node validates the simulator's certificates against its generated CAs instead of skipping validation.
+        var caFile = Path.Combine(Path.GetTempPath(), $"exsync-simulator-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(caFile, basicHost.CertificateAuthorityPem + "\n" + ntlmHost.CertificateAuthorityPem + "\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var run = await ExternalProcess.RunAsync(node,
+            [
+                "conformance.js",
+                $"--basic-base={basicHost.HttpsBaseAddress}",
+                $"--ntlm-base={ntlmHost.HttpsBaseAddress}",
+                $"--user={TestScenarios.ServiceUser}",
+                $"--password={TestScenarios.ServicePassword}",
+                $"--ntlm-user={TestScenarios.Domain}\\{TestScenarios.ServiceSamAccountName}",
+                $"--mailbox={TestScenarios.Alice}",
+                "--missing-mailbox=nobody@contoso.local",
+                "--autodiscover-hosts=contoso.local,autodiscover.contoso.local,mail.contoso.local",
+                $"--expected-ews-url={AutodiscoverEwsUrl}",
+            ], directory, new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = caFile }, TimeSpan.FromMinutes(2));
+
+            Assert.True(run.ExitCode == 0, $"conformance.js exited with {run.ExitCode}:\n{run.Output}");
+            TestContext.Current.TestOutputHelper?.WriteLine(run.Output);
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
+
+        // The NTLM phase really went through NTLM: that simulator offers nothing else.
+        Assert.True(ntlmHost.Requests.Count("GetFolder", TestScenarios.Alice) >= 6);
+        Assert.True(ntlmHost.Requests.AuthenticationChallenges > 0);
+        Assert.Equal(1, ntlmHost.Requests.Count("CreateItem"));
+        foreach (var host in new[] { basicHost, ntlmHost })
+        {
+            Assert.True(host.Requests.AutodiscoverCount(AutodiscoverRequestKind.GetProbe) >= 1, "the X-SOAP-Enabled probe was not sent");
+            Assert.True(host.Requests.AutodiscoverCount(AutodiscoverRequestKind.SoapGetUserSettings) >= 1, "GetUserSettings was not called");
+            Assert.True(host.Requests.Count("SyncFolderItems") >= 2);
+            Assert.True(host.Requests.Count("FindItem") >= 1);
+            Assert.Equal(0, host.State.CountItems(TestScenarios.Alice, SimulatedFolder.Drafts));
+        }
+    }
+
+    private static string ConformanceDirectory() =>
+        typeof(EwsConformanceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(attribute => attribute.Key == "EwsConformanceDirectory").Value!;
+}
