@@ -2,27 +2,12 @@ using System.Net;
 
 namespace ExSync.ExchangeSimulator.Tests;
 
-public sealed class GetFolderTests : IAsyncLifetime
+public sealed class GetFolderTests : SimulatorTest
 {
-    private ExchangeSimulatorHost _host = null!;
-    private SimulatorClient _client = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await ExchangeSimulatorHost.StartAsync(TestScenarios.Default(), TestContext.Current.CancellationToken);
-        _client = new SimulatorClient(_host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task ReturnsEachFolderAsTheElementTypeThatMatchesIt()
     {
-        var response = await _client.EwsAsync(
+        var response = await Client.EwsAsync(
             Soap.GetFolder("IdOnly", "", "inbox", "sentitems", "drafts", "calendar", "contacts", "tasks", "deleteditems", "root", "msgfolderroot", "junkemail", "outbox"),
             impersonate: TestScenarios.Alice);
 
@@ -38,7 +23,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     [Fact]
     public async Task DefaultShapeAddsNameAndCountsInSchemaOrder()
     {
-        var response = await _client.EwsAsync(Soap.GetFolder("Default", "", "inbox", "calendar"), impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync(Soap.GetFolder("Default", "", "inbox", "calendar"), impersonate: TestScenarios.Alice);
 
         response.AssertSuccess();
         var inbox = response.ResponseMessages[0].Descendants(Soap.T + "Folder").Single();
@@ -52,7 +37,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     [Fact]
     public async Task AllPropertiesAddsFolderClassAndParent()
     {
-        var response = await _client.EwsAsync(Soap.GetFolder("AllProperties", "", "tasks"), impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync(Soap.GetFolder("AllProperties", "", "tasks"), impersonate: TestScenarios.Alice);
 
         response.AssertSuccess();
         var folder = response.SingleMessage.Descendants(Soap.T + "TasksFolder").Single();
@@ -64,7 +49,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     [Fact]
     public async Task ServerVersionInfoHeaderCarriesTheBuildAsAttributes()
     {
-        var response = await _client.EwsAsync(Soap.GetFolder("IdOnly", "", "inbox"), impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync(Soap.GetFolder("IdOnly", "", "inbox"), impersonate: TestScenarios.Alice);
 
         var info = response.ServerVersionInfo;
         Assert.NotNull(info);
@@ -80,7 +65,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     {
         var additional = "<t:AdditionalProperties><t:FieldURI FieldURI=\"folder:NoSuchProperty\"/>" + Soap.OwnershipMarkerUri +
                          "<t:ExtendedFieldURI PropertyTag=\"0x3001\" PropertyType=\"String\"/></t:AdditionalProperties>";
-        var response = await _client.EwsAsync(Soap.GetFolder("IdOnly", additional, "msgfolderroot"), impersonate: TestScenarios.Frank);
+        var response = await Client.EwsAsync(Soap.GetFolder("IdOnly", additional, "msgfolderroot"), impersonate: TestScenarios.Frank);
 
         response.AssertSuccess();
         var property = response.SingleMessage.Descendants(Soap.T + "ExtendedProperty").Single();
@@ -92,7 +77,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     public async Task UnsetExtendedPropertyIsAbsentNotAnError()
     {
         var additional = "<t:AdditionalProperties>" + Soap.OwnershipMarkerUri + "</t:AdditionalProperties>";
-        var response = await _client.EwsAsync(Soap.GetFolder("IdOnly", additional, "msgfolderroot"), impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync(Soap.GetFolder("IdOnly", additional, "msgfolderroot"), impersonate: TestScenarios.Alice);
 
         response.AssertSuccess();
         Assert.Empty(response.SingleMessage.Descendants(Soap.T + "ExtendedProperty"));
@@ -101,10 +86,10 @@ public sealed class GetFolderTests : IAsyncLifetime
     [Fact]
     public async Task FolderIdFromAnEarlierResponseBindsTheSameFolder()
     {
-        var first = await _client.EwsAsync(Soap.GetFolder("IdOnly", "", "calendar"), impersonate: TestScenarios.Alice);
+        var first = await Client.EwsAsync(Soap.GetFolder("IdOnly", "", "calendar"), impersonate: TestScenarios.Alice);
         var id = (string)first.SingleMessage.Descendants(Soap.T + "FolderId").Single().Attribute("Id")!;
 
-        var second = await _client.EwsAsync(
+        var second = await Client.EwsAsync(
             $"<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:FolderId Id=\"{id}\"/></m:FolderIds></m:GetFolder>",
             impersonate: TestScenarios.Alice);
 
@@ -115,7 +100,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     [Fact]
     public async Task MalformedFolderIdIsAPerItemErrorNextToSuccesses()
     {
-        var response = await _client.EwsAsync(
+        var response = await Client.EwsAsync(
             "<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:FolderId Id=\"not-an-id\"/><t:DistinguishedFolderId Id=\"inbox\"/></m:FolderIds></m:GetFolder>",
             impersonate: TestScenarios.Alice);
 
@@ -129,7 +114,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     [Fact]
     public async Task DistinguishedFolderThatIsNotSimulatedIsFolderNotFound()
     {
-        var response = await _client.EwsAsync(Soap.GetFolder("IdOnly", "", "journal"), impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync(Soap.GetFolder("IdOnly", "", "journal"), impersonate: TestScenarios.Alice);
 
         response.AssertItemError("ErrorFolderNotFound");
     }
@@ -137,7 +122,7 @@ public sealed class GetFolderTests : IAsyncLifetime
     [Fact]
     public async Task DelegateMailboxElementTargetsAnotherMailbox()
     {
-        var response = await _client.EwsAsync(
+        var response = await Client.EwsAsync(
             "<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id=\"inbox\"><t:Mailbox><t:EmailAddress>nobody@contoso.local</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId></m:FolderIds></m:GetFolder>",
             impersonate: TestScenarios.Alice);
 
