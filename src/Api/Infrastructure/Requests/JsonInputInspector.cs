@@ -114,12 +114,13 @@ public sealed class JsonInputInspector(JsonSerializerOptions options)
         }
     }
 
-    private static HashSet<string> ReadOnlyFieldNames(Type inputType) => ResourceFieldNames.GetOrAdd(inputType, static type =>
+    // The resource's field names as the serializer writes them, so a renamed field ([JsonPropertyName("etag")]) is recognised too.
+    private HashSet<string> ReadOnlyFieldNames(Type inputType) => ResourceFieldNames.GetOrAdd(inputType, type =>
     {
         var resource = type.GetCustomAttribute<InputForAttribute>()?.ResourceType;
         return resource is null
             ? []
-            : resource.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal);
+            : options.GetTypeInfo(resource).Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
     });
 
     private static string Describe(Type type) => type switch
