@@ -67,21 +67,21 @@ internal sealed class PoxAutodiscover(SimulatorRuntime runtime)
             }
 
             string? address = null, schema = null;
-            while (reader.Read())
+            reader.Read();
+            while (!reader.EOF)
             {
-                if (reader.NodeType != XmlNodeType.Element || reader.NamespaceURI != RequestNamespace)
+                // ReadElementContentAsString already moves past the element, so Read() only for everything else.
+                if (reader.NodeType == XmlNodeType.Element && reader.NamespaceURI == RequestNamespace && reader.LocalName == "EMailAddress")
                 {
-                    continue;
+                    address = reader.ReadElementContentAsString().Trim();
                 }
-
-                switch (reader.LocalName)
+                else if (reader.NodeType == XmlNodeType.Element && reader.NamespaceURI == RequestNamespace && reader.LocalName == "AcceptableResponseSchema")
                 {
-                    case "EMailAddress":
-                        address = reader.ReadElementContentAsString().Trim();
-                        break;
-                    case "AcceptableResponseSchema":
-                        schema = reader.ReadElementContentAsString().Trim();
-                        break;
+                    schema = reader.ReadElementContentAsString().Trim();
+                }
+                else
+                {
+                    reader.Read();
                 }
             }
 

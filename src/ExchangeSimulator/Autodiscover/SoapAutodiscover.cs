@@ -59,10 +59,14 @@ internal sealed class SoapAutodiscover(SimulatorRuntime runtime)
         var sawOperation = false;
         reader.MoveToContent();
         Expect(reader, EwsNamespaces.Soap, "Envelope");
-        while (reader.Read())
+        // ReadElementContentAsString moves past the element it reads, so only the other branches call Read():
+        // consecutive siblings (Setting, Setting) must not be skipped.
+        reader.Read();
+        while (!reader.EOF)
         {
             if (reader.NodeType != XmlNodeType.Element)
             {
+                reader.Read();
                 continue;
             }
 
@@ -90,12 +94,16 @@ internal sealed class SoapAutodiscover(SimulatorRuntime runtime)
                     }
 
                     sawOperation = true;
+                    reader.Read();
                     break;
                 case (A, "Mailbox") when sawOperation:
                     mailboxes.Add(reader.ReadElementContentAsString().Trim());
                     break;
                 case (A, "Setting") when sawOperation:
                     settings.Add(reader.ReadElementContentAsString().Trim());
+                    break;
+                default:
+                    reader.Read();
                     break;
             }
         }
