@@ -8,8 +8,9 @@ namespace ExSync.Api.Infrastructure.Validation;
 public static class CommonRules
 {
     /// <summary>A single SMTP address, without a display name.</summary>
+    /// <remarks>A blank value passes: whether the field is required is NotEmpty's rule, so a missing address is reported once, as Required.</remarks>
     public static IRuleBuilderOptions<T, string?> MustBeEmailAddress<T>(this IRuleBuilder<T, string?> rule) => rule
-        .Must(IsEmailAddress)
+        .Must(value => string.IsNullOrWhiteSpace(value) || IsEmailAddress(value))
         .WithErrorCode(FieldErrorCodes.InvalidEmailAddress)
         .WithMessage("'{PropertyValue}' is not a valid email address; use the form name@domain.");
 
