@@ -193,6 +193,18 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     }
 
     [Fact]
+    public async Task RemovingTheOwnersEmailAddressIsReportedOnceAsRequired()
+    {
+        var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
+
+        var patch = new ServerProfileInput { Owner = new ServerProfileOwnerInput().WithNull(o => o.EmailAddress) };
+        var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct));
+
+        var detail = Assert.Single(error.Result.Details);
+        Assert.Equal(("owner.emailAddress", "Required"), (detail.Target, detail.Code));
+    }
+
+    [Fact]
     public async Task RemovingTheNameWithNullIsRejected()
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
