@@ -53,7 +53,7 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
     /// <summary>The PEM of the CA that issued the server certificate; trust it instead of disabling validation.</summary>
     public string CertificateAuthorityPem => _certificateAuthority.Pem;
 
-    /// <summary>The CA certificate itself (public part), for custom chain validation.</summary>
+    /// <summary>The CA certificate (public part only), for custom chain validation; each call returns a new instance the caller disposes.</summary>
     public X509Certificate2 CertificateAuthority => X509CertificateLoader.LoadCertificate(_certificateAuthority.Certificate.RawData);
 
     /// <summary>Request counters per operation and per mailbox.</summary>

@@ -14,6 +14,18 @@ internal sealed class SimulatorRequestRouter(SimulatorRuntime runtime)
 
     public async Task HandleAsync(HttpContext context)
     {
+        try
+        {
+            await DispatchAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (or the simulator is stopping) while the request was delayed or being read.
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context)
+    {
         // Requests that race start-up wait until the simulator knows its own URLs (autodiscover hands them out).
         await runtime.Endpoints.Published.ConfigureAwait(false);
         var path = context.Request.Path;

@@ -34,28 +34,10 @@ internal static class ScenarioValidator
         var addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var mailbox in scenario.Mailboxes)
         {
-            if (string.IsNullOrWhiteSpace(mailbox.SmtpAddress) || !mailbox.SmtpAddress.Contains('@', StringComparison.Ordinal))
-            {
-                problems.Add($"mailbox smtpAddress '{mailbox.SmtpAddress}' is not an email address.");
-                continue;
-            }
-
-            if (!addresses.Add(mailbox.SmtpAddress))
+            ValidateMailbox(mailbox, problems);
+            if (!string.IsNullOrWhiteSpace(mailbox.SmtpAddress) && !addresses.Add(mailbox.SmtpAddress))
             {
                 problems.Add($"mailbox {mailbox.SmtpAddress} is defined twice.");
-            }
-
-            foreach (var (folder, count) in mailbox.ItemCounts)
-            {
-                if (!SimulatedFolderNames.TryParseDistinguishedId(folder, out _))
-                {
-                    problems.Add($"mailbox {mailbox.SmtpAddress}: itemCounts key '{folder}' is not a simulated distinguished folder id ({string.Join(", ", SimulatedFolderNames.AllDistinguishedIds)}).");
-                }
-
-                if (count < 0)
-                {
-                    problems.Add($"mailbox {mailbox.SmtpAddress}: itemCounts['{folder}'] must not be negative.");
-                }
             }
         }
 
@@ -100,6 +82,39 @@ internal static class ScenarioValidator
             if (application.TokenLifetimeSeconds <= 0)
             {
                 problems.Add($"OAuth application {application.ClientId}: tokenLifetimeSeconds must be positive.");
+            }
+        }
+    }
+
+    /// <summary>Validates one mailbox definition (also used when a test adds a mailbox at run time).</summary>
+    public static void ThrowIfInvalid(ScenarioMailbox mailbox)
+    {
+        var problems = new List<string>();
+        ValidateMailbox(mailbox, problems);
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException("The mailbox is invalid: " + string.Join(" ", problems));
+        }
+    }
+
+    private static void ValidateMailbox(ScenarioMailbox mailbox, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(mailbox.SmtpAddress) || !mailbox.SmtpAddress.Contains('@', StringComparison.Ordinal))
+        {
+            problems.Add($"mailbox smtpAddress '{mailbox.SmtpAddress}' is not an email address.");
+            return;
+        }
+
+        foreach (var (folder, count) in mailbox.ItemCounts)
+        {
+            if (!SimulatedFolderNames.TryParseDistinguishedId(folder, out _))
+            {
+                problems.Add($"mailbox {mailbox.SmtpAddress}: itemCounts key '{folder}' is not a simulated distinguished folder id ({string.Join(", ", SimulatedFolderNames.AllDistinguishedIds)}).");
+            }
+
+            if (count < 0)
+            {
+                problems.Add($"mailbox {mailbox.SmtpAddress}: itemCounts['{folder}'] must not be negative.");
             }
         }
     }

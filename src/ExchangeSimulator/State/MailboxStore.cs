@@ -5,31 +5,6 @@ using System.Text;
 
 namespace ExSync.ExchangeSimulator;
 
-internal enum SyncChangeKind
-{
-    Create,
-    Update,
-    Delete,
-    ReadFlagChange,
-}
-
-internal readonly record struct SyncChange(SyncChangeKind Kind, SimulatedItem Item);
-
-internal sealed record SyncPage(IReadOnlyList<SyncChange> Changes, long NewSequence, bool IncludesLastItemInRange);
-
-internal sealed record FindItemsPage(IReadOnlyList<SimulatedItem> Items, int TotalItemsInView, int NextOffset, bool IncludesLastItemInRange);
-
-internal sealed record FolderView(
-    SimulatedFolder Folder, string Id, string ChangeKey, int TotalCount, int UnreadCount,
-    IReadOnlyDictionary<ExtendedPropertyKey, string[]> ExtendedProperties);
-
-internal enum DeleteDisposal
-{
-    HardDelete,
-    SoftDelete,
-    MoveToDeletedItems,
-}
-
 /// <summary>
 /// One simulated mailbox: its folders, items and change sequence. A per-mailbox lock serialises changes; requests
 /// for different mailboxes never contend, which is what matters under a many-mailbox benchmark.

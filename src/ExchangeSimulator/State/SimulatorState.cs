@@ -44,9 +44,11 @@ public sealed class SimulatorState
 
     /// <summary>Adds a mailbox while the simulator runs.</summary>
     /// <exception cref="InvalidOperationException">A mailbox with that address already exists.</exception>
+    /// <exception cref="InvalidDataException">The definition is invalid (for example an unknown folder in ItemCounts).</exception>
     public void AddMailbox(ScenarioMailbox mailbox)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
+        ScenarioValidator.ThrowIfInvalid(mailbox);
         var store = new MailboxStore(mailbox, _time);
         lock (_mailboxWriteGate)
         {
