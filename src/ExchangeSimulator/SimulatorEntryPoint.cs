@@ -36,7 +36,11 @@ internal static class SimulatorEntryPoint
             HttpsPort = settings.HttpsPort,
             HttpPort = settings.HttpPort,
             CertificateAuthority = certificateAuthority.Certificate,
-            ConfigureLogging = logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(settings.LogLevel),
+            ConfigureLogging = logging => logging
+                .AddSimpleConsole(console => console.SingleLine = true)
+                .SetMinimumLevel(settings.LogLevel)
+                // ASP.NET Core's per-request lines would drown the simulator's own at Information.
+                .AddFilter("Microsoft.AspNetCore", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning),
         }).ConfigureAwait(false);
 
         await File.WriteAllTextAsync(settings.CertificateAuthorityPemFile, host.CertificateAuthorityPem).ConfigureAwait(false);

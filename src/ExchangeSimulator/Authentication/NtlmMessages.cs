@@ -106,6 +106,12 @@ internal static class NtlmMessages
         return true;
     }
 
+    /// <summary>DOMAIN\user of an AUTHENTICATE message, for logs; "(unreadable)" when it cannot be parsed.</summary>
+    public static string DescribeUser(ReadOnlySpan<byte> message, NtlmFlags negotiated) =>
+        TryReadAuthenticate(message, (negotiated & NtlmFlags.NegotiateUnicode) != 0, out var authenticate)
+            ? $"{authenticate!.DomainName}\\{authenticate.UserName}"
+            : "(unreadable)";
+
     private static byte[] WriteTargetInfo(NtlmServerIdentity server, DateTimeOffset now)
     {
         // MsvAvNbComputerName and MsvAvNbDomainName are mandatory: clients that sign refuse a challenge without them.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
 namespace ExSync.ExchangeSimulator;
@@ -22,6 +23,7 @@ internal sealed class SimulatorAuthenticationMiddleware
     private readonly RequestDelegate _next;
     private readonly SimulatorRuntime _runtime;
     private readonly NtlmServer _ntlm;
+    private readonly ILogger _logger;
 
     // Validated Basic headers, so the hot path does not re-check the password on every request.
     private readonly ConcurrentDictionary<string, AuthenticatedCaller> _basicCache = new(StringComparer.Ordinal);
@@ -31,6 +33,7 @@ internal sealed class SimulatorAuthenticationMiddleware
         _next = next;
         _runtime = runtime;
         _ntlm = new NtlmServer(runtime.Accounts, CreateServerIdentity(runtime), runtime.Time);
+        _logger = runtime.LoggerFactory.CreateLogger("ExSync.ExchangeSimulator.Authentication");
     }
 
     private ScenarioAuthentication Schemes => _runtime.Server.Authentication;
@@ -118,6 +121,7 @@ internal sealed class SimulatorAuthenticationMiddleware
         var account = _runtime.Accounts.FindByLogonName(decoded[..separator]);
         if (account is null || !AccountDirectory.PasswordMatches(account, decoded[(separator + 1)..]))
         {
+            SimulatorLog.AuthenticationFailed(_logger, "Basic", decoded[..separator]);
             return WriteChallengeAsync(context);
         }
 
@@ -149,6 +153,7 @@ internal sealed class SimulatorAuthenticationMiddleware
                 var account = _ntlm.Authenticate(state, message);
                 if (account is null)
                 {
+                    SimulatorLog.AuthenticationFailed(_logger, "NTLM", NtlmMessages.DescribeUser(message, state.NegotiatedFlags));
                     return WriteChallengeAsync(context);
                 }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
 namespace ExSync.ExchangeSimulator;
@@ -11,6 +12,8 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
 {
     /// <summary>Exactly what Exchange sends; some clients compare the header literally.</summary>
     internal const string ContentType = "text/xml; charset=utf-8";
+
+    private readonly ILogger _logger = runtime.LoggerFactory.CreateLogger("ExSync.ExchangeSimulator.Ews");
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -53,6 +56,7 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
 
         if (fault is not null)
         {
+            SimulatorLog.EwsFault(_logger, operationName, mailbox?.SmtpAddress ?? requestedAddress, caller.Name, fault.ResponseCode, fault.Message);
             await WriteFaultAsync(context, fault).ConfigureAwait(false);
             return;
         }
@@ -60,6 +64,7 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
         ItemError? forcedItemError = null;
         if (runtime.State.Faults.TryTake(request.Operation!.Name, mailbox!.SmtpAddress) is { } injected)
         {
+            SimulatorLog.FaultInjected(_logger, injected.Kind, operationName, mailbox.SmtpAddress);
             var outcome = await InjectedFaults.ApplyAsync(context, runtime, injected).ConfigureAwait(false);
             if (outcome.Handled)
             {
@@ -76,11 +81,13 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
         }
         catch (EwsFault executionFault)
         {
+            SimulatorLog.EwsFault(_logger, operationName, mailbox.SmtpAddress, caller.Name, executionFault.ResponseCode, executionFault.Message);
             await WriteFaultAsync(context, executionFault).ConfigureAwait(false);
             return;
         }
 
         await WriteXmlAsync(context, StatusCodes.Status200OK, writer.Finish()).ConfigureAwait(false);
+        SimulatorLog.EwsRequest(_logger, operationName, mailbox.SmtpAddress, caller.Name, StatusCodes.Status200OK);
     }
 
     internal static Task WriteFaultAsync(HttpContext context, EwsFault fault) =>
