@@ -82,7 +82,10 @@ internal sealed class SimulatorCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication")], critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        // A caller-supplied CA may lack a subject key identifier; then the issuer and serial identify it instead.
+        var caHasKeyIdentifier = Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any();
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(
+            Certificate, includeKeyIdentifier: caHasKeyIdentifier, includeIssuerAndSerial: !caHasKeyIdentifier));
 
         var now = DateTimeOffset.UtcNow;
         var serialNumber = RandomNumberGenerator.GetBytes(16);

@@ -65,6 +65,7 @@ internal sealed class SequenceCursor
     private readonly XmlReader _reader;
     private readonly ElementSequence _sequence;
     private readonly bool _isEmpty;
+    private readonly (int Line, int Position) _parentPosition;
     private int _index = -1;
     private int _count;
     private bool _finished;
@@ -74,6 +75,7 @@ internal sealed class SequenceCursor
         _reader = reader;
         _sequence = sequence;
         _isEmpty = reader.IsEmptyElement;
+        _parentPosition = StrictXml.Position(reader);
         reader.Read();
     }
 
@@ -113,7 +115,8 @@ internal sealed class SequenceCursor
                     return true;
                 case XmlNodeType.Text or XmlNodeType.CDATA:
                     throw StrictXml.Violation(_reader,
-                        $"The element '{_sequence.LocalName}' in namespace '{_sequence.Namespace}' cannot contain text. List of possible elements expected: {DescribeExpected()}.");
+                        $"The element '{_sequence.LocalName}' in namespace '{_sequence.Namespace}' cannot contain text." +
+                        (DescribeExpected() is { } expected ? $" List of possible elements expected: {expected}." : ""));
                 default:
                     throw StrictXml.Violation(_reader, $"Unexpected {_reader.NodeType} in element '{_sequence.LocalName}'.");
             }
@@ -157,8 +160,10 @@ internal sealed class SequenceCursor
             }
         }
 
+        var expected = DescribeExpected();
         throw StrictXml.Violation(_reader,
-            $"The element '{_sequence.LocalName}' in namespace '{_sequence.Namespace}' has invalid child element '{localName}' in namespace '{ns}'. List of possible elements expected: {DescribeExpected()}.");
+            $"The element '{_sequence.LocalName}' in namespace '{_sequence.Namespace}' has invalid child element '{localName}' in namespace '{ns}'." +
+            (expected is null ? "" : $" List of possible elements expected: {expected}."));
     }
 
     private bool IsSatisfied(int particle) =>
@@ -170,14 +175,17 @@ internal sealed class SequenceCursor
         {
             if (!IsSatisfied(particle))
             {
-                throw StrictXml.Violation(_reader,
-                    $"The element '{_sequence.LocalName}' in namespace '{_sequence.Namespace}' has incomplete content. List of possible elements expected: {DescribeExpected()}.");
+                // An empty element (<x/>) has no end tag of its own: report the element itself.
+                var (line, position) = _isEmpty ? _parentPosition : StrictXml.Position(_reader);
+                throw new SchemaViolationException(
+                    $"The element '{_sequence.LocalName}' in namespace '{_sequence.Namespace}' has incomplete content. List of possible elements expected: {DescribeExpected()}.",
+                    line, position);
             }
         }
     }
 
-    /// <summary>The elements allowed next: from the current position up to and including the first required one.</summary>
-    private string DescribeExpected()
+    /// <summary>The elements allowed next: from the current position up to and including the first required one; null when none is.</summary>
+    private string? DescribeExpected()
     {
         var particles = _sequence.Particles;
         var start = _index < 0 ? 0 : (_count < particles[_index].MaxOccurs ? _index : _index + 1);
@@ -198,7 +206,7 @@ internal sealed class SequenceCursor
 
         if (groups.Count == 0)
         {
-            return "none";
+            return null;
         }
 
         var text = new StringBuilder();
