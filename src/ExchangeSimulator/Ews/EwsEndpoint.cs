@@ -103,7 +103,7 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
 
     private static bool IsXmlContentType(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var parsed) &&
-        (parsed.MediaType.Equals("text/xml", StringComparison.OrdinalIgnoreCase) || parsed.MediaType.Equals("application/soap+xml", StringComparison.OrdinalIgnoreCase));
+        parsed.MediaType.Equals("text/xml", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The impersonated mailbox, or the caller's own; or the fault explaining why there is none.</summary>
     private (MailboxStore? Mailbox, EwsFault? Fault, string? RequestedAddress) ResolveMailbox(EwsRequestHeader header, AuthenticatedCaller caller)
