@@ -30,6 +30,13 @@ public sealed class JsonRequestReader(IOptions<JsonOptions> jsonOptions)
         {
             throw new RequestRejectedException(StatusCodes.Status400BadRequest, ProblemCodes.MalformedJson, DescribeSyntaxError(ex));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-property check reads property names while parsing.
+            throw InvalidText();
+        }
+
+        EnsureValidText(node);
 
         if (node is not JsonObject body)
         {
@@ -67,6 +74,51 @@ public sealed class JsonRequestReader(IOptions<JsonOptions> jsonOptions)
                 ProblemCodes.InvalidRequestBody,
                 "The request body does not fit the schema.",
                 [new ApiFieldError(FieldErrorCodes.WrongType, path, "The value does not have the expected type.")]);
+        }
+    }
+
+    /// <summary>
+    /// The parser accepts invalid UTF-8 and unpaired surrogate escapes (<c>"\ud800"</c>) and fails only when the text is read,
+    /// which would happen later, in code that expects no failure. Reading every name and string now turns them into a 400.
+    /// </summary>
+    private static void EnsureValidText(JsonNode? node)
+    {
+        try
+        {
+            ReadAllText(node);
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidText();
+        }
+    }
+
+    private static RequestRejectedException InvalidText() => new(
+        StatusCodes.Status400BadRequest,
+        ProblemCodes.MalformedJson,
+        "The request body is not valid JSON text: it contains invalid UTF-8 or an unpaired surrogate escape such as \\ud800.");
+
+    private static void ReadAllText(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    ReadAllText(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    ReadAllText(item);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                value.GetValue<string>();
+                break;
         }
     }
 
