@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using ExSync.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
@@ -75,7 +76,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         var match = BindFailure().Match(exception.Message);
         if (match.Success)
         {
-            var name = match.Groups["name"].Value;
+            // Properties of an [AsParameters] type are reported by their C# name; clients know the camelCase query name.
+            var name = JsonNamingPolicy.CamelCase.ConvertName(match.Groups["name"].Value);
             var message = $"'{match.Groups["value"].Value}' is not a valid value for {name}.";
             return Problem.Validation(ProblemCodes.InvalidQueryParameter, message, [new ApiFieldError(FieldErrorCodes.WrongType, name, message)]);
         }
