@@ -117,6 +117,17 @@ public sealed class SchemaValidationTests : SimulatorTest
         response.AssertFault("ErrorSchemaValidation");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body/></soap:Envelope>")]
+    [InlineData("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body> </soap:Body></soap:Envelope>")]
+    public async Task EmptyRequestIsAnInvalidRequest(string xml)
+    {
+        var response = await Client.PostAsync(xml);
+
+        response.AssertFault("ErrorInvalidRequest");
+    }
+
     [Fact]
     public async Task Soap12EnvelopeIsRejected()
     {

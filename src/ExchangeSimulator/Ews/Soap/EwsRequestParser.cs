@@ -95,6 +95,13 @@ internal static class EwsRequestParser
     public static ParsedEwsRequest Parse(Stream body)
     {
         var request = new ParsedEwsRequest();
+        if (body.Length == 0)
+        {
+            // A POST without a body (clients that send only a SOAPAction) is an invalid request, not a schema error.
+            request.Fault = EwsFault.InvalidRequest();
+            return request;
+        }
+
         try
         {
             using var reader = XmlReader.Create(body, ReaderSettings);
@@ -215,7 +222,7 @@ internal static class EwsRequestParser
     {
         if (reader.IsEmptyElement)
         {
-            throw StrictXml.Violation(reader, $"The element 'Body' in namespace '{EwsNamespaces.Soap}' has incomplete content: it must contain one EWS operation.");
+            throw EwsFault.InvalidRequest();
         }
 
         reader.Read();
@@ -242,6 +249,11 @@ internal static class EwsRequestParser
             }
 
             request.Operation = parse(reader);
+        }
+
+        if (operations == 0)
+        {
+            throw EwsFault.InvalidRequest();
         }
 
         reader.Read();
