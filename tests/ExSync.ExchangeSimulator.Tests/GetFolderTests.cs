@@ -120,13 +120,24 @@ public sealed class GetFolderTests : SimulatorTest
     }
 
     [Fact]
-    public async Task DelegateMailboxElementTargetsAnotherMailbox()
+    public async Task AddressedMailboxThatDoesNotExistFailsTheRequest()
     {
-        var response = await Client.EwsAsync(
-            "<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id=\"inbox\"><t:Mailbox><t:EmailAddress>nobody@contoso.local</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId></m:FolderIds></m:GetFolder>",
-            impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync(DelegateInbox("nobody@contoso.local"), impersonate: TestScenarios.Alice);
 
-        var error = response.AssertItemError("ErrorNonExistentMailbox");
-        Assert.Equal("nobody@contoso.local", error.Descendants(Soap.T + "Value").Single().Value);
+        response.AssertFault("ErrorNonExistentMailbox");
+        Assert.Equal("nobody@contoso.local", response.FaultValue("SmtpAddress"));
     }
+
+    [Fact]
+    public async Task AddressedMailboxIsReadWhenTheCallerMayAndDeniedPerItemOtherwise()
+    {
+        var bob = await Client.EwsAsync(DelegateInbox(TestScenarios.Bob), impersonate: TestScenarios.Alice);
+        var dave = await Client.EwsAsync(DelegateInbox(TestScenarios.Dave), impersonate: TestScenarios.Alice);
+
+        bob.AssertSuccess();
+        dave.AssertItemError("ErrorAccessDenied");
+    }
+
+    private static string DelegateInbox(string mailbox) =>
+        $"<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id=\"inbox\"><t:Mailbox><t:EmailAddress>{mailbox}</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId></m:FolderIds></m:GetFolder>";
 }

@@ -61,7 +61,4 @@ internal sealed record ItemError(string ResponseCode, string MessageText, IReadO
 
     public static readonly ItemError InvalidSyncStateData =
         new("ErrorInvalidSyncStateData", "Synchronization state data is corrupt or otherwise invalid.");
-
-    public static ItemError NonExistentMailbox(string smtpAddress) =>
-        new("ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.", [new("SmtpAddress", smtpAddress)]);
 }

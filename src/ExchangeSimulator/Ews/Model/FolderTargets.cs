@@ -108,10 +108,11 @@ internal static class FolderTargets
                     return new ResolvedFolder(context.Mailbox, folder, null);
                 }
 
-                var other = context.Runtime.State.FindBySmtp(distinguished.MailboxAddress);
-                return other is null ? ResolvedFolder.Failed(ItemError.NonExistentMailbox(distinguished.MailboxAddress))
-                    : CanAccess(other, context) ? new ResolvedFolder(other, folder, null)
-                    : ResolvedFolder.Failed(ItemError.AccessDenied);
+                // An addressed mailbox that does not exist fails the whole request, like an impersonated one
+                // (ews-protocol.md §2.3); one the caller may not open is a per-item ErrorAccessDenied.
+                var other = context.Runtime.State.FindBySmtp(distinguished.MailboxAddress)
+                    ?? throw EwsFault.NonExistentMailbox("SmtpAddress", distinguished.MailboxAddress);
+                return CanAccess(other, context) ? new ResolvedFolder(other, folder, null) : ResolvedFolder.Failed(ItemError.AccessDenied);
 
             case FolderIdTarget folderId:
                 if (!EwsIdCodec.TryDecode(folderId.Id, out var kind, out var mailboxGuid, out var objectNumber) || kind != EwsIdKind.Folder)
