@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ExSync.Api.Infrastructure.Requests;
+using ExSync.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace ExSync.Api.Infrastructure.Problems;
@@ -40,6 +41,9 @@ public static class ProblemDetailsSetup
                 endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(ApiValidationProblem), [ProblemResult.ContentType]));
             }
         });
+
+        // An enum query value outside the contract (a number, a list) is one more 400 any request can meet.
+        builder.WithStrictEnumQueries();
         return builder;
     }
 
