@@ -298,6 +298,12 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
     [InlineData(Mailboxes + "?ownerType=Team", "ownerType")]
     [InlineData(Mailboxes + "?approvalStatus=Maybe", "approvalStatus")]
     [InlineData(Mailboxes + "?serverProfileId=not-a-guid", "serverProfileId")]
+    [InlineData(Mailboxes + "?state=active", "state")]
+    [InlineData(Mailboxes + "?state=1", "state")]
+    [InlineData(Profiles + "?state=99", "state")]
+    [InlineData(Profiles + "?state=-1", "state")]
+    [InlineData(Mailboxes + "?approvalStatus=Approved,Rejected", "approvalStatus")]
+    [InlineData(Mailboxes + "?ownerType=0", "ownerType")]
     public async Task AnInvalidQueryFilterIsRejectedNamingTheParameter(string url, string parameter)
     {
         var response = await Http.SendAsync(HttpMethod.Get, url);
