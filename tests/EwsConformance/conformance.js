@@ -9,6 +9,13 @@
 //        --mailbox=alice@contoso.local --missing-mailbox=nobody@contoso.local
 //        [--autodiscover-hosts=contoso.local,autodiscover.contoso.local,mail.contoso.local]
 //        [--expected-ews-url=https://mail.contoso.local/EWS/Exchange.asmx] [--insecure]
+//        [--basic-http-base=http://127.0.0.1:5080 --ntlm-http-base=… --legacy-email=alice@legacy.example]
+//
+// With --<phase>-http-base and --legacy-email, autodiscover is also run for an address whose domain has no HTTPS
+// autodiscover host: the library falls back to the plain-HTTP GET (phase 3a), follows the simulator's 302 only after
+// the redirection callback accepts it, and then follows the simulator's RedirectAddress to the real mailbox. The
+// simulator serving that phase must redirect HTTP autodiscover to a host in --autodiscover-hosts and map the legacy
+// address to --mailbox (server.autodiscover.httpRedirectLocation and redirectAddresses).
 //
 // TLS: by default certificates are validated; start node with NODE_EXTRA_CA_CERTS=<simulator CA PEM> so the
 // simulator's private CA is trusted. --insecure switches to rejectUnauthorized:false for quick manual runs.
@@ -37,9 +44,9 @@ main().then(
     });
 
 async function main() {
-    const phases = [{ name: "Basic", base: options["basic-base"], ntlm: false }];
+    const phases = [{ name: "Basic", base: options["basic-base"], httpBase: options["basic-http-base"], ntlm: false }];
     if (options["ntlm-base"]) {
-        phases.push({ name: "NTLM", base: options["ntlm-base"], ntlm: true });
+        phases.push({ name: "NTLM", base: options["ntlm-base"], httpBase: options["ntlm-http-base"], ntlm: true });
     }
 
     for (const phase of phases) {
@@ -52,6 +59,9 @@ async function main() {
         await missingMailbox(phase, xhr);
         await wrongPassword(phase);
         await autodiscover(phase, xhr);
+        if (phase.httpBase && options["legacy-email"]) {
+            await autodiscoverThroughHttpRedirect(phase, xhr);
+        }
     }
 }
 
@@ -228,6 +238,30 @@ async function autodiscover(phase, xhr) {
     });
 }
 
+async function autodiscoverThroughHttpRedirect(phase, xhr) {
+    const email = options["legacy-email"];
+    const legacyDomain = email.split("@")[1].toLowerCase();
+    const mapped = mapHosts(xhr, options["autodiscover-hosts"].split(","), new URL(phase.base).host, {
+        // The HTTP candidate reaches the simulator's plain-HTTP port; the HTTPS candidates of the legacy domain go to
+        // a port where nothing listens, so they fail the way an unreachable host does.
+        http: { [`autodiscover.${legacyDomain}`]: new URL(phase.httpBase).host },
+        refused: [legacyDomain, `autodiscover.${legacyDomain}`],
+    });
+    const service = createService(phase, mapped, null, null);
+    const offered = [];
+    await check(`${phase.name}: Autodiscover via the plain-HTTP redirect and an address redirect`, async () => {
+        await service.AutodiscoverUrl(email, (url) => {
+            offered.push(url);
+            return url.toLowerCase().startsWith("https://");
+        });
+        assert(offered.length === 1 && offered[0].toLowerCase().startsWith("https://"), `redirection callback saw ${JSON.stringify(offered)}`);
+        const url = service.Url.ToString();
+        const expected = options["expected-ews-url"] || new URL("/EWS/Exchange.asmx", phase.base).toString();
+        assert(url.toLowerCase() === expected.toLowerCase(), `discovered ${url}, expected ${expected}`);
+        return `callback accepted ${offered[0]}; ${url}`;
+    });
+}
+
 // --- plumbing -----------------------------------------------------------------------------------------------------
 
 function createXhr(phase, password) {
@@ -256,13 +290,26 @@ function createService(phase, xhr, url, mailbox, password = options.password) {
     return service;
 }
 
-/** An IXHRApi that sends requests for the given host names (on the default ports) to the simulator instead. */
-function mapHosts(inner, hostNames, target) {
+/**
+ * An IXHRApi that plays DNS: requests for the given host names on the default HTTPS port go to the simulator
+ * (target), extra.http maps plain-HTTP host names, and extra.refused names go to a port where nothing listens.
+ */
+function mapHosts(inner, hostNames, target, extra = { http: {}, refused: [] }) {
     const names = new Set(hostNames.map((name) => name.trim().toLowerCase()).filter(Boolean));
+    const refused = new Set(extra.refused.map((name) => name.toLowerCase()));
     const map = (url) => {
         const parsed = new URL(url);
-        if (parsed.protocol === "https:" && parsed.port === "" && names.has(parsed.hostname.toLowerCase())) {
+        const host = parsed.hostname.toLowerCase();
+        if (parsed.port !== "") {
+            return url;
+        }
+
+        if (parsed.protocol === "https:" && names.has(host)) {
             parsed.host = target;
+        } else if (parsed.protocol === "http:" && extra.http[host]) {
+            parsed.host = extra.http[host];
+        } else if (refused.has(host)) {
+            parsed.host = "127.0.0.1:1";
         }
 
         return parsed.toString();
@@ -327,8 +374,8 @@ function describe(error) {
 
 function readOptions(args) {
     const result = {};
-    const names = ["basic-base", "ntlm-base", "user", "password", "ntlm-user", "mailbox", "missing-mailbox", "autodiscover-email",
-        "autodiscover-hosts", "expected-ews-url", "insecure"];
+    const names = ["basic-base", "ntlm-base", "basic-http-base", "ntlm-http-base", "user", "password", "ntlm-user", "mailbox",
+        "missing-mailbox", "autodiscover-email", "autodiscover-hosts", "expected-ews-url", "legacy-email", "insecure"];
     for (const name of names) {
         const fromEnvironment = process.env[`EWS_CONFORMANCE_${name.toUpperCase().replace(/-/g, "_")}`];
         if (fromEnvironment !== undefined) {

@@ -10,6 +10,7 @@ namespace ExSync.ExchangeSimulator.Tests;
 public sealed class EwsConformanceTests
 {
     private const string AutodiscoverEwsUrl = "https://mail.contoso.local/EWS/Exchange.asmx";
+    private const string LegacyAddress = "alice@legacy.example";
 
     [Fact]
     public async Task EwsJavascriptApiWorksAgainstTheSimulatorWithBasicAndNtlm()
@@ -28,11 +29,8 @@ public sealed class EwsConformanceTests
             Assert.True(install.ExitCode == 0, $"npm ci failed in {directory}:\n{install.Output}");
         }
 
-        // Autodiscover hands out the EWS URL a real deployment would publish; the script's host map resolves it.
-        var basicScenario = TestScenarios.Default();
-        basicScenario.Server.Autodiscover.EwsUrl = AutodiscoverEwsUrl;
-        var ntlmScenario = TestScenarios.Default();
-        ntlmScenario.Server.Autodiscover.EwsUrl = AutodiscoverEwsUrl;
+        var basicScenario = ConformanceScenario();
+        var ntlmScenario = ConformanceScenario();
         ntlmScenario.Server.Authentication = new ScenarioAuthentication { Basic = false, Ntlm = true, Bearer = false };
 
         await using var basicHost = await ExchangeSimulatorHost.StartAsync(basicScenario, TestContext.Current.CancellationToken);
@@ -48,6 +46,9 @@ public sealed class EwsConformanceTests
                 "conformance.js",
                 $"--basic-base={basicHost.HttpsBaseAddress}",
                 $"--ntlm-base={ntlmHost.HttpsBaseAddress}",
+                $"--basic-http-base={basicHost.HttpBaseAddress}",
+                $"--ntlm-http-base={ntlmHost.HttpBaseAddress}",
+                $"--legacy-email={LegacyAddress}",
                 $"--user={TestScenarios.ServiceUser}",
                 $"--password={TestScenarios.ServicePassword}",
                 $"--ntlm-user={TestScenarios.Domain}\\{TestScenarios.ServiceSamAccountName}",
@@ -72,11 +73,25 @@ public sealed class EwsConformanceTests
         foreach (var host in new[] { basicHost, ntlmHost })
         {
             Assert.True(host.Requests.AutodiscoverCount(AutodiscoverRequestKind.GetProbe) >= 1, "the X-SOAP-Enabled probe was not sent");
-            Assert.True(host.Requests.AutodiscoverCount(AutodiscoverRequestKind.SoapGetUserSettings) >= 1, "GetUserSettings was not called");
+            Assert.True(host.Requests.AutodiscoverCount(AutodiscoverRequestKind.SoapGetUserSettings) >= 3, "GetUserSettings was not called for every discovery");
+            Assert.Equal(1, host.Requests.AutodiscoverCountForMailbox(LegacyAddress));
             Assert.True(host.Requests.Count("SyncFolderItems") >= 2);
             Assert.True(host.Requests.Count("FindItem") >= 1);
             Assert.Equal(0, host.State.CountItems(TestScenarios.Alice, SimulatedFolder.Drafts));
         }
+    }
+
+    /// <summary>
+    /// Autodiscover hands out the EWS URL a real deployment would publish (the script's host map resolves it), sends
+    /// plain-HTTP autodiscover to an HTTPS autodiscover host, and maps a legacy address to Alice.
+    /// </summary>
+    private static SimulatorScenario ConformanceScenario()
+    {
+        var scenario = TestScenarios.Default();
+        scenario.Server.Autodiscover.EwsUrl = AutodiscoverEwsUrl;
+        scenario.Server.Autodiscover.HttpRedirectLocation = "https://mail.contoso.local/autodiscover/autodiscover.xml";
+        scenario.Server.Autodiscover.RedirectAddresses[LegacyAddress] = TestScenarios.Alice;
+        return scenario;
     }
 
     private static string ConformanceDirectory() =>

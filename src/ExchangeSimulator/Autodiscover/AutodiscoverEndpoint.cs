@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// Autodiscover: SOAP GetUserSettings at autodiscover.svc, POX at autodiscover.xml, and the anonymous GET probe of
+/// Autodiscover: SOAP GetUserSettings at autodiscover.svc, POX at autodiscover.xml, and the GET probe of
 /// autodiscover.xml (401 with X-SOAP-Enabled over HTTPS; a 302 to HTTPS over plain HTTP, autodiscover phase 3a).
 /// </summary>
 internal sealed class AutodiscoverEndpoint(SimulatorRuntime runtime)
@@ -34,10 +34,18 @@ internal sealed class AutodiscoverEndpoint(SimulatorRuntime runtime)
         if (HttpMethods.IsGet(context.Request.Method))
         {
             // Clients probe with a GET, anonymously (the Managed API) or already authenticated (ews-javascript-api
-            // with NTLM or Basic credentials); both are the probe, and only the anonymous one needs a challenge.
+            // with NTLM or Basic credentials); both are the probe. Over plain HTTP the answer is always the redirect
+            // to HTTPS (autodiscover phase 3a), whether or not the client authenticated first: ews-javascript-api's
+            // NTLM provider runs the handshake before every request, even this one.
             runtime.Requests.RecordAutodiscover(AutodiscoverRequestKind.GetProbe, emailAddress: null);
+            if (!context.Request.IsHttps)
+            {
+                RedirectToHttps(context);
+                return;
+            }
+
             await (context.Features.Get<AuthenticatedCaller>() is null
-                ? HandleAnonymousProbeAsync(context)
+                ? AuthenticationChallenges.WriteAsync(context, runtime)
                 : PoxAutodiscover.WriteInvalidRequestAsync(context)).ConfigureAwait(false);
             return;
         }
@@ -58,19 +66,12 @@ internal sealed class AutodiscoverEndpoint(SimulatorRuntime runtime)
         await _pox.HandleAsync(context).ConfigureAwait(false);
     }
 
-    private Task HandleAnonymousProbeAsync(HttpContext context)
+    /// <summary>Phase 3a: clients only follow a redirect from plain HTTP when it points to HTTPS.</summary>
+    private void RedirectToHttps(HttpContext context)
     {
-        var autodiscover = runtime.Server.Autodiscover;
-        if (!context.Request.IsHttps)
-        {
-            // Phase 3a: clients only follow a redirect from plain HTTP when it points to HTTPS.
-            context.Response.StatusCode = StatusCodes.Status302Found;
-            context.Response.Headers.Location = autodiscover.HttpRedirectLocation
-                ?? new Uri(runtime.Endpoints.HttpsBaseAddress, SimulatorPaths.AutodiscoverXml.TrimStart('/')).AbsoluteUri;
-            return Task.CompletedTask;
-        }
-
-        return AuthenticationChallenges.WriteAsync(context, runtime);
+        context.Response.StatusCode = StatusCodes.Status302Found;
+        context.Response.Headers.Location = runtime.Server.Autodiscover.HttpRedirectLocation
+            ?? new Uri(runtime.Endpoints.HttpsBaseAddress, SimulatorPaths.AutodiscoverXml.TrimStart('/')).AbsoluteUri;
     }
 
     /// <summary>
