@@ -1,0 +1,62 @@
+using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Tests.Infrastructure;
+
+namespace ExSync.Api.Tests;
+
+/// <summary>Error codes are part of the contract, so every one the API can answer with is documented in the README.</summary>
+public sealed class ErrorCodeDocumentationTests
+{
+    [Fact(Skip = "README lands in a later commit")]
+    public async Task EveryProblemCodeIsListedInTheReadme()
+    {
+        var path = Repository.PathOf("README.md");
+        Assert.True(File.Exists(path), $"{path} does not exist.");
+        var readme = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+
+        // A code counts as listed when it appears as a word of its own (in a table cell or as `code`), not as part of a longer code.
+        var missing = ProblemCodes.All
+            .Select(c => c.Code)
+            .Where(code => !System.Text.RegularExpressions.Regex.IsMatch(readme, $@"(?<![A-Za-z0-9]){code}(?![A-Za-z0-9])"))
+            .ToList();
+
+        Assert.True(missing.Count == 0, $"README.md does not list these error codes: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void EveryProblemCodeIsListedOnceWithAnErrorStatus()
+    {
+        Assert.Equal(ProblemCodes.All.Count, ProblemCodes.All.Select(c => c.Code).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ProblemCodes.All, c => Assert.InRange(c.Status, 400, 599));
+        Assert.All(ProblemCodes.All, c => Assert.False(string.IsNullOrWhiteSpace(c.Meaning), $"{c.Code} has no meaning"));
+    }
+
+    [Fact]
+    public void EveryCodeConstantIsInTheDocumentedList()
+    {
+        var constants = typeof(ProblemCodes)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!);
+
+        var listed = ProblemCodes.All.Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+        var unlisted = constants.Where(c => !listed.Contains(c)).ToList();
+        Assert.True(unlisted.Count == 0, $"ProblemCodes.All does not list: {string.Join(", ", unlisted)}");
+    }
+
+    [Fact]
+    public void EveryDomainErrorCodeIsInTheDocumentedList()
+    {
+        // Broken domain rules reach clients as problem codes, so each *Errors class of the domain contributes to the contract.
+        var domainCodes = typeof(ExSync.Domain.Common.DomainError).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: true, IsSealed: true } && t.Name.EndsWith("Errors", StringComparison.Ordinal))
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => $"{f.DeclaringType!.Name}.{f.Name} = {f.GetRawConstantValue()}")
+            .ToList();
+        Assert.NotEmpty(domainCodes);
+
+        var listed = ProblemCodes.All.Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+        var unlisted = domainCodes.Where(c => !listed.Contains(c.Split(" = ")[1])).ToList();
+        Assert.True(unlisted.Count == 0, $"ProblemCodes.All does not list these domain error codes: {string.Join(", ", unlisted)}");
+    }
+}
