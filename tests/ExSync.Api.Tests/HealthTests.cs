@@ -1,0 +1,49 @@
+using System.Net;
+using ExSync.Api.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace ExSync.Api.Tests;
+
+public sealed class HealthTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LivenessAndReadinessAreHealthyWhenTheDatabaseIsReachable()
+    {
+        await using var app = new ExSyncApplication();
+
+        var live = await app.Health().GetLivenessAsync(Ct);
+        var ready = await app.Health().GetReadinessAsync(Ct);
+
+        Assert.Equal("Healthy", live.Status);
+        Assert.Equal("Healthy", ready.Status);
+        Assert.Equal("database", Assert.Single(ready.Checks).Name);
+    }
+
+    [Fact]
+    public async Task ReadinessFailsWithoutRevealingWhyWhenTheDatabaseIsUnreachableWhileLivenessStaysUp()
+    {
+        await using var app = new ExSyncApplication();
+        var http = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(HttpMethod.Get, "/health/ready")).Status);
+
+        // Replace the database file with a directory: SQLite can neither open nor recreate it.
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(app.DataDirectory, "exsync.db*"))
+        {
+            File.Delete(file);
+        }
+
+        Directory.CreateDirectory(app.DatabasePath);
+
+        var ready = await http.SendAsync(HttpMethod.Get, "/health/ready");
+        var live = await http.SendAsync(HttpMethod.Get, "/health/live");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+        Assert.Equal("Unhealthy", ready.Json!["status"]!.GetValue<string>());
+        Assert.DoesNotContain(app.DataDirectory, ready.Body);
+        Assert.DoesNotContain("SQLite", ready.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, live.Status);
+    }
+}
