@@ -94,6 +94,12 @@ internal static class ExtendedPropertyTypes
         ["Sharing"] = new("00062040-0000-0000-C000-000000000046"),
     };
 
+    /// <summary>Every DistinguishedPropertySetType value.</summary>
+    public static IReadOnlyCollection<string> DistinguishedSetNames => DistinguishedSets.Keys;
+
+    /// <summary>Every MapiPropertyTypeType value.</summary>
+    public static IReadOnlyCollection<string> All => Types;
+
     public static bool IsValid(string propertyType) => Types.Contains(propertyType);
 
     public static bool TryGetDistinguishedSet(string name, out Guid propertySetId) => DistinguishedSets.TryGetValue(name, out propertySetId);

@@ -10,21 +10,11 @@ internal sealed record ExtendedFieldUri(
     ExtendedPropertyKey Key, string? DistinguishedPropertySetId, string? PropertySetId, string? PropertyTag, string? PropertyName,
     string? PropertyId, string PropertyType)
 {
-    private static readonly string[] DistinguishedSetNames =
-        ["Meeting", "Appointment", "Common", "PublicStrings", "Address", "InternetHeaders", "CalendarAssistant", "UnifiedMessaging", "Task", "Sharing"];
-
-    private static readonly string[] PropertyTypes =
-    [
-        "ApplicationTime", "ApplicationTimeArray", "Binary", "BinaryArray", "Boolean", "CLSID", "CLSIDArray", "Currency", "CurrencyArray",
-        "Double", "DoubleArray", "Error", "Float", "FloatArray", "Integer", "IntegerArray", "Long", "LongArray", "Null", "Object",
-        "ObjectArray", "Short", "ShortArray", "SystemTime", "SystemTimeArray", "String", "StringArray",
-    ];
-
     /// <summary>Reads the attributes of a t:ExtendedFieldURI (the reader stays on the element).</summary>
     public static ExtendedFieldUri Read(XmlReader reader)
     {
-        var propertyType = StrictXml.EnumAttribute(reader, "PropertyType", "MapiPropertyTypeType", PropertyTypes, required: true)!;
-        var distinguishedSet = StrictXml.EnumAttribute(reader, "DistinguishedPropertySetId", "DistinguishedPropertySetType", DistinguishedSetNames, required: false);
+        var propertyType = StrictXml.EnumAttribute(reader, "PropertyType", "MapiPropertyTypeType", ExtendedPropertyTypes.All, required: true)!;
+        var distinguishedSet = StrictXml.EnumAttribute(reader, "DistinguishedPropertySetId", "DistinguishedPropertySetType", ExtendedPropertyTypes.DistinguishedSetNames, required: false);
         var setId = reader.GetAttribute("PropertySetId");
         var tag = reader.GetAttribute("PropertyTag");
         var name = reader.GetAttribute("PropertyName");

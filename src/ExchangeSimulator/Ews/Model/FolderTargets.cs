@@ -29,8 +29,10 @@ internal static class FolderTargets
 
     private static readonly ElementSequence EmptyContent = new(EwsNamespaces.Types, "FolderId");
 
-    public static ElementSequence TargetSequence(string containerName) => new(EwsNamespaces.Messages, containerName,
-        Particle.Choice(EwsNamespaces.Types, 1, 1, "FolderId", "DistinguishedFolderId", "AddressListId"));
+    /// <summary>TargetFolderIdType: exactly one of FolderId, DistinguishedFolderId and AddressListId.</summary>
+    public static readonly ElementSequence SavedItemFolderIdSequence = TargetSequence("SavedItemFolderId");
+
+    public static readonly ElementSequence SyncFolderIdSequence = TargetSequence("SyncFolderId");
 
     /// <summary>Reads FolderIds/ParentFolderIds (an unbounded choice of FolderId and DistinguishedFolderId).</summary>
     public static List<FolderTarget> ReadList(XmlReader reader, ElementSequence sequence)
@@ -46,10 +48,10 @@ internal static class FolderTargets
     }
 
     /// <summary>Reads a TargetFolderIdType container (SavedItemFolderId, SyncFolderId): exactly one folder.</summary>
-    public static FolderTarget ReadTarget(XmlReader reader, string containerName)
+    public static FolderTarget ReadTarget(XmlReader reader, ElementSequence targetSequence)
     {
         FolderTarget? target = null;
-        var cursor = TargetSequence(containerName).Open(reader);
+        var cursor = targetSequence.Open(reader);
         while (cursor.MoveNext(out _))
         {
             if (cursor.LocalName == "AddressListId")
@@ -132,6 +134,9 @@ internal static class FolderTargets
                 throw new InvalidOperationException($"Unknown folder target {target.GetType().Name}.");
         }
     }
+
+    private static ElementSequence TargetSequence(string containerName) => new(EwsNamespaces.Messages, containerName,
+        Particle.Choice(EwsNamespaces.Types, 1, 1, "FolderId", "DistinguishedFolderId", "AddressListId"));
 
     /// <summary>
     /// Another mailbox is reachable when the caller could impersonate it: a simplification of delegate access,

@@ -57,7 +57,7 @@ internal sealed class CreateItemOperation : EwsOperation
         {
             if (particle == 0)
             {
-                savedItemFolder = FolderTargets.ReadTarget(reader, "SavedItemFolderId");
+                savedItemFolder = FolderTargets.ReadTarget(reader, FolderTargets.SavedItemFolderIdSequence);
                 continue;
             }
 

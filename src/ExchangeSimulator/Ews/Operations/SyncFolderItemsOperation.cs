@@ -60,7 +60,7 @@ internal sealed class SyncFolderItemsOperation : EwsOperation
                     shape = ResponseShape.ReadItemShape(reader);
                     break;
                 case "SyncFolderId":
-                    folder = FolderTargets.ReadTarget(reader, "SyncFolderId");
+                    folder = FolderTargets.ReadTarget(reader, FolderTargets.SyncFolderIdSequence);
                     break;
                 case "SyncState":
                     syncState = StrictXml.ReadText(reader);
