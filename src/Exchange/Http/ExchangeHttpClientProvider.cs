@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
@@ -26,7 +27,7 @@ internal sealed class ExchangeHttpClientProvider
 {
     public const string ClientNamePrefix = "ExSync.Exchange.";
 
-    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly Lazy<IHttpClientFactory> _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly byte[] _fingerprintKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, HandlerSettings> _handlers = new(StringComparer.Ordinal);
@@ -35,9 +36,12 @@ internal sealed class ExchangeHttpClientProvider
     // Callers usually reuse one settings instance for many mailboxes; this skips hashing on that path.
     private readonly ConditionalWeakTable<ExchangeConnectionSettings, ConnectionProfile> _byInstance = [];
 
-    public ExchangeHttpClientProvider(IHttpClientFactory httpClientFactory, TimeProvider timeProvider)
+    public ExchangeHttpClientProvider(IServiceProvider services, TimeProvider timeProvider)
     {
-        _httpClientFactory = httpClientFactory;
+        // Resolved on first use: the factory's options are post-configured by ExchangeHttpClientConfigurator, which depends on this
+        // provider, so taking IHttpClientFactory in the constructor is a dependency cycle (and DI cannot detect it, because
+        // IHttpClientFactory is registered through a factory delegate: resolving it recursed until the process hung).
+        _httpClientFactory = new Lazy<IHttpClientFactory>(services.GetRequiredService<IHttpClientFactory>);
         _timeProvider = timeProvider;
     }
 
@@ -57,7 +61,7 @@ internal sealed class ExchangeHttpClientProvider
     }
 
     /// <summary>Creates a client for the profile (cheap: the handler behind it is pooled by the factory).</summary>
-    public HttpClient CreateClient(ConnectionProfile profile) => _httpClientFactory.CreateClient(profile.ClientName);
+    public HttpClient CreateClient(ConnectionProfile profile) => _httpClientFactory.Value.CreateClient(profile.ClientName);
 
     /// <summary>Used by the factory configuration to build the primary handler of a named client.</summary>
     public bool TryGetHandlerSettings(string clientName, out HandlerSettings settings) =>
