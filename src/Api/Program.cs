@@ -1,5 +1,9 @@
+using ExSync.Api.Alerts;
+using ExSync.Api.Demo;
+using ExSync.Api.Exchange;
 using ExSync.Api.Health;
 using ExSync.Api.Infrastructure.Json;
+using ExSync.Api.Jobs;
 using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
@@ -23,12 +27,20 @@ builder.AddPersistence();
 // Secrets: encrypted with Data Protection, key ring persisted
 builder.AddSecretProtection();
 
-// Validation of request bodies, and the deployment's rules for Exchange addresses
+// Validation of request bodies
 builder.Services.AddRequestValidation();
-builder.Services.Configure<ExchangeConnectionPolicy>(builder.Configuration.GetSection("Exchange"));
+
+// The EWS client, with the deployment's rules for the Exchange addresses it may connect to
+builder.AddExchange();
+
+// Background jobs: Test & Enable, connection tests, scheduled retests
+builder.AddJobs();
 
 // Time comes from TimeProvider, so tests control it
 builder.Services.AddSingleton(TimeProvider.System);
+
+// Demo mode: an embedded Exchange simulator and sample data (Demo:Enabled=true)
+builder.AddDemoMode();
 
 // The contract: OpenAPI 3.0 document and Swagger UI
 builder.Services.AddApiOpenApi();
@@ -39,13 +51,16 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 await app.MigrateDatabaseAsync();
+await app.StartDemoAsync();
 
 app.MapApiOpenApi();
 app.MapHealth();
 
 var api = app.MapGroup("/api/v1").WithStandardProblemResponses();
-api.MapServerProfiles();
+api.MapServerProfiles().MapServerProfileActions();
 api.MapOrganization();
-api.MapMailboxes();
+api.MapMailboxes().MapMailboxActions().MapMailboxAlerts();
+api.MapJobs();
+api.MapAlerts();
 
 app.Run();

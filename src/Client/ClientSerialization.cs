@@ -27,3 +27,15 @@ public partial class HealthClient
 {
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
 }
+
+/// <summary>Background jobs: status monitors, per-mailbox results, cancellation.</summary>
+public partial class JobsClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}
+
+/// <summary>Alerts to mailbox and profile owners.</summary>
+public partial class AlertsClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}

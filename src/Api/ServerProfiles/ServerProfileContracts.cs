@@ -41,6 +41,9 @@ public sealed class ServerProfileResource
     /// <summary>Processing options.</summary>
     public required ServerProfileAdvancedOptions Advanced { get; init; }
 
+    /// <summary>PEM certificate(s) of a certificate authority trusted for the Exchange server's TLS certificate, besides the system's roots.</summary>
+    public string? TrustedCaCertificatePem { get; init; }
+
     /// <summary>Whether the profile is in use; inactive profiles cannot be assigned to mailboxes.</summary>
     public required RecordState State { get; init; }
 
@@ -183,6 +186,12 @@ public sealed record ServerProfileInput
 
     /// <summary>Processing options.</summary>
     public ServerProfileAdvancedOptionsInput? Advanced { get; init; }
+
+    /// <summary>
+    /// PEM certificate(s) of a certificate authority to trust for the Exchange server's TLS certificate, in addition to the system's
+    /// trusted roots: on-premises Exchange often has a certificate from an internal CA. Certificate validation stays on.
+    /// </summary>
+    public string? TrustedCaCertificatePem { get; init; }
 
     /// <summary>Whether the profile is in use; defaults to Active.</summary>
     public RecordState? State { get; init; }

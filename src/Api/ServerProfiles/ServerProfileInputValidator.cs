@@ -2,6 +2,7 @@ using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Validation;
 using ExSync.Domain.ServerProfiles;
 using FluentValidation;
+using ExSync.Exchange;
 using Microsoft.Extensions.Options;
 
 namespace ExSync.Api.ServerProfiles;
@@ -13,7 +14,7 @@ namespace ExSync.Api.ServerProfiles;
 /// </summary>
 public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfileInput>
 {
-    public ServerProfileInputValidator(IOptionsMonitor<ExchangeConnectionPolicy> policy)
+    public ServerProfileInputValidator(IOptionsMonitor<ExchangeClientOptions> exchange)
     {
         RuleFor(p => p.Name).NotEmpty().MaximumLength(ServerProfileSettings.NameMaxLength);
         RuleFor(p => p.Description).MaximumLength(ServerProfileSettings.DescriptionMaxLength);
@@ -31,12 +32,19 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
             When(p => p.Authentication!.Type == ProfileAuthenticationType.HybridModernAuth, HybridModernAuthRules);
         });
 
-        RuleFor(p => p.Incoming).SetValidator(new ConnectionValidator(() => policy.CurrentValue.AllowInsecureHttp)!);
+        RuleFor(p => p.Incoming).SetValidator(new ConnectionValidator(() => exchange.CurrentValue.AllowInsecureHttp)!);
         RuleFor(p => p.Outgoing)
             .Null()
             .When(p => p.UseSameSettingsForOutgoing != false)
             .WithMessage("Outgoing settings can only be set when useSameSettingsForOutgoing is false; while it is true, outgoing mirrors incoming.");
-        RuleFor(p => p.Outgoing).SetValidator(new ConnectionValidator(() => policy.CurrentValue.AllowInsecureHttp)!);
+        RuleFor(p => p.Outgoing).SetValidator(new ConnectionValidator(() => exchange.CurrentValue.AllowInsecureHttp)!);
+
+        RuleFor(p => p.TrustedCaCertificatePem)
+            .MaximumLength(ServerProfileSettings.TrustedCaCertificatePemMaxLength)
+            .Must(ContainsCertificates)
+            .WithErrorCode(FieldErrorCodes.InvalidFormat)
+            .WithMessage("Expected one or more PEM certificates (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----) of the certificate authority that issued the Exchange server's certificate.")
+            .When(p => !string.IsNullOrWhiteSpace(p.TrustedCaCertificatePem));
 
         RuleFor(p => p.Advanced!.MinPollingIntervalMinutes)
             .InclusiveBetween(AdvancedProcessingOptions.MinPollingIntervalMinutesLowest, AdvancedProcessingOptions.MinPollingIntervalMinutesHighest)
@@ -97,6 +105,20 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
         });
     }
 
+    private static bool ContainsCertificates(string? pem)
+    {
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPem(pem);
+            return certificates.Count > 0;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
     private static bool IsUserPrincipalName(string name)
     {
         var at = name.IndexOf('@');
@@ -121,11 +143,4 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
             && !uri.IsDefaultPort
             && uri.Port != port;
     }
-}
-
-/// <summary>Deployment settings that decide which Exchange addresses administrators may configure.</summary>
-public sealed class ExchangeConnectionPolicy
-{
-    /// <summary>Allow plain http server locations. For development against a test server only.</summary>
-    public bool AllowInsecureHttp { get; set; }
 }

@@ -48,6 +48,7 @@ internal static class ServerProfileMapping
             SendAlertToOwnerOnMajorFailures = profile.Advanced.SendAlertToOwnerOnMajorFailures,
             ConnectionTimeoutSeconds = profile.Advanced.ConnectionTimeoutSeconds,
         },
+        TrustedCaCertificatePem = profile.TrustedCaCertificatePem,
         State = profile.State,
         IsDefaultForNewMailboxes = profile.Id == organizationDefaultProfileId,
         CreatedAt = profile.CreatedAt,
@@ -89,6 +90,7 @@ internal static class ServerProfileMapping
             SendAlertToOwnerOnMajorFailures = profile.Advanced.SendAlertToOwnerOnMajorFailures,
             ConnectionTimeoutSeconds = profile.Advanced.ConnectionTimeoutSeconds,
         },
+        TrustedCaCertificatePem = profile.TrustedCaCertificatePem,
         State = profile.State,
     };
 
@@ -120,6 +122,7 @@ internal static class ServerProfileMapping
                 SendAlertToOwnerOnMajorFailures = advanced.SendAlertToOwnerOnMajorFailures ?? defaults.SendAlertToOwnerOnMajorFailures,
                 ConnectionTimeoutSeconds = advanced.ConnectionTimeoutSeconds ?? defaults.ConnectionTimeoutSeconds,
             },
+            TrustedCaCertificatePem = input.TrustedCaCertificatePem,
             State = input.State ?? RecordState.Active,
         };
     }

@@ -56,6 +56,9 @@ public sealed class ServerProfile
     /// <summary>Processing options.</summary>
     public AdvancedProcessingOptions Advanced { get; private set; }
 
+    /// <summary>PEM certificates of a certificate authority trusted for the server's TLS certificate.</summary>
+    public string? TrustedCaCertificatePem { get; private set; }
+
     /// <summary>Whether the profile is in use.</summary>
     public RecordState State { get; private set; }
 
@@ -151,6 +154,7 @@ public sealed class ServerProfile
         UseSameSettingsForOutgoing = settings.UseSameSettingsForOutgoing;
         Outgoing = outgoing;
         Advanced = settings.Advanced;
+        TrustedCaCertificatePem = string.IsNullOrWhiteSpace(settings.TrustedCaCertificatePem) ? null : settings.TrustedCaCertificatePem;
         State = settings.State;
         ModifiedAt = now;
         Revision++;

@@ -11,6 +11,9 @@ public sealed record ServerProfileSettings
     /// <summary>Longest description.</summary>
     public const int DescriptionMaxLength = 2000;
 
+    /// <summary>Longest trusted CA certificate bundle (PEM).</summary>
+    public const int TrustedCaCertificatePemMaxLength = 65536;
+
     /// <summary>Display name, unique ignoring case.</summary>
     public required string Name { get; init; }
 
@@ -40,6 +43,12 @@ public sealed record ServerProfileSettings
 
     /// <summary>Processing options.</summary>
     public AdvancedProcessingOptions Advanced { get; init; } = new();
+
+    /// <summary>
+    /// PEM certificates of a certificate authority to trust for the Exchange server's TLS certificate, in addition to the system's
+    /// trusted roots (on-premises Exchange often has a certificate from an internal CA). Validation stays on.
+    /// </summary>
+    public string? TrustedCaCertificatePem { get; init; }
 
     /// <summary>Whether the profile is in use.</summary>
     public RecordState State { get; init; } = RecordState.Active;

@@ -36,8 +36,11 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "exsync.db");
 
-    /// <summary>The clock of the application; tests move it forward.</summary>
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+    /// <summary>
+    /// The clock of the application; tests move it forward. It starts at the real time because the EWS client checks the
+    /// simulator's freshly issued TLS certificate against it.
+    /// </summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>Everything the application logged.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
@@ -56,11 +59,18 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
 
     public HealthClient Health() => new(CreateClient());
 
+    public JobsClient Jobs() => new(CreateClient());
+
+    public AlertsClient Alerts() => new(CreateClient());
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:ExSync", $"Data Source={DatabasePath}");
         builder.UseSetting("DataProtection:KeysDirectory", Path.Combine(DataDirectory, "keys"));
+
+        // The simulator listens on 127.0.0.1, which ExSync refuses unless the deployment allows it.
+        builder.UseSetting("Exchange:OutboundPolicy:AllowLoopback", "true");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

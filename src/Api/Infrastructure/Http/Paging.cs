@@ -44,7 +44,31 @@ public static class Paging
     };
 
     /// <summary>Decodes a continuation token into the last key of the previous page; null starts from the beginning.</summary>
-    public static Guid? AfterKey(string? continuationToken)
+    public static Guid? AfterKey(string? continuationToken) =>
+        Decode(continuationToken) is { } key ? Guid.TryParseExact(key, "N", out var id) ? id : throw InvalidToken() : null;
+
+    /// <summary>Decodes a continuation token of a list keyed by a number.</summary>
+    public static long? AfterNumber(string? continuationToken) =>
+        Decode(continuationToken) is { } key ? long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw InvalidToken() : null;
+
+    /// <summary>
+    /// Builds a page from up to <c>pageSize + 1</c> items read in key order: the extra item only tells that there is a next page.
+    /// </summary>
+    public static Page<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> rows, int pageSize, Func<TIn, Guid> key, Func<TIn, TOut> map, HttpRequest request) =>
+        rows.ToPage(pageSize, row => key(row).ToString("N"), map, request);
+
+    /// <summary>Builds a page of a list keyed by a number.</summary>
+    public static Page<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> rows, int pageSize, Func<TIn, long> key, Func<TIn, TOut> map, HttpRequest request) =>
+        rows.ToPage(pageSize, row => key(row).ToString(System.Globalization.CultureInfo.InvariantCulture), map, request);
+
+    private static Page<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> rows, int pageSize, Func<TIn, string> key, Func<TIn, TOut> map, HttpRequest request)
+    {
+        var hasMore = rows.Count > pageSize;
+        var items = rows.Take(pageSize).Select(map).ToList();
+        return new Page<TOut>(items, hasMore ? NextLink(request, key(rows[pageSize - 1])) : null);
+    }
+
+    private static string? Decode(string? continuationToken)
     {
         if (string.IsNullOrEmpty(continuationToken))
         {
@@ -54,9 +78,9 @@ public static class Paging
         try
         {
             var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(continuationToken));
-            if (text.StartsWith(TokenPrefix, StringComparison.Ordinal) && Guid.TryParseExact(text[TokenPrefix.Length..], "N", out var key))
+            if (text.StartsWith(TokenPrefix, StringComparison.Ordinal))
             {
-                return key;
+                return text[TokenPrefix.Length..];
             }
         }
         catch (FormatException)
@@ -64,26 +88,18 @@ public static class Paging
             // Falls through to the rejection below.
         }
 
-        throw new RequestRejectedException(
-            StatusCodes.Status400BadRequest,
-            ProblemCodes.InvalidContinuationToken,
-            "The continuation token is not valid. Start again from the first page.",
-            [new ApiFieldError(FieldErrorCodes.InvalidFormat, QueryName, "The continuation token is not valid.")]);
+        throw InvalidToken();
     }
 
-    /// <summary>
-    /// Builds a page from up to <c>pageSize + 1</c> items read in key order: the extra item only tells that there is a next page.
-    /// </summary>
-    public static Page<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> rows, int pageSize, Func<TIn, Guid> key, Func<TIn, TOut> map, HttpRequest request)
-    {
-        var hasMore = rows.Count > pageSize;
-        var items = rows.Take(pageSize).Select(map).ToList();
-        return new Page<TOut>(items, hasMore ? NextLink(request, key(rows[pageSize - 1])) : null);
-    }
+    private static RequestRejectedException InvalidToken() => new(
+        StatusCodes.Status400BadRequest,
+        ProblemCodes.InvalidContinuationToken,
+        "The continuation token is not valid. Start again from the first page.",
+        [new ApiFieldError(FieldErrorCodes.InvalidFormat, QueryName, "The continuation token is not valid.")]);
 
-    private static string NextLink(HttpRequest request, Guid lastKey)
+    private static string NextLink(HttpRequest request, string lastKey)
     {
-        var token = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(TokenPrefix + lastKey.ToString("N")));
+        var token = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(TokenPrefix + lastKey));
         var query = QueryHelpers.ParseQuery(request.QueryString.Value)
             .Where(p => !string.Equals(p.Key, QueryName, StringComparison.OrdinalIgnoreCase))
             .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))

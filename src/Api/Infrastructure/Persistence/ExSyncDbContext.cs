@@ -1,3 +1,5 @@
+using ExSync.Domain.Alerts;
+using ExSync.Domain.Jobs;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
 using ExSync.Domain.ServerProfiles;
@@ -16,6 +18,15 @@ public sealed class ExSyncDbContext(DbContextOptions<ExSyncDbContext> options) :
 
     /// <summary>The single row of organization email settings.</summary>
     public DbSet<OrganizationEmailSettings> OrganizationEmailSettings => Set<OrganizationEmailSettings>();
+
+    /// <summary>Background jobs (Test &amp; Enable, connection tests, scheduled retests).</summary>
+    public DbSet<Job> Jobs => Set<Job>();
+
+    /// <summary>The items of the jobs, one per mailbox.</summary>
+    public DbSet<JobItem> JobItems => Set<JobItem>();
+
+    /// <summary>Alerts to mailbox and profile owners.</summary>
+    public DbSet<Alert> Alerts => Set<Alert>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -19,6 +19,7 @@ internal sealed class ServerProfileConfiguration : IEntityTypeConfiguration<Serv
         builder.Property(p => p.NormalizedName).HasMaxLength(ServerProfileSettings.NameMaxLength);
         builder.HasIndex(p => p.NormalizedName).IsUnique();
         builder.Property(p => p.Description).HasMaxLength(ServerProfileSettings.DescriptionMaxLength);
+        builder.Property(p => p.TrustedCaCertificatePem).HasMaxLength(ServerProfileSettings.TrustedCaCertificatePemMaxLength);
         builder.Property(p => p.Revision).IsConcurrencyToken();
         builder.Ignore(p => p.IsActive);
 

@@ -26,6 +26,12 @@ public static class ProblemCodes
     public const string ServerProfileNameConflict = "ServerProfileNameConflict";
     public const string MailboxEmailAddressConflict = "MailboxEmailAddressConflict";
 
+    // Jobs and bulk actions
+    public const string JobNotFound = "JobNotFound";
+    public const string JobAlreadyFinished = "JobAlreadyFinished";
+    public const string RepeatabilityRequestIdReused = "RepeatabilityRequestIdReused";
+    public const string NoDefaultServerProfile = "NoDefaultServerProfile";
+
     // Concurrency
     public const string PreconditionFailed = "PreconditionFailed";
     public const string ConcurrentModification = "ConcurrentModification";
@@ -49,6 +55,10 @@ public static class ProblemCodes
         new(MailboxNotFound, 404, "No mailbox has this id."),
         new(ServerProfileNameConflict, 409, "Another server profile already has this name (names are compared ignoring case)."),
         new(MailboxEmailAddressConflict, 409, "Another mailbox already has this email address (compared ignoring case)."),
+        new(JobNotFound, 404, "No job has this id (finished jobs are deleted after the retention period, at least 24 hours)."),
+        new(JobAlreadyFinished, 409, "The job already finished (Succeeded or Failed); there is nothing to cancel."),
+        new(RepeatabilityRequestIdReused, 409, "The Repeatability-Request-ID was already used for a different request; use a new id for a new request."),
+        new(NoDefaultServerProfile, 409, "The organization's default delivery methods use server-side synchronization but there is no default server profile to apply."),
         new(PreconditionFailed, 412, "The If-Match header does not match the resource's current ETag: someone else changed it. GET it again and reapply the change."),
         new(ConcurrentModification, 409, "The resource changed while the request was processed. Retry the request."),
         new(InternalError, 500, "An unexpected error. The response carries a traceId to quote when reporting it."),

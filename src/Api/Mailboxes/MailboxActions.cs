@@ -1,0 +1,215 @@
+using System.ComponentModel;
+using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Infrastructure.Requests;
+using ExSync.Api.Infrastructure.Security;
+using ExSync.Api.Jobs;
+using ExSync.Domain.Jobs;
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Organization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using FromHeaderAttribute = Microsoft.AspNetCore.Mvc.FromHeaderAttribute;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ExSync.Api.Mailboxes;
+
+/// <summary>Bulk actions on mailboxes: approval, default settings, Test &amp; Enable.</summary>
+public static class MailboxActions
+{
+    public static RouteGroupBuilder MapMailboxActions(this RouteGroupBuilder group)
+    {
+        group.MapPost("/approve-email", ApproveEmail)
+            .WithName("ApproveEmail")
+            .WithSummary("Approve mailboxes' email addresses")
+            .WithDescription("Approves the email address of each mailbox, which the organization requires before processing email (processEmailsOnlyForApprovedUsers/Queues). " +
+                             "Answers with an outcome per mailbox: Changed, Unchanged (already approved) or NotFound.");
+
+        group.MapPost("/reject-email", RejectEmail)
+            .WithName("RejectEmail")
+            .WithSummary("Reject mailboxes' email addresses")
+            .WithDescription("Rejects the email address of each mailbox: its email is not processed, its directions are disabled and scheduled retests are dropped.");
+
+        group.MapPost("/apply-default-settings", ApplyDefaultSettings)
+            .WithName("ApplyDefaultSettings")
+            .WithSummary("Apply the organization's default settings to mailboxes")
+            .WithDescription("Gives each mailbox the organization's default server profile and delivery methods and reports what changed. " +
+                             "With testAndEnable (the default) it also starts Test & Enable on the mailboxes and answers 202 with the job; " +
+                             "with dryRun it changes nothing and reports what would change.");
+
+        group.MapPost("/test-and-enable", TestAndEnableMailboxes)
+            .WithName("TestAndEnableMailboxes")
+            .WithSummary("Test and enable mailboxes")
+            .WithDescription("Starts a background job that tests each mailbox's directions that use server-side synchronization against Exchange and enables what works. " +
+                             "Answers 202 with the job's status monitor; poll Operation-Location, then read the results.");
+
+        return group;
+    }
+
+    public static async Task<Ok<BulkActionResult>> ApproveEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, (mailbox, now) => mailbox.ApproveEmail(now), cancellationToken));
+
+    public static async Task<Ok<BulkActionResult>> RejectEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, (mailbox, now) => mailbox.RejectEmail(now), cancellationToken));
+
+    public static async Task<Results<JobAccepted<ApplyDefaultSettingsResult>, Ok<ApplyDefaultSettingsResult>, ConflictProblem>> ApplyDefaultSettings(
+        JsonBody<ApplyDefaultSettingsInput> body,
+        [FromHeader(Name = JobHeaders.RepeatabilityRequestId), Description(RepeatabilityDescription)] string? requestId,
+        [AsParameters] JobStartServices services,
+        CancellationToken cancellationToken)
+    {
+        var input = body.Value;
+        var ids = input.MailboxIds!;
+        var dryRun = input.DryRun ?? false;
+        var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
+        if (organization.DefaultServerProfileId is null && UsesServerSideSynchronization(organization))
+        {
+            return Problem.Conflict(
+                ProblemCodes.NoDefaultServerProfile,
+                "The organization's default delivery methods use server-side synchronization, but it has no default server profile. " +
+                "Set defaultServerProfileId in the organization email settings (or mark a profile setAsDefaultForNewMailboxes) first.");
+        }
+
+        var defaultProfile = organization.DefaultServerProfileId is { } profileId
+            ? await services.Db.ServerProfiles.AsNoTracking().SingleAsync(p => p.Id == profileId, cancellationToken)
+            : null;
+        var mailboxes = await services.Db.Mailboxes.Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var now = services.Time.GetUtcNow();
+        var results = ids.Select(id =>
+        {
+            if (!mailboxes.TryGetValue(id, out var mailbox))
+            {
+                return new MailboxActionResult { MailboxId = id, Outcome = MailboxActionOutcome.NotFound };
+            }
+
+            var changes = dryRun ? mailbox.PlanDefaultSettings(organization) : mailbox.ApplyDefaultSettings(organization, defaultProfile, now);
+            return new MailboxActionResult
+            {
+                MailboxId = id,
+                Outcome = changes.Count == 0 ? MailboxActionOutcome.Unchanged : MailboxActionOutcome.Changed,
+                Changes = changes.Select(c => new MailboxFieldChange { Field = c.Field, From = c.From, To = c.To }).ToList(),
+            };
+        }).ToList();
+
+        if (!dryRun)
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+
+        var report = new ApplyDefaultSettingsResult
+        {
+            DryRun = dryRun,
+            Changed = results.Count(r => r.Outcome == MailboxActionOutcome.Changed),
+            Unchanged = results.Count(r => r.Outcome == MailboxActionOutcome.Unchanged),
+            NotFound = results.Count(r => r.Outcome == MailboxActionOutcome.NotFound),
+            Mailboxes = results,
+        };
+        if (dryRun || !(input.TestAndEnable ?? true) || mailboxes.Count == 0)
+        {
+            return TypedResults.Ok(report);
+        }
+
+        var found = ids.Where(mailboxes.ContainsKey).ToList();
+        var launch = await services.LaunchAsync(JobKind.TestAndEnableMailboxes, new JobRequest(), requestId, "apply-default-settings", input, JobItemSources.Mailboxes(found), cancellationToken);
+        return launch.Job is { } job && launch.Status != LaunchStatus.RequestIdReused
+            ? services.Accepted(report with { Job = job.ToResource(services.Request) }, job)
+            : RequestIdReused(requestId!);
+    }
+
+    public static async Task<Results<JobAccepted<JobResource>, ConflictProblem>> TestAndEnableMailboxes(
+        JsonBody<TestAndEnableInput> body,
+        [FromHeader(Name = JobHeaders.RepeatabilityRequestId), Description(RepeatabilityDescription)] string? requestId,
+        [AsParameters] JobStartServices services,
+        CancellationToken cancellationToken)
+    {
+        var input = body.Value;
+        var launch = await services.LaunchAsync(
+            JobKind.TestAndEnableMailboxes,
+            new JobRequest(SendTestMessage: input.SendTestMessage ?? false),
+            requestId,
+            "test-and-enable",
+            input,
+            JobItemSources.Mailboxes(input.MailboxIds!),
+            cancellationToken);
+        return launch.Status == LaunchStatus.RequestIdReused ? RequestIdReused(requestId!) : services.Accepted(launch.Job!);
+    }
+
+    /// <summary>Documents the Repeatability-Request-ID header of every job-starting route.</summary>
+    public const string RepeatabilityDescription =
+        "Optional idempotency key (at most 200 characters). Sending the same key and the same body again returns the job created the first time; " +
+        "the same key with a different body is refused with 409.";
+
+    /// <summary>The 409 for a Repeatability-Request-ID that was used for a different request.</summary>
+    public static ConflictProblem RequestIdReused(string requestId) => Problem.Conflict(
+        ProblemCodes.RepeatabilityRequestIdReused,
+        $"The Repeatability-Request-ID '{requestId}' was already used for a different request. Use a new id for a new request.");
+
+    private static async Task<BulkActionResult> ChangeApprovalAsync(IReadOnlyList<Guid> ids, ExSyncDbContext db, TimeProvider time, Func<Mailbox, DateTimeOffset, bool> change, CancellationToken cancellationToken)
+    {
+        var mailboxes = await db.Mailboxes.Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var now = time.GetUtcNow();
+        var results = ids.Select(id => new MailboxActionResult
+        {
+            MailboxId = id,
+            Outcome = !mailboxes.TryGetValue(id, out var mailbox) ? MailboxActionOutcome.NotFound
+                : change(mailbox, now) ? MailboxActionOutcome.Changed
+                : MailboxActionOutcome.Unchanged,
+        }).ToList();
+        await db.SaveChangesAsync(cancellationToken);
+        return new BulkActionResult
+        {
+            Changed = results.Count(r => r.Outcome == MailboxActionOutcome.Changed),
+            Unchanged = results.Count(r => r.Outcome == MailboxActionOutcome.Unchanged),
+            NotFound = results.Count(r => r.Outcome == MailboxActionOutcome.NotFound),
+            Mailboxes = results,
+        };
+    }
+
+    private static bool UsesServerSideSynchronization(OrganizationEmailSettings organization) =>
+        organization.IncomingEmail == DefaultDeliveryMethod.ServerSideSynchronization
+        || organization.OutgoingEmail == DefaultDeliveryMethod.ServerSideSynchronization
+        || organization.AppointmentsContactsAndTasks == DefaultDeliveryMethod.ServerSideSynchronization;
+}
+
+/// <summary>What the job-starting handlers need.</summary>
+public sealed class JobStartServices(ExSyncDbContext db, JobLauncher launcher, TimeProvider time, IOptions<JsonOptions> json, IOptionsMonitor<JobOptions> options, HttpContext http)
+{
+    public ExSyncDbContext Db { get; } = db;
+
+    public JobLauncher Launcher { get; } = launcher;
+
+    public TimeProvider Time { get; } = time;
+
+    public IOptions<JsonOptions> Json { get; } = json;
+
+    public IOptionsMonitor<JobOptions> Options { get; } = options;
+
+    public HttpContext Http { get; } = http;
+
+    public HttpRequest Request => Http.Request;
+
+    /// <summary>Launches a job for the caller, keyed by the optional Repeatability-Request-ID.</summary>
+    public Task<LaunchResult> LaunchAsync(JobKind kind, JobRequest request, string? requestId, string operation, object? body, JobItemSource items, CancellationToken cancellationToken)
+    {
+        if (requestId is { Length: > 200 })
+        {
+            throw new RequestRejectedException(
+                StatusCodes.Status400BadRequest,
+                ProblemCodes.ValidationFailed,
+                "The Repeatability-Request-ID header is longer than 200 characters.",
+                [new ApiFieldError(FieldErrorCodes.TooLong, JobHeaders.RepeatabilityRequestId, "At most 200 characters.")]);
+        }
+
+        var keyed = string.IsNullOrEmpty(requestId)
+            ? request
+            : request with { RequestId = requestId, RequestFingerprint = JobLauncher.Fingerprint($"{operation}:{request.ServerProfileId}", body, Json.Value.SerializerOptions) };
+        return Launcher.LaunchAsync(kind, keyed, Http.User.Id(), items, skipWhenEmpty: false, cancellationToken);
+    }
+
+    /// <summary>202 with the job's status monitor.</summary>
+    public JobAccepted<JobResource> Accepted(Job job) => Accepted(job.ToResource(Request), job);
+
+    /// <summary>202 with a body that includes the job.</summary>
+    public JobAccepted<T> Accepted<T>(T body, Job job) => new(body, job.Location(Request), Options.CurrentValue.RetryAfterSeconds);
+}
