@@ -16,22 +16,21 @@ namespace ExSync.Api.Tests.Infrastructure;
 /// </summary>
 public sealed class ExSyncApplication : WebApplicationFactory<Program>
 {
-    private readonly bool ownsDirectory;
+    private readonly SharedDirectory directory;
 
     public ExSyncApplication()
-        : this(Path.Combine(Path.GetTempPath(), "exsync-tests", Guid.NewGuid().ToString("N")), ownsDirectory: true)
+        : this(new SharedDirectory(Path.Combine(Path.GetTempPath(), "exsync-tests", Guid.NewGuid().ToString("N"))))
     {
     }
 
-    private ExSyncApplication(string directory, bool ownsDirectory)
+    private ExSyncApplication(SharedDirectory directory)
     {
-        DataDirectory = directory;
-        this.ownsDirectory = ownsDirectory;
-        Directory.CreateDirectory(directory);
+        this.directory = directory;
+        directory.Acquire();
     }
 
     /// <summary>Where the database file and the key ring live.</summary>
-    public string DataDirectory { get; }
+    public string DataDirectory => directory.Path;
 
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "exsync.db");
@@ -48,8 +47,11 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
     /// <summary>Settings added on top of the application's, as command-line style keys.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
-    /// <summary>A second application on the same database and key ring, as after a restart. The caller disposes it.</summary>
-    public ExSyncApplication Restarted() => new(DataDirectory, ownsDirectory: false);
+    /// <summary>
+    /// A second application on the same database and key ring, as after a restart. The caller disposes it; the files are removed
+    /// when the last application using them is disposed.
+    /// </summary>
+    public ExSyncApplication Restarted() => new(directory);
 
     public ServerProfilesClient ServerProfiles() => new(CreateClient());
 
@@ -83,18 +85,43 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-
-        // Pooled connections keep the file open; release them so the directory can be removed.
-        SqliteConnection.ClearAllPools();
-        if (ownsDirectory)
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
+            directory.Release();
+        }
+    }
+
+    private int disposed;
+
+    /// <summary>A data directory shared by an application and its restarts, deleted when the last one is disposed.</summary>
+    private sealed class SharedDirectory(string path)
+    {
+        private int users;
+
+        public string Path { get; } = path;
+
+        public void Acquire()
+        {
+            Directory.CreateDirectory(Path);
+            Interlocked.Increment(ref users);
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref users) > 0)
+            {
+                return;
+            }
+
+            // Pooled connections keep the file open; release them so the directory can be removed.
+            SqliteConnection.ClearAllPools();
             try
             {
-                Directory.Delete(DataDirectory, recursive: true);
+                Directory.Delete(Path, recursive: true);
             }
             catch (IOException)
             {
-                // A restarted instance may still hold the file; the temp directory is cleaned by the OS eventually.
+                // Still in use somewhere; the OS cleans the temp directory eventually.
             }
         }
     }

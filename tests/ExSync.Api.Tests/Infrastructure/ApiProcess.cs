@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ExSync.Api.Tests.Infrastructure;
+
+/// <summary>
+/// ExSync running as a real process (the built ExSync.Api.dll), so that a test can kill it the hard way (SIGKILL, like kill -9)
+/// and start another on the same database and key ring.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private ApiProcess(Process process, Uri baseAddress)
+    {
+        this.process = process;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Where the API listens.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Starts ExSync on the database and keys in <paramref name="dataDirectory"/> and waits until it is ready.</summary>
+    public static async Task<ApiProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var start = new ProcessStartInfo("dotnet", [ApiAssembly()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ConnectionStrings__ExSync"] = $"Data Source={Path.Combine(dataDirectory, "exsync.db")}";
+        start.Environment["DataProtection__KeysDirectory"] = Path.Combine(dataDirectory, "keys");
+        start.Environment["Exchange__OutboundPolicy__AllowLoopback"] = "true";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ExSync.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var api = new ApiProcess(process, baseAddress);
+        await api.WaitUntilReadyAsync(cancellationToken);
+        return api;
+    }
+
+    /// <summary>An HTTP client for the generated API clients.</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>Kills the process at once, without any shutdown: leases are not released, nothing is flushed.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = CreateClient();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"ExSync exited with code {process.ExitCode} while starting.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("health/ready", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException("ExSync did not become ready within 60 seconds.");
+    }
+
+    /// <summary>The API built alongside the tests (same configuration).</summary>
+    private static string ApiAssembly()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Repository.PathOf(Path.Combine("src", "Api", "bin", configuration, "net10.0", "ExSync.Api.dll"));
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Api first.", path);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
