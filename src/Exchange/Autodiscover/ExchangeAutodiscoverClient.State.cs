@@ -120,10 +120,15 @@ internal sealed partial class ExchangeAutodiscoverClient
     }
 
     /// <summary>The moving parts of one discovery: the address asked about, the queue, what was visited, the hops.</summary>
+    /// <remarks>
+    /// A request is identified by URL and address together: after an address redirect within the same domain the
+    /// same URLs are legitimately asked about a different address, while asking the same URL about the same address
+    /// again would be a loop.
+    /// </remarks>
     private sealed class DiscoveryRun
     {
         private readonly LinkedList<Candidate> _queue = new();
-        private readonly HashSet<string> _visitedUrls = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _visitedRequests = new(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _visitedAddresses = new(StringComparer.OrdinalIgnoreCase);
 
         public DiscoveryRun(string address)
@@ -143,7 +148,7 @@ internal sealed partial class ExchangeAutodiscoverClient
             while (_queue.First is { } first)
             {
                 _queue.RemoveFirst();
-                if (_visitedUrls.Add(first.Value.Url.AbsoluteUri))
+                if (_visitedRequests.Add(RequestKey(first.Value.Url, Address)))
                 {
                     candidate = first.Value;
                     return true;
@@ -166,13 +171,15 @@ internal sealed partial class ExchangeAutodiscoverClient
             return true;
         }
 
-        public bool WasVisited(Uri url) => _visitedUrls.Contains(url.AbsoluteUri);
+        public bool WasVisited(Uri url) => _visitedRequests.Contains(RequestKey(url, Address));
 
         public bool WasAddressVisited(string address) => _visitedAddresses.Contains(address.Trim());
 
         public void FollowNext(Candidate candidate) => _queue.AddFirst(candidate);
 
-        /// <summary>An address redirect starts over with the new domain's candidates (previous URLs stay visited).</summary>
+        private static string RequestKey(Uri url, string address) => $"{address}\n{url.AbsoluteUri}";
+
+        /// <summary>An address redirect starts over with the new domain's candidates.</summary>
         public void RestartWith(string address)
         {
             Address = address.Trim();

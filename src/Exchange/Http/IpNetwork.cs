@@ -37,7 +37,10 @@ internal readonly struct IpNetwork
         var text = cidr.Trim();
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressPart = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressPart, out var address))
+        // IPAddress.TryParse also accepts legacy shorthand such as "10.1" or "167772161"; an administrator who types
+        // that almost certainly meant something else, so IPv4 must be dotted-quad.
+        if (!IPAddress.TryParse(addressPart, out var address) ||
+            (address.AddressFamily == AddressFamily.InterNetwork && addressPart.Count(c => c == '.') != 3))
         {
             return false;
         }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace ExSync.Exchange.Resilience;
@@ -33,6 +34,18 @@ internal static class EwsResilience
 
     public static IServiceCollection AddEwsResiliencePipeline(this IServiceCollection services)
     {
+        // Polly reports every successful attempt at Information, which at 10,000 mailboxes is pure noise (and
+        // formats each result). Successful attempts of this pipeline go to Debug; retries stay at Warning. Other
+        // pipelines of the host keep whatever severity they had.
+        services.AddOptions<TelemetryOptions>().PostConfigure(options =>
+        {
+            var previous = options.SeverityProvider;
+            options.SeverityProvider = args =>
+                args.Source.PipelineName == PipelineName && args.Event.EventName == "ExecutionAttempt" && args.Event.Severity == ResilienceEventSeverity.Information
+                    ? ResilienceEventSeverity.Debug
+                    : previous?.Invoke(args) ?? args.Event.Severity;
+        });
+
         services.AddResiliencePipeline(PipelineName, static (builder, context) =>
         {
             var timeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();

@@ -1,1 +1,0 @@
-namespace ExSync.Exchange.Tests;
