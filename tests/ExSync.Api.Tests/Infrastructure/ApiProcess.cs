@@ -21,11 +21,14 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>Where the API listens.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The operating-system process id.</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>Starts ExSync on the database and keys in <paramref name="dataDirectory"/> and waits until it is ready.</summary>
-    public static async Task<ApiProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    public static async Task<ApiProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, string? configuration = null)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var start = new ProcessStartInfo("dotnet", [ApiAssembly()])
+        var start = new ProcessStartInfo("dotnet", [ApiAssembly(configuration)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -104,10 +107,10 @@ public sealed class ApiProcess : IAsyncDisposable
         throw new TimeoutException("ExSync did not become ready within 60 seconds.");
     }
 
-    /// <summary>The API built alongside the tests (same configuration).</summary>
-    private static string ApiAssembly()
+    /// <summary>The API built alongside the caller (same configuration, unless one is given).</summary>
+    private static string ApiAssembly(string? configuration)
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        configuration ??= AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var path = Repository.PathOf(Path.Combine("src", "Api", "bin", configuration, "net10.0", "ExSync.Api.dll"));
         return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Api first.", path);
     }

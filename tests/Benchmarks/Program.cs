@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using ExSync.Api.Tests.Infrastructure;
+using ExSync.Client;
+using ExSync.ExchangeSimulator;
+
+// Test & Enable of many mailboxes against the Exchange simulator, plus the bulk actions; see the README for how to read the figures.
+//   dotnet run -c Release --project tests/Benchmarks -- [--mailboxes 10000] [--latency 20] [--concurrency 32]
+var options = BenchmarkOptions.Parse(args);
+var cancellation = CancellationToken.None;
+Console.WriteLine($"ExSync benchmark: {options.Mailboxes:N0} mailboxes, {options.LatencyMilliseconds} ms per EWS request, maxConcurrentConnections {options.Concurrency}, {Environment.ProcessorCount} cores");
+
+var addresses = Enumerable.Range(1, options.Mailboxes).Select(i => $"user{i:D6}@contoso.bench").ToList();
+await using var simulator = await ExchangeSimulatorHost.StartAsync(new SimulatorScenario
+{
+    Server = new ScenarioServer { Version = SimulatedExchangeVersion.Exchange2019, LatencyMilliseconds = options.LatencyMilliseconds, HostNames = ["localhost"] },
+    Accounts = [new ScenarioAccount { UserName = "svc-bench@contoso.bench", Password = "Bench-Pa55word!", CanImpersonateAll = true }],
+    Mailboxes = addresses.Select(a => new ScenarioMailbox { SmtpAddress = a }).ToList(),
+});
+
+var directory = Directory.CreateTempSubdirectory("exsync-bench-").FullName;
+await using var api = await ApiProcess.StartAsync(
+    directory,
+    new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Warning" },
+    cancellation,
+    configuration: "Release");
+using var http = api.CreateClient();
+http.Timeout = TimeSpan.FromMinutes(10);
+var mailboxes = new MailboxesClient(http);
+var jobs = new JobsClient(http);
+
+await new ServerProfilesClient(http).CreateServerProfileAsync(new ServerProfileInput
+{
+    Name = "Benchmark Exchange",
+    Owner = new ServerProfileOwnerInput { Id = "bench-admin", EmailAddress = "admin@contoso.bench" },
+    Authentication = new ServerProfileAuthenticationInput
+    {
+        Type = ProfileAuthenticationType.Impersonation,
+        Impersonation = new ServerProfileImpersonationInput { UserName = "svc-bench@contoso.bench", Password = "Bench-Pa55word!" },
+    },
+    Incoming = new ServerProfileConnectionInput { ServerLocation = simulator.EwsUrl.ToString(), AuthenticationProtocol = AuthenticationProtocol.Basic },
+    TrustedCaCertificatePem = simulator.CertificateAuthorityPem,
+    Advanced = new ServerProfileAdvancedOptionsInput { MaxConcurrentConnections = options.Concurrency, ConnectionTimeoutSeconds = 100 },
+    SetAsDefaultForNewMailboxes = true,
+}, cancellation);
+
+// Mailboxes start without server-side synchronization for outgoing email, so that applying the defaults has work to do.
+var setup = Stopwatch.StartNew();
+var ids = new Guid[addresses.Count];
+await Parallel.ForEachAsync(Enumerable.Range(0, addresses.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
+{
+    ids[i] = (await mailboxes.CreateMailboxAsync(new MailboxInput
+    {
+        Name = $"User {i + 1}",
+        EmailAddress = addresses[i],
+        Owner = new MailboxOwnerInput { Type = MailboxOwnerType.User, Id = $"user-{i + 1}" },
+        OutgoingDeliveryMethod = DeliveryMethod.None,
+    }, token)).Id;
+});
+Console.WriteLine($"Setup: {addresses.Count:N0} mailboxes created through the API in {setup.Elapsed.TotalSeconds:F1} s");
+
+var approve = Stopwatch.StartNew();
+var approved = await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = ids }, cancellation);
+approve.Stop();
+Check(approved.Changed == ids.Length, $"approve changed {approved.Changed}");
+
+var apply = Stopwatch.StartNew();
+var applied = await mailboxes.ApplyDefaultSettingsAsync(new ApplyDefaultSettingsInput { MailboxIds = ids, TestAndEnable = false }, cancellationToken: cancellation);
+apply.Stop();
+Check(applied.Changed == ids.Length, $"apply-default-settings changed {applied.Changed}");
+
+var requestsBefore = simulator.Requests.Total;
+var testAndEnable = Stopwatch.StartNew();
+var job = await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = ids }, cancellationToken: cancellation);
+var finished = await jobs.WaitForCompletionAsync(job.Id, TimeSpan.FromMilliseconds(200), cancellationToken: cancellation);
+testAndEnable.Stop();
+Check(finished.Status == JobStatus.Succeeded && finished.Counts.Succeeded == ids.Length, $"job {finished.Status}, {finished.Counts.Succeeded} succeeded");
+
+var requests = simulator.Requests.Total - requestsBefore;
+var requestsPerMailbox = (double)requests / ids.Length;
+var bound = TimeSpan.FromMilliseconds(requests * (double)options.LatencyMilliseconds / options.Concurrency);
+var efficiency = bound / testAndEnable.Elapsed;
+var peakWorkingSet = PeakWorkingSetBytes(api.ProcessId);
+
+Console.WriteLine();
+Console.WriteLine("| Measure | Value | Target |");
+Console.WriteLine("|---|---|---|");
+Console.WriteLine($"| Bulk approve-email, {ids.Length:N0} mailboxes | {approve.Elapsed.TotalSeconds:F2} s | < 2 s |");
+Console.WriteLine($"| Bulk apply-default-settings (no test), {ids.Length:N0} mailboxes | {apply.Elapsed.TotalSeconds:F2} s | < 2 s |");
+Console.WriteLine($"| Test & Enable wall time, {ids.Length:N0} mailboxes | {testAndEnable.Elapsed.TotalSeconds:F1} s | |");
+Console.WriteLine($"| Mailboxes per second | {ids.Length / testAndEnable.Elapsed.TotalSeconds:F0} | |");
+Console.WriteLine($"| EWS requests per mailbox | {requestsPerMailbox:F2} | ≤ 3 |");
+Console.WriteLine($"| Lower bound (requests × latency ÷ concurrency) | {bound.TotalSeconds:F1} s | |");
+Console.WriteLine($"| Efficiency (bound ÷ wall time) | {efficiency:F2} | ≥ 0.85 |");
+Console.WriteLine($"| Peak working set of the ExSync process | {peakWorkingSet / 1024.0 / 1024.0:F0} MB | < 300 MB |");
+
+var met = approve.Elapsed < TimeSpan.FromSeconds(2) && apply.Elapsed < TimeSpan.FromSeconds(2) && requestsPerMailbox <= 3 && efficiency >= 0.85 && peakWorkingSet < 300L * 1024 * 1024;
+Console.WriteLine(met ? "All targets met." : "Some targets were NOT met.");
+Directory.Delete(directory, recursive: true);
+return met ? 0 : 1;
+
+static void Check(bool condition, string what)
+{
+    if (!condition)
+    {
+        throw new InvalidOperationException($"Benchmark precondition failed: {what}.");
+    }
+}
+
+// VmHWM is the process's peak resident set (its peak working set), as the kernel counts it.
+static long PeakWorkingSetBytes(int processId)
+{
+    foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+    {
+        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        {
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
+    return Process.GetProcessById(processId).PeakWorkingSet64;
+}
+
+/// <summary>Command-line options of the benchmark.</summary>
+internal sealed record BenchmarkOptions(int Mailboxes, int LatencyMilliseconds, int Concurrency)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        int Value(string name, int fallback)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+        }
+
+        return new BenchmarkOptions(Value("--mailboxes", 10_000), Value("--latency", 20), Value("--concurrency", 32));
+    }
+}
