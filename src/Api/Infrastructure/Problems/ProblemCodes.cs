@@ -42,7 +42,7 @@ public static class ProblemCodes
     /// <summary>Every code with its HTTP status and meaning, for documentation and the completeness test.</summary>
     public static IReadOnlyList<ProblemCodeInfo> All { get; } =
     [
-        new(MalformedJson, 400, "The body is not well-formed JSON (syntax error, duplicate property, or nesting too deep)."),
+        new(MalformedJson, 400, "The body is not well-formed JSON (syntax error, duplicate property, nesting too deep, invalid UTF-8 or an unpaired surrogate escape)."),
         new(InvalidRequestBody, 400, "The JSON is well-formed but does not fit the schema: unknown or read-only field, wrong type, or unknown enum value. `errors` and `details` name each field."),
         new(ValidationFailed, 400, "One or more fields break a rule (required, length, range, format). `errors` and `details` name each field."),
         new(InvalidQueryParameter, 400, "A query string parameter has a value of the wrong type or out of range."),
