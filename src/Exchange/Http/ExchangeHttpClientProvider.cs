@@ -99,6 +99,9 @@ internal sealed class ExchangeHttpClientProvider
             return null;
         }
 
+        // Certificates pasted one after another often lose the line break between them, which the PEM reader
+        // would otherwise reject.
+        pem = pem.Replace("-----END CERTIFICATE----------BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
         var collection = new X509Certificate2Collection();
         try
         {

@@ -15,6 +15,7 @@ namespace ExSync.Exchange.Tests.Infrastructure;
 internal sealed class ExchangeClientHarness : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IPEndPoint> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, IPAddress> _addresses = new(StringComparer.OrdinalIgnoreCase);
 
     private ExchangeClientHarness(Action<ExchangeClientOptions>? configure)
     {
@@ -51,8 +52,14 @@ internal sealed class ExchangeClientHarness : IAsyncDisposable
     public void MapHost(string host, Uri simulatorBaseAddress) =>
         MapHost(host, new IPEndPoint(IPAddress.Parse(simulatorBaseAddress.Host.Trim('[', ']')), simulatorBaseAddress.Port));
 
+    /// <summary>Makes <paramref name="host"/> resolve to <paramref name="address"/>, keeping the port of the URL (like DNS).</summary>
+    public void MapHostAddress(string host, IPAddress address) => _addresses[host] = address;
+
     public ValueTask DisposeAsync() => Services.DisposeAsync();
 
     private ValueTask<IReadOnlyList<IPEndPoint>> ResolveAsync(string host, int port, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<IPEndPoint>>(_hosts.TryGetValue(host, out var endpoint) ? [endpoint] : []);
+        ValueTask.FromResult<IReadOnlyList<IPEndPoint>>(
+            _hosts.TryGetValue(host, out var endpoint) ? [endpoint]
+            : _addresses.TryGetValue(host, out var address) ? [new IPEndPoint(address, port)]
+            : []);
 }
