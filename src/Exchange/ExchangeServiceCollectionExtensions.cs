@@ -46,6 +46,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddHttpClient();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HandlerSettingsRegistry>();
         services.TryAddSingleton<ExchangeHttpClientProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HttpClientFactoryOptions>, ExchangeHttpClientConfigurator>());
         services.TryAddSingleton<OAuthTokenProvider>();

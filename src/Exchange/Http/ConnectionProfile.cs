@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
@@ -31,4 +32,20 @@ internal sealed class ConnectionProfile
 
     /// <summary>The OAuth application, when the profile uses Hybrid Modern Auth.</summary>
     public HybridModernAuthentication? OAuth { get; init; }
+}
+
+/// <summary>
+/// The handler settings of every named client, shared by <see cref="ExchangeHttpClientProvider"/> (which registers
+/// them before creating a client) and <see cref="ExchangeHttpClientConfigurator"/> (which builds the primary handler
+/// from them). It has no dependencies of its own, so the configurator can depend on it without a cycle: the
+/// provider depends on IHttpClientFactory, whose options the configurator post-configures.
+/// </summary>
+internal sealed class HandlerSettingsRegistry
+{
+    private readonly ConcurrentDictionary<string, HandlerSettings> _settings = new(StringComparer.Ordinal);
+
+    public HandlerSettings GetOrAdd(string clientName, Func<HandlerSettings> create) =>
+        _settings.GetOrAdd(clientName, static (_, factory) => factory(), create);
+
+    public bool TryGet(string clientName, out HandlerSettings settings) => _settings.TryGetValue(clientName, out settings!);
 }

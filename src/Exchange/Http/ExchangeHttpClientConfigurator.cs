@@ -13,13 +13,13 @@ namespace ExSync.Exchange.Http;
 /// </summary>
 internal sealed class ExchangeHttpClientConfigurator : IPostConfigureOptions<HttpClientFactoryOptions>
 {
-    private readonly ExchangeHttpClientProvider _provider;
+    private readonly HandlerSettingsRegistry _handlers;
     private readonly ExchangeClientOptions _options;
     private readonly SafeSocketConnector _connector;
 
-    public ExchangeHttpClientConfigurator(ExchangeHttpClientProvider provider, IOptions<ExchangeClientOptions> options)
+    public ExchangeHttpClientConfigurator(HandlerSettingsRegistry handlers, IOptions<ExchangeClientOptions> options)
     {
-        _provider = provider;
+        _handlers = handlers;
         _options = options.Value;
         _connector = new SafeSocketConnector(
             new OutboundAddressPolicy(_options.OutboundPolicy), _options.ResolveEndpoints, _options.TcpConnectTimeout);
@@ -32,7 +32,7 @@ internal sealed class ExchangeHttpClientConfigurator : IPostConfigureOptions<Htt
             return;
         }
 
-        if (!_provider.TryGetHandlerSettings(name, out var settings))
+        if (!_handlers.TryGet(name, out var settings))
         {
             throw new InvalidOperationException($"HttpClient '{name}' must be created through ExchangeHttpClientProvider.");
         }

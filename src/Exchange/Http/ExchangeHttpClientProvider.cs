@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
@@ -27,21 +26,19 @@ internal sealed class ExchangeHttpClientProvider
 {
     public const string ClientNamePrefix = "ExSync.Exchange.";
 
-    private readonly Lazy<IHttpClientFactory> _httpClientFactory;
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly HandlerSettingsRegistry _handlers;
     private readonly TimeProvider _timeProvider;
     private readonly byte[] _fingerprintKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, HandlerSettings> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConnectionProfile> _profiles = new(StringComparer.Ordinal);
 
     // Callers usually reuse one settings instance for many mailboxes; this skips hashing on that path.
     private readonly ConditionalWeakTable<ExchangeConnectionSettings, ConnectionProfile> _byInstance = [];
 
-    public ExchangeHttpClientProvider(IServiceProvider services, TimeProvider timeProvider)
+    public ExchangeHttpClientProvider(IHttpClientFactory httpClientFactory, HandlerSettingsRegistry handlers, TimeProvider timeProvider)
     {
-        // Resolved on first use: the factory's options are post-configured by ExchangeHttpClientConfigurator, which depends on this
-        // provider, so taking IHttpClientFactory in the constructor is a dependency cycle (and DI cannot detect it, because
-        // IHttpClientFactory is registered through a factory delegate: resolving it recursed until the process hung).
-        _httpClientFactory = new Lazy<IHttpClientFactory>(services.GetRequiredService<IHttpClientFactory>);
+        _httpClientFactory = httpClientFactory;
+        _handlers = handlers;
         _timeProvider = timeProvider;
     }
 
@@ -61,11 +58,7 @@ internal sealed class ExchangeHttpClientProvider
     }
 
     /// <summary>Creates a client for the profile (cheap: the handler behind it is pooled by the factory).</summary>
-    public HttpClient CreateClient(ConnectionProfile profile) => _httpClientFactory.Value.CreateClient(profile.ClientName);
-
-    /// <summary>Used by the factory configuration to build the primary handler of a named client.</summary>
-    public bool TryGetHandlerSettings(string clientName, out HandlerSettings settings) =>
-        _handlers.TryGetValue(clientName, out settings!);
+    public HttpClient CreateClient(ConnectionProfile profile) => _httpClientFactory.CreateClient(profile.ClientName);
 
     private ConnectionProfile CreateProfile(ExchangeConnectionSettings settings)
     {
@@ -73,7 +66,7 @@ internal sealed class ExchangeHttpClientProvider
         var account = settings.Authentication as ServiceAccountAuthentication;
         var handlerCredentials = account is null ? null : SchemeFilteredCredentials.For(account);
         var clientName = ClientNamePrefix + Fingerprint(settings, includeRequestCredentials: false);
-        var handler = _handlers.GetOrAdd(clientName, _ => new HandlerSettings
+        var handler = _handlers.GetOrAdd(clientName, () => new HandlerSettings
         {
             TrustedRoots = trustedRoots,
             Credentials = handlerCredentials,
