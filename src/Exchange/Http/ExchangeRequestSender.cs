@@ -36,6 +36,12 @@ internal sealed class ExchangeRequestSender
             throw new ExchangeException(ExchangeErrors.InvalidUrl(url.OriginalString, "it must be an absolute https URL"));
         }
 
+        if (url.UserInfo.Length > 0)
+        {
+            // Credentials in a URL end up in logs and error messages; they belong in the profile's authentication.
+            throw new ExchangeException(ExchangeErrors.InvalidUrl(url.GetLeftPart(UriPartial.Scheme) + url.Host, "it contains a user name or password"));
+        }
+
         if (url.Scheme == Uri.UriSchemeHttp && !_options.AllowInsecureHttp)
         {
             throw new ExchangeException(ExchangeErrors.InsecureHttp(url));

@@ -17,9 +17,14 @@ internal sealed class ExchangeClientHarness : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IPEndPoint> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, IPAddress> _addresses = new(StringComparer.OrdinalIgnoreCase);
 
-    private ExchangeClientHarness(Action<ExchangeClientOptions>? configure)
+    private ExchangeClientHarness(Action<ExchangeClientOptions>? configure, TimeProvider? timeProvider)
     {
         var services = new ServiceCollection();
+        if (timeProvider is not null)
+        {
+            services.AddSingleton(timeProvider);
+        }
+
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         services.AddExchangeClient(options =>
         {
@@ -43,7 +48,8 @@ internal sealed class ExchangeClientHarness : IAsyncDisposable
 
     public IMailboxConnectivityTester Tester => Services.GetRequiredService<IMailboxConnectivityTester>();
 
-    public static ExchangeClientHarness Create(Action<ExchangeClientOptions>? configure = null) => new(configure);
+    public static ExchangeClientHarness Create(Action<ExchangeClientOptions>? configure = null, TimeProvider? timeProvider = null) =>
+        new(configure, timeProvider);
 
     /// <summary>Makes <paramref name="host"/> (any port) resolve to <paramref name="endpoint"/>.</summary>
     public void MapHost(string host, IPEndPoint endpoint) => _hosts[host] = endpoint;

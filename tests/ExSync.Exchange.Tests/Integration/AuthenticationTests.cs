@@ -1,5 +1,6 @@
 using ExSync.Exchange.Tests.Infrastructure;
 using ExSync.ExchangeSimulator;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ExSync.Exchange.Tests.Integration;
 
@@ -122,5 +123,38 @@ public sealed class AuthenticationTests : SimulatorTestBase
 
         Assert.Equal(ExchangeErrorClass.Permanent, exception.Error.ErrorClass);
         Assert.StartsWith("OAuth", exception.Error.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cached_token_is_renewed_shortly_before_it_expires()
+    {
+        // The simulator issues tokens valid for an hour; the client renews them TokenRefreshMargin (5 min) early.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = ExchangeClientHarness.Create(timeProvider: time);
+        var target = Scenarios.Target(Simulator, authentication: Scenarios.OAuth(Simulator));
+
+        await client.Ews.GetFolderAsync(target, Inbox(), Ct);
+        time.Advance(TimeSpan.FromMinutes(54));
+        await client.Ews.GetFolderAsync(target, Inbox(), Ct);
+        Assert.Equal(1, Simulator.Requests.TokenRequests);
+
+        time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        await client.Ews.GetFolderAsync(target, Inbox(), Ct);
+        Assert.Equal(2, Simulator.Requests.TokenRequests);
+    }
+
+    [Fact]
+    public async Task A_token_rejected_by_exchange_is_not_reused()
+    {
+        var target = Scenarios.Target(Simulator, authentication: Scenarios.OAuth(Simulator));
+        await GetInboxAsync(target);
+        Simulator.State.AddFault(new ScenarioFault { Operation = "GetFolder", Kind = SimulatedFaultKind.Unauthorized, Times = 1 });
+
+        var rejected = await Assert.ThrowsAsync<ExchangeException>(() => GetInboxAsync(target));
+        await GetInboxAsync(target);
+
+        Assert.Equal(ExchangeErrorCodes.AuthenticationFailed, rejected.Error.Code);
+        Assert.Contains("full_access_as_app", rejected.Error.Remediation, StringComparison.Ordinal);
+        Assert.Equal(2, Simulator.Requests.TokenRequests);
     }
 }

@@ -79,6 +79,18 @@ public sealed class TlsAndOutboundPolicyTests : SimulatorTestBase
     }
 
     [Fact]
+    public async Task Credentials_embedded_in_the_url_are_refused_and_not_echoed()
+    {
+        var url = new UriBuilder(Simulator.EwsUrl) { UserName = "svc", Password = "Hunter2" }.Uri;
+
+        var error = await FailAsync(Client, TargetAt(url));
+
+        Assert.Equal(ExchangeErrorCodes.InvalidEwsUrl, error.Code);
+        Assert.DoesNotContain("Hunter2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Simulator.Requests.Total);
+    }
+
+    [Fact]
     public async Task Plain_http_is_refused_before_any_connection()
     {
         var httpUrl = new Uri(Simulator.HttpBaseAddress, "EWS/Exchange.asmx");

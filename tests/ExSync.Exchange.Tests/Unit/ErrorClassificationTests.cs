@@ -215,6 +215,15 @@ public sealed class ErrorClassificationTests
     }
 
     [Fact]
+    public void A_body_that_is_not_xml_at_all_is_permanent()
+    {
+        var error = Classify(HttpStatusCode.OK, "{\"error\":\"gateway\"}", "application/json");
+
+        Assert.Equal(ExchangeErrorCodes.UnexpectedResponse, error.Code);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
     public void Soap_envelope_in_the_https_namespace_is_rejected_as_not_soap()
     {
         var error = Classify(HttpStatusCode.OK, "<s:Envelope xmlns:s=\"https://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>");

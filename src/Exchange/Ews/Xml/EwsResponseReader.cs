@@ -48,6 +48,7 @@ internal static class EwsResponseReader
 
     public static EwsEnvelope ReadEnvelope(Stream body)
     {
+        var sawDocumentElement = false;
         try
         {
             using var reader = XmlReader.Create(body, ReaderSettings);
@@ -61,6 +62,7 @@ internal static class EwsResponseReader
                 throw new EwsResponseFormatException($"the document element is <{reader.Name}>, not a SOAP envelope", isNotSoap: true);
             }
 
+            sawDocumentElement = true;
             ExchangeServerVersion? version = null;
             XElement? content = null;
             if (!reader.IsEmptyElement)
@@ -90,7 +92,11 @@ internal static class EwsResponseReader
         }
         catch (XmlException exception)
         {
-            throw new EwsResponseFormatException($"the XML is not well-formed: {exception.Message}", isNotSoap: false, exception);
+            // Broken before the first element: not XML at all (JSON, plain text, an error page without a content type).
+            // Broken after it: a truncated or damaged SOAP response.
+            throw sawDocumentElement
+                ? new EwsResponseFormatException($"the XML is not well-formed: {exception.Message}", isNotSoap: false, exception)
+                : new EwsResponseFormatException($"the body is not XML ({exception.Message})", isNotSoap: true, exception);
         }
     }
 
