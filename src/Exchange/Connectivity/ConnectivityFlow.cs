@@ -69,7 +69,15 @@ internal sealed partial class ConnectivityFlow
 
         var requestDuration = _timeProvider.GetElapsedTime(started);
         var version = response?.ServerVersion;
-        error ??= MailboxLevelFailure(response!) ?? (version is { IsSupported: true } ? null : ExchangeErrors.UnsupportedVersionDetected(version));
+        if (error is null)
+        {
+            // A known but unsupported version explains everything after it, so it wins over per-folder symptoms;
+            // a missing version only matters once the mailbox itself could be opened.
+            var mailboxFailure = MailboxLevelFailure(response!);
+            error = version is { IsSupported: false } ? ExchangeErrors.UnsupportedVersionDetected(version)
+                : mailboxFailure ?? (version is null ? ExchangeErrors.UnsupportedVersionDetected(null) : null);
+        }
+
         var failedAt = error is null ? (Stage?)null : StageOf(error.Code);
         var chain = ChainSteps(failedAt, error, requestDuration, version, ewsUrl, skippedBecause: null);
         steps.AddRange(chain);

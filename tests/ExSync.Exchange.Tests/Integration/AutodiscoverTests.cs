@@ -146,6 +146,28 @@ public sealed class AutodiscoverTests : IAsyncLifetime
         Assert.Equal(1, redirect.Requests);
     }
 
+    [Theory]
+    [InlineData("http://autodiscover.contoso.local/autodiscover/autodiscover.svc", ExchangeErrorCodes.AutodiscoverRedirectRejected)]
+    [InlineData("https://169.254.169.254/autodiscover/autodiscover.svc", ExchangeErrorCodes.OutboundAddressBlocked)]
+    public async Task An_http_302_is_refused_when_it_leaves_https_or_points_at_a_blocked_address(string location, string code)
+    {
+        using var authority = new TestCertificateAuthority();
+        var redirect = await TinyHttpsServer.StartAsync(authority.IssueServerCertificate(["contoso.local"]), context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }, Ct);
+        _disposables.Add(redirect);
+        _client.MapHost("contoso.local", redirect.EndPoint);
+
+        var result = await DiscoverAsync(Scenarios.Alice, authority.Pem);
+
+        Assert.Null(result.EwsUrl);
+        Assert.Equal(code, result.Error?.Code);
+        Assert.Equal(ExchangeErrorClass.Permanent, result.Error?.ErrorClass);
+    }
+
     [Fact]
     public async Task A_redirect_to_http_is_refused_and_never_contacted()
     {
