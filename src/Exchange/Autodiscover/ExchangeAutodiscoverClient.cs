@@ -187,7 +187,8 @@ internal sealed partial class ExchangeAutodiscoverClient : IExchangeAutodiscover
         HttpResponseMessage response;
         try
         {
-            response = await _sender.PostXmlAsync(profile, candidate.Url, body, anchorMailbox: null, context, cancellationToken).ConfigureAwait(false);
+            response = await _sender.PostXmlAsync(
+                profile, candidate.Url, body, anchorMailbox: null, context, cancellationToken, CredentialTiming.OnChallenge).ConfigureAwait(false);
         }
         catch (ExchangeException exception)
         {

@@ -61,6 +61,11 @@ public sealed record ExchangeConnectionSettings
         }
     }
 
+    /// <summary>Describes the settings for diagnostics: no secrets, and the CA only as present or absent.</summary>
+    public override string ToString() =>
+        $"ExchangeConnectionSettings {{ EwsUrl = {EwsUrl?.ToString() ?? "(autodiscover)"}, Port = {Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(default)"}, " +
+        $"Authentication = {Authentication?.Describe()}, ConnectionTimeout = {ConnectionTimeout}, TrustedCertificateAuthority = {(string.IsNullOrWhiteSpace(TrustedCertificateAuthorityPem) ? "none" : "configured")} }}";
+
     /// <summary>Returns <paramref name="url"/> with <see cref="Port"/> applied when a port override is set.</summary>
     /// <param name="url">A configured or discovered EWS URL.</param>
     public Uri ApplyPortOverride(Uri url)

@@ -52,8 +52,51 @@ internal sealed class ExchangeRequestSender
     /// POSTs <paramref name="body"/> and returns the buffered response (the caller disposes it). Throws
     /// <see cref="ExchangeException"/> for transport failures; lets cancellation through as <see cref="OperationCanceledException"/>.
     /// </summary>
+    /// <param name="profile">The prepared connection profile.</param>
+    /// <param name="url">The EWS or autodiscover URL.</param>
+    /// <param name="body">The UTF-8 XML body.</param>
+    /// <param name="anchorMailbox">The X-AnchorMailbox value, if any.</param>
+    /// <param name="errorContext">For error messages.</param>
+    /// <param name="cancellationToken">Cancels the request (the caller's deadline).</param>
+    /// <param name="credentials">
+    /// When Basic and Bearer credentials are sent. EWS gets them pre-emptively (the URL is the administrator's Exchange
+    /// server, and it saves a round trip per request). Autodiscover candidates include the bare mail domain, which is
+    /// often a public web site run by someone else: they get Basic or Bearer only after answering 401 with a
+    /// challenge for that scheme, so credentials are never handed to a host that did not ask for them.
+    /// NTLM and Negotiate are challenge-based anyway.
+    /// </param>
     public async Task<HttpResponseMessage> PostXmlAsync(
         ConnectionProfile profile, Uri url, ArraySegment<byte> body, string? anchorMailbox, ErrorContext errorContext,
+        CancellationToken cancellationToken, CredentialTiming credentials = CredentialTiming.Preemptive)
+    {
+        var sendCredentials = credentials == CredentialTiming.Preemptive;
+        while (true)
+        {
+            var response = await SendOnceAsync(profile, url, body, anchorMailbox, sendCredentials, errorContext, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                return response;
+            }
+
+            if (!sendCredentials && Challenges(response, profile))
+            {
+                response.Dispose();
+                sendCredentials = true;
+                continue;
+            }
+
+            if (sendCredentials && profile.OAuth is { } rejected)
+            {
+                // The token may have been revoked or issued for a stale configuration; fetch a fresh one next time.
+                _tokens.Invalidate(rejected);
+            }
+
+            return response;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(
+        ConnectionProfile profile, Uri url, ArraySegment<byte> body, string? anchorMailbox, bool sendCredentials, ErrorContext errorContext,
         CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
@@ -73,22 +116,20 @@ internal sealed class ExchangeRequestSender
             request.Headers.TryAddWithoutValidation("X-AnchorMailbox", anchorMailbox);
         }
 
-        if (profile.BasicCredentials is { } basic)
+        if (sendCredentials && profile.BasicCredentials is { } basic)
         {
-            // Pre-emptive Basic saves the 401 round trip on every request.
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
         }
-        else if (profile.OAuth is { } oauth)
+        else if (sendCredentials && profile.OAuth is { } oauth)
         {
             var token = await _tokens.GetAccessTokenAsync(profile, oauth, cancellationToken).ConfigureAwait(false);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        HttpResponseMessage response;
         try
         {
             var client = _clients.CreateClient(profile);
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -100,13 +141,23 @@ internal sealed class ExchangeRequestSender
 
             throw new ExchangeException(error, exception);
         }
-
-        if (response.StatusCode == HttpStatusCode.Unauthorized && profile.OAuth is { } rejected)
-        {
-            // The token may have been revoked or issued for a stale configuration; fetch a fresh one next time.
-            _tokens.Invalidate(rejected);
-        }
-
-        return response;
     }
+
+    /// <summary>True when a 401 challenges for the scheme this profile sends per request (Basic or Bearer).</summary>
+    private static bool Challenges(HttpResponseMessage response, ConnectionProfile profile)
+    {
+        var scheme = profile.BasicCredentials is not null ? "Basic" : profile.OAuth is not null ? "Bearer" : null;
+        return scheme is not null &&
+            response.Headers.WwwAuthenticate.Any(challenge => string.Equals(challenge.Scheme, scheme, StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>When per-request credentials (Basic, Bearer) are attached.</summary>
+internal enum CredentialTiming
+{
+    /// <summary>With the first request.</summary>
+    Preemptive,
+
+    /// <summary>Only after the server answered 401 with a challenge for the scheme.</summary>
+    OnChallenge,
 }

@@ -168,6 +168,38 @@ public sealed class AutodiscoverTests : IAsyncLifetime
         Assert.Equal(ExchangeErrorClass.Permanent, result.Error?.ErrorClass);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_candidate_that_does_not_ask_for_credentials_never_gets_them(bool oauth)
+    {
+        // The bare mail domain is often a public web site run by someone else.
+        var simulator = await StartAsync();
+        using var authority = new TestCertificateAuthority();
+        var authorizationHeaders = new List<string>();
+        var website = await TinyHttpsServer.StartAsync(authority.IssueServerCertificate(["contoso.local"]), context =>
+        {
+            lock (authorizationHeaders)
+            {
+                authorizationHeaders.Add(context.Request.Headers.Authorization.ToString());
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }, Ct);
+        _disposables.Add(website);
+        _client.MapHost("contoso.local", website.EndPoint);
+        _client.MapHost("autodiscover.contoso.local", simulator.HttpsBaseAddress);
+
+        var result = await DiscoverAsync(Scenarios.Alice, authority.Pem + simulator.CertificateAuthorityPem,
+            oauth ? Scenarios.OAuth(simulator) : Scenarios.Basic());
+
+        Assert.Equal(simulator.EwsUrl, result.EwsUrl);
+        Assert.Equal(2, authorizationHeaders.Count);
+        Assert.All(authorizationHeaders, header => Assert.Equal(string.Empty, header));
+        Assert.Equal(1, simulator.Requests.AutodiscoverCount(AutodiscoverRequestKind.SoapGetUserSettings));
+    }
+
     [Fact]
     public async Task A_redirect_to_http_is_refused_and_never_contacted()
     {
