@@ -1,4 +1,5 @@
 using ExSync.Api.Alerts;
+using ExSync.Api.Audit;
 using ExSync.Api.Demo;
 using ExSync.Api.Exchange;
 using ExSync.Api.Health;
@@ -8,6 +9,7 @@ using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Secrets;
+using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Mailboxes;
 using ExSync.Api.Organization;
 using ExSync.Api.ServerProfiles;
@@ -33,11 +35,19 @@ builder.Services.AddRequestValidation();
 // The EWS client, with the deployment's rules for the Exchange addresses it may connect to
 builder.AddExchange();
 
+// Audit trail of every change, recorded with the change
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<AuditTrail>();
+
 // Background jobs: Test & Enable, connection tests, scheduled retests
 builder.AddJobs();
 
 // Time comes from TimeProvider, so tests control it
 builder.Services.AddSingleton(TimeProvider.System);
+
+// Security: JWT bearer authentication, one policy per privilege, limits against abuse
+builder.AddApiSecurity();
+builder.AddRequestLimits();
 
 // Demo mode: an embedded Exchange simulator and sample data (Demo:Enabled=true)
 builder.AddDemoMode();
@@ -49,6 +59,10 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestBodyLimit();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 await app.MigrateDatabaseAsync();
 await app.StartDemoAsync();
@@ -62,5 +76,6 @@ api.MapOrganization();
 api.MapMailboxes().MapMailboxActions().MapMailboxAlerts();
 api.MapJobs();
 api.MapAlerts();
+api.MapAudit();
 
 app.Run();

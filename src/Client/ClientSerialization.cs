@@ -39,3 +39,9 @@ public partial class AlertsClient
 {
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
 }
+
+/// <summary>The audit trail of changes.</summary>
+public partial class AuditClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}

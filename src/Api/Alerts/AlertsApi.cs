@@ -1,7 +1,11 @@
 using System.ComponentModel;
 using ExSync.Api.Infrastructure.Http;
 using ExSync.Api.Infrastructure.Persistence;
+using System.Security.Claims;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Infrastructure.Security;
+using ExSync.Api.Mailboxes;
 using ExSync.Domain.Alerts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +23,8 @@ public static class AlertsApi
         group.MapGet("/", ListAlerts)
             .WithName("ListAlerts")
             .WithSummary("List alerts")
-            .WithDescription("Returns alerts, oldest first, one page at a time, optionally filtered. Alerts are kept for the configured retention (30 days by default).");
+            .WithDescription("Returns alerts, oldest first, one page at a time, optionally filtered. Alerts are kept for the configured retention (30 days by default).")
+            .WithMetadata(new AccessNote(OwnAlertsNote));
 
         return group;
     }
@@ -30,31 +35,70 @@ public static class AlertsApi
         mailboxes.MapGet("/{id}/alerts", ListMailboxAlerts)
             .WithName("ListMailboxAlerts")
             .WithSummary("List a mailbox's alerts")
-            .WithDescription("Returns the alerts about one mailbox (to its owner and to its profile's owner), oldest first.");
+            .WithDescription("Returns the alerts about one mailbox (to its owner and to its profile's owner), oldest first.")
+            .WithMetadata(new AccessNote($"{MailboxesApi.OwnedMailboxesNote} {OwnAlertsNote}"));
         return mailboxes;
     }
 
-    public static async Task<Ok<Page<AlertResource>>> ListAlerts(
+    /// <summary>Documents who may read which alerts.</summary>
+    public const string OwnAlertsNote = "Callers without ExSync.Administrator see only the alerts addressed to them (recipientId equals their user id).";
+
+    public static async Task<Results<Ok<Page<AlertResource>>, ForbiddenProblem>> ListAlerts(
         [AsParameters] AlertQuery query,
         [FromQuery(Name = "mailboxId"), Description("Only alerts about this mailbox.")] Guid? mailboxId,
         ExSyncDbContext db,
-        HttpRequest request,
-        CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ReadAsync(db.Alerts.AsNoTracking(), query, mailboxId, request, cancellationToken));
-
-    public static async Task<Results<Ok<Page<AlertResource>>, NotFoundProblem>> ListMailboxAlerts(
-        Guid id,
-        [AsParameters] AlertQuery query,
-        ExSyncDbContext db,
+        ClaimsPrincipal user,
         HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (!await db.Mailboxes.AnyAsync(m => m.Id == id, cancellationToken))
+        if (RestrictToCaller(user, query) is not { } own)
+        {
+            return ForbiddenProblemHandler.Forbidden([Privileges.Administrator]);
+        }
+
+        return TypedResults.Ok(await ReadAsync(db.Alerts.AsNoTracking(), own, mailboxId, request, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<Page<AlertResource>>, NotFoundProblem, ForbiddenProblem>> ListMailboxAlerts(
+        Guid id,
+        [AsParameters] AlertQuery query,
+        ExSyncDbContext db,
+        ClaimsPrincipal user,
+        HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (!MailboxesApi.CanRead(user, mailbox))
+        {
+            return ForbiddenProblemHandler.Forbidden([Privileges.MailboxRead]);
+        }
+
+        if (mailbox is null)
         {
             return Problem.NotFound(ProblemCodes.MailboxNotFound, $"There is no mailbox with id '{id}'.");
         }
 
-        return TypedResults.Ok(await ReadAsync(db.Alerts.AsNoTracking(), query, id, request, cancellationToken));
+        if (RestrictToCaller(user, query) is not { } own)
+        {
+            return ForbiddenProblemHandler.Forbidden([Privileges.Administrator]);
+        }
+
+        return TypedResults.Ok(await ReadAsync(db.Alerts.AsNoTracking(), own, id, request, cancellationToken));
+    }
+
+    /// <summary>
+    /// Administrators read every alert; anyone else only their own, so their recipient filter is forced to themselves. Returns null
+    /// when a non-administrator asks for someone else's alerts.
+    /// </summary>
+    private static AlertQuery? RestrictToCaller(ClaimsPrincipal user, AlertQuery query)
+    {
+        if (user.Has(Privileges.Administrator))
+        {
+            return query;
+        }
+
+        var self = user.Id();
+        return query.RecipientId is null || query.RecipientId == self ? query with { RecipientId = self } : null;
     }
 
     private static async Task<Page<AlertResource>> ReadAsync(IQueryable<Alert> alerts, AlertQuery filter, Guid? mailboxId, HttpRequest request, CancellationToken cancellationToken)
@@ -114,7 +158,7 @@ public static class AlertsApi
 }
 
 /// <summary>Filters and paging of alert lists.</summary>
-public sealed class AlertQuery
+public sealed record AlertQuery
 {
     [FromQuery(Name = "serverProfileId"), Description("Only alerts about this server profile.")]
     public Guid? ServerProfileId { get; init; }

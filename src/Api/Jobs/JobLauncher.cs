@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Jobs.Engine;
+using ExSync.Domain.Audit;
 using ExSync.Domain.Jobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +36,7 @@ public sealed record LaunchResult(LaunchStatus Status, Job? Job);
 /// Creates jobs. The job and all its items are stored in one transaction before the client gets its 202, so an accepted job is never
 /// lost; the items are inserted with one set-based statement, which keeps a 100,000-mailbox job cheap to accept.
 /// </summary>
-public sealed class JobLauncher(ExSyncDbContext db, SequentialIds ids, TimeProvider time, JobSignal signal)
+public sealed class JobLauncher(ExSyncDbContext db, SequentialIds ids, TimeProvider time, JobSignal signal, AuditTrail audit)
 {
     /// <summary>Creates a job and its items, unless a <c>Repeatability-Request-ID</c> identifies an earlier one.</summary>
     /// <param name="kind">What the job does.</param>
@@ -64,6 +66,14 @@ public sealed class JobLauncher(ExSyncDbContext db, SequentialIds ids, TimeProvi
             }
 
             job.SetTotal(total);
+            audit.Record(AuditOperations.JobStarted, nameof(Job), job.Id, before: null, after: new
+            {
+                kind = job.Kind.ToString(),
+                total,
+                serverProfileId = job.ServerProfileId,
+                targetEmailAddress = job.TargetEmailAddress,
+                sendTestMessage = job.SendTestMessage,
+            });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -1,9 +1,12 @@
 using System.ComponentModel;
 using System.Text.Json;
+using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Jobs.Engine;
+using ExSync.Domain.Audit;
 using ExSync.Domain.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -17,7 +20,8 @@ public static class JobsApi
 {
     public static RouteGroupBuilder MapJobs(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/jobs").WithTags("Jobs");
+        var group = routes.MapGroup("/jobs").WithTags("Jobs")
+            .RequireAuthorization(Privileges.Administrator);
 
         group.MapGet("/", ListJobs)
             .WithName("ListJobs")
@@ -140,6 +144,7 @@ public static class JobsApi
         JobStore store,
         JobSignal signal,
         TimeProvider time,
+        AuditTrail audit,
         IOptionsMonitor<JobOptions> options,
         HttpRequest request,
         CancellationToken cancellationToken)
@@ -160,6 +165,7 @@ public static class JobsApi
             return Problem.Conflict(ProblemCodes.JobAlreadyFinished, $"The job already finished with status {job.Status}; there is nothing to cancel.");
         }
 
+        audit.Record(AuditOperations.JobCanceled, nameof(Job), job.Id, [new AuditChange("cancelRequested", "false", "true")]);
         await db.SaveChangesAsync(cancellationToken);
         if (job.Status == JobStatus.NotStarted)
         {

@@ -1,9 +1,11 @@
 using System.ComponentModel;
+using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Jobs;
+using ExSync.Domain.Audit;
 using ExSync.Domain.Jobs;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
@@ -24,34 +26,40 @@ public static class MailboxActions
             .WithName("ApproveEmail")
             .WithSummary("Approve mailboxes' email addresses")
             .WithDescription("Approves the email address of each mailbox, which the organization requires before processing email (processEmailsOnlyForApprovedUsers/Queues). " +
-                             "Answers with an outcome per mailbox: Changed, Unchanged (already approved) or NotFound.");
+                             "Answers with an outcome per mailbox: Changed, Unchanged (already approved) or NotFound.")
+            .RequireAuthorization(Privileges.Administrator, Privileges.EmailApprove);
 
         group.MapPost("/reject-email", RejectEmail)
             .WithName("RejectEmail")
             .WithSummary("Reject mailboxes' email addresses")
-            .WithDescription("Rejects the email address of each mailbox: its email is not processed, its directions are disabled and scheduled retests are dropped.");
+            .WithDescription("Rejects the email address of each mailbox: its email is not processed, its directions are disabled and scheduled retests are dropped.")
+            .RequireAuthorization(Privileges.Administrator, Privileges.EmailApprove);
 
         group.MapPost("/apply-default-settings", ApplyDefaultSettings)
             .WithName("ApplyDefaultSettings")
             .WithSummary("Apply the organization's default settings to mailboxes")
             .WithDescription("Gives each mailbox the organization's default server profile and delivery methods and reports what changed. " +
                              "With testAndEnable (the default) it also starts Test & Enable on the mailboxes and answers 202 with the job; " +
-                             "with dryRun it changes nothing and reports what would change.");
+                             "with dryRun it changes nothing and reports what would change.")
+            .RequireAuthorization(Privileges.Administrator, Privileges.MailboxWrite)
+            .RequireJobCreationLimit();
 
         group.MapPost("/test-and-enable", TestAndEnableMailboxes)
             .WithName("TestAndEnableMailboxes")
             .WithSummary("Test and enable mailboxes")
             .WithDescription("Starts a background job that tests each mailbox's directions that use server-side synchronization against Exchange and enables what works. " +
-                             "Answers 202 with the job's status monitor; poll Operation-Location, then read the results.");
+                             "Answers 202 with the job's status monitor; poll Operation-Location, then read the results.")
+            .RequireAuthorization(Privileges.Administrator)
+            .RequireJobCreationLimit();
 
         return group;
     }
 
-    public static async Task<Ok<BulkActionResult>> ApproveEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, (mailbox, now) => mailbox.ApproveEmail(now), cancellationToken));
+    public static async Task<Ok<BulkActionResult>> ApproveEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, AuditTrail audit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, audit, AuditOperations.EmailApproved, (mailbox, now) => mailbox.ApproveEmail(now), cancellationToken));
 
-    public static async Task<Ok<BulkActionResult>> RejectEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, (mailbox, now) => mailbox.RejectEmail(now), cancellationToken));
+    public static async Task<Ok<BulkActionResult>> RejectEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, AuditTrail audit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, audit, AuditOperations.EmailRejected, (mailbox, now) => mailbox.RejectEmail(now), cancellationToken));
 
     public static async Task<Results<JobAccepted<ApplyDefaultSettingsResult>, Ok<ApplyDefaultSettingsResult>, ConflictProblem>> ApplyDefaultSettings(
         JsonBody<ApplyDefaultSettingsInput> body,
@@ -84,6 +92,11 @@ public static class MailboxActions
             }
 
             var changes = dryRun ? mailbox.PlanDefaultSettings(organization) : mailbox.ApplyDefaultSettings(organization, defaultProfile, now);
+            if (!dryRun && changes.Count > 0)
+            {
+                services.Audit.Record(AuditOperations.DefaultSettingsApplied, nameof(Mailbox), id, changes.Select(c => new AuditChange(c.Field, c.From, c.To)).ToList());
+            }
+
             return new MailboxActionResult
             {
                 MailboxId = id,
@@ -145,16 +158,32 @@ public static class MailboxActions
         ProblemCodes.RepeatabilityRequestIdReused,
         $"The Repeatability-Request-ID '{requestId}' was already used for a different request. Use a new id for a new request.");
 
-    private static async Task<BulkActionResult> ChangeApprovalAsync(IReadOnlyList<Guid> ids, ExSyncDbContext db, TimeProvider time, Func<Mailbox, DateTimeOffset, bool> change, CancellationToken cancellationToken)
+    private static async Task<BulkActionResult> ChangeApprovalAsync(
+        IReadOnlyList<Guid> ids,
+        ExSyncDbContext db,
+        TimeProvider time,
+        AuditTrail audit,
+        string operation,
+        Func<Mailbox, DateTimeOffset, bool> change,
+        CancellationToken cancellationToken)
     {
         var mailboxes = await db.Mailboxes.Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
         var now = time.GetUtcNow();
-        var results = ids.Select(id => new MailboxActionResult
+        var results = ids.Select(id =>
         {
-            MailboxId = id,
-            Outcome = !mailboxes.TryGetValue(id, out var mailbox) ? MailboxActionOutcome.NotFound
-                : change(mailbox, now) ? MailboxActionOutcome.Changed
-                : MailboxActionOutcome.Unchanged,
+            if (!mailboxes.TryGetValue(id, out var mailbox))
+            {
+                return new MailboxActionResult { MailboxId = id, Outcome = MailboxActionOutcome.NotFound };
+            }
+
+            var before = mailbox.ApprovalStatus;
+            if (!change(mailbox, now))
+            {
+                return new MailboxActionResult { MailboxId = id, Outcome = MailboxActionOutcome.Unchanged };
+            }
+
+            audit.Record(operation, nameof(Mailbox), id, [new AuditChange("approvalStatus", before.ToString(), mailbox.ApprovalStatus.ToString())]);
+            return new MailboxActionResult { MailboxId = id, Outcome = MailboxActionOutcome.Changed };
         }).ToList();
         await db.SaveChangesAsync(cancellationToken);
         return new BulkActionResult
@@ -173,8 +202,10 @@ public static class MailboxActions
 }
 
 /// <summary>What the job-starting handlers need.</summary>
-public sealed class JobStartServices(ExSyncDbContext db, JobLauncher launcher, TimeProvider time, IOptions<JsonOptions> json, IOptionsMonitor<JobOptions> options, HttpContext http)
+public sealed class JobStartServices(ExSyncDbContext db, JobLauncher launcher, TimeProvider time, IOptions<JsonOptions> json, IOptionsMonitor<JobOptions> options, HttpContext http, AuditTrail audit)
 {
+    public AuditTrail Audit { get; } = audit;
+
     public ExSyncDbContext Db { get; } = db;
 
     public JobLauncher Launcher { get; } = launcher;

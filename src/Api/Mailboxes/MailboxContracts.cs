@@ -157,6 +157,7 @@ public sealed record MailboxInput
 }
 
 /// <summary>The user or queue a mailbox belongs to.</summary>
+[InputFor(typeof(MailboxOwnerInfo))]
 public sealed record MailboxOwnerInput
 {
     /// <summary>User or queue.</summary>

@@ -1,9 +1,14 @@
 using System.ComponentModel;
+using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Requests;
+using ExSync.Api.Infrastructure.Security;
+using System.Security.Claims;
 using ExSync.Api.Infrastructure.Validation;
+using ExSync.Domain.Audit;
 using ExSync.Domain.Common;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
@@ -26,43 +31,62 @@ public static class MailboxesApi
         group.MapGet("/", ListMailboxes)
             .WithName("ListMailboxes")
             .WithSummary("List mailboxes")
-            .WithDescription("Returns mailboxes in creation order, one page at a time, optionally filtered. Follow nextLink for the next page; it keeps the filters.");
+            .WithDescription("Returns mailboxes in creation order, one page at a time, optionally filtered. Follow nextLink for the next page; it keeps the filters.")
+            .WithMetadata(new AccessNote(OwnedMailboxesNote));
 
         group.MapPost("/", CreateMailbox)
             .WithName("CreateMailbox")
             .WithSummary("Create a mailbox")
             .WithDescription("Creates the mailbox of a user or queue. Unset delivery methods and server profile take the organization defaults. " +
-                             "New mailboxes are pending approval, untested and disabled.");
+                             "New mailboxes are pending approval, untested and disabled.")
+            .RequireAuthorization(Privileges.MailboxWrite)
+            .WithMetadata(new AccessNote(ConnectionFieldsNote));
 
         group.MapGet("/{id}", GetMailbox)
             .WithName("GetMailbox")
             .WithSummary("Get a mailbox")
-            .WithDescription("Returns one mailbox with its statuses and ETag.");
+            .WithDescription("Returns one mailbox with its statuses and ETag.")
+            .WithMetadata(new AccessNote(OwnedMailboxesNote));
 
         group.MapPatch("/{id}", UpdateMailbox)
             .WithName("UpdateMailbox")
             .WithSummary("Update a mailbox")
             .WithDescription("Applies a JSON Merge Patch (RFC 7396). null resets a field to its default (the organization's, for the server profile and delivery methods). " +
                              "Changing the profile, a delivery method or the address resets the statuses to NotRun and disables the mailbox until it is tested again; " +
-                             "changing the address also withdraws its approval. Read-only fields (statuses, approval) are rejected.");
+                             "changing the address also withdraws its approval. Read-only fields (statuses, approval) are rejected.")
+            .RequireAuthorization(Privileges.MailboxWrite)
+            .WithMetadata(new AccessNote(ConnectionFieldsNote));
 
         group.MapDelete("/{id}", DeleteMailbox)
             .WithName("DeleteMailbox")
             .WithSummary("Delete a mailbox")
-            .WithDescription("Deletes a mailbox. Answers 204 also when it does not exist.");
+            .WithDescription("Deletes a mailbox. Answers 204 also when it does not exist.")
+            .RequireAuthorization(Privileges.MailboxWrite);
 
         return group;
     }
 
+    /// <summary>Documents who may read mailboxes.</summary>
+    public const string OwnedMailboxesNote = "Callers without Mailbox.Read see only the mailboxes they own (owner.id equals their user id).";
+
+    /// <summary>Documents the extra privilege of connection fields.</summary>
+    public const string ConnectionFieldsNote = "Setting serverProfileId or a delivery method also requires ExSync.Administrator.";
+
     public static async Task<Ok<Page<MailboxResource>>> ListMailboxes(
         [AsParameters] MailboxListQuery filter,
         ExSyncDbContext db,
+        ClaimsPrincipal user,
         HttpRequest request,
         CancellationToken cancellationToken)
     {
         var size = Paging.PageSize(filter.PageSize);
         var after = Paging.AfterKey(filter.ContinuationToken);
         var query = db.Mailboxes.AsNoTracking();
+        if (!user.Has(Privileges.MailboxRead))
+        {
+            var userId = user.Id();
+            query = query.Where(m => m.Owner.Id == userId);
+        }
         if (filter.State is { } state)
         {
             query = query.Where(m => m.State == state);
@@ -85,10 +109,9 @@ public static class MailboxesApi
 
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var term = filter.Search.Trim();
-            var pattern = "%" + term.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            var normalized = term.ToUpperInvariant();
-            query = query.Where(m => EF.Functions.Like(m.Name, pattern, "\\") || m.NormalizedEmailAddress.Contains(normalized));
+            // Both sides upper-cased in .NET (SQLite's own upper() and LIKE know only ASCII); Contains is instr(), so % and _ are literal.
+            var normalized = filter.Search.Trim().ToUpperInvariant();
+            query = query.Where(m => m.NormalizedName.Contains(normalized) || m.NormalizedEmailAddress.Contains(normalized));
         }
 
         if (after is not null)
@@ -100,15 +123,22 @@ public static class MailboxesApi
         return TypedResults.Ok(rows.ToPage(size, m => m.Id, m => m.ToResource(), request));
     }
 
-    public static async Task<Results<Created<MailboxResource>, BadRequestProblem, ConflictProblem>> CreateMailbox(
+    public static async Task<Results<Created<MailboxResource>, BadRequestProblem, ForbiddenProblem, ConflictProblem>> CreateMailbox(
         JsonBody<MailboxInput> body,
         ExSyncDbContext db,
         TimeProvider time,
         SequentialIds ids,
+        AuditTrail audit,
+        ClaimsPrincipal user,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
         var input = body.Value;
+        if (!user.Has(Privileges.Administrator) && SetsConnectionFields(input))
+        {
+            return ForbiddenProblemHandler.Forbidden([Privileges.Administrator]);
+        }
+
         if (await EmailAddressTakenAsync(db, input.EmailAddress!, exceptId: null, cancellationToken))
         {
             return EmailAddressConflict(input.EmailAddress!);
@@ -124,6 +154,7 @@ public static class MailboxesApi
             organization.DefaultServerProfileId,
             now);
         db.Mailboxes.Add(mailbox);
+        audit.Record(AuditOperations.MailboxCreated, nameof(Mailbox), mailbox.Id, before: null, after: mailbox.ToInput());
         await db.SaveChangesAsync(cancellationToken);
 
         var resource = mailbox.ToResource();
@@ -131,13 +162,19 @@ public static class MailboxesApi
         return TypedResults.Created(ResourceUrls.Absolute(response.HttpContext.Request, $"/api/v1/mailboxes/{mailbox.Id}"), resource);
     }
 
-    public static async Task<Results<Ok<MailboxResource>, NotFoundProblem>> GetMailbox(
+    public static async Task<Results<Ok<MailboxResource>, NotFoundProblem, ForbiddenProblem>> GetMailbox(
         Guid id,
         ExSyncDbContext db,
+        ClaimsPrincipal user,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
         var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (!CanRead(user, mailbox))
+        {
+            return ForbiddenProblemHandler.Forbidden([Privileges.MailboxRead]);
+        }
+
         if (mailbox is null)
         {
             return NotFound(id);
@@ -147,16 +184,23 @@ public static class MailboxesApi
         return TypedResults.Ok(mailbox.ToResource());
     }
 
-    public static async Task<Results<Ok<MailboxResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateMailbox(
+    public static async Task<Results<Ok<MailboxResource>, BadRequestProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem, PreconditionFailedProblem>> UpdateMailbox(
         Guid id,
         MergePatch<MailboxInput> patch,
         [FromHeader(Name = "If-Match"), Description("Apply the change only if the mailbox's ETag still matches.")] string? ifMatch,
         ExSyncDbContext db,
         TimeProvider time,
         IValidator<MailboxInput> validator,
+        AuditTrail audit,
+        ClaimsPrincipal user,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
+        if (!user.Has(Privileges.Administrator) && ConnectionFields.Any(field => patch.Mentions(field)))
+        {
+            return ForbiddenProblemHandler.Forbidden([Privileges.Administrator]);
+        }
+
         var mailbox = await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (mailbox is null)
         {
@@ -181,7 +225,16 @@ public static class MailboxesApi
 
         var organization = await db.OrganizationSettingsAsync(cancellationToken);
         var settings = organization.ApplyDefaults(input.ToDraft());
+        var before = mailbox.ToInput();
+        var approvalBefore = mailbox.ApprovalStatus;
         mailbox.Update(settings, await FindProfileAsync(db, settings.ServerProfileId, cancellationToken), organization.DefaultServerProfileId, time.GetUtcNow());
+        audit.Record(
+            AuditOperations.MailboxUpdated,
+            nameof(Mailbox),
+            mailbox.Id,
+            before,
+            mailbox.ToInput(),
+            approvalBefore == mailbox.ApprovalStatus ? null : [new AuditChange("approvalStatus", approvalBefore.ToString(), mailbox.ApprovalStatus.ToString())]);
         await db.SaveChangesAsync(cancellationToken);
 
         response.SetETag(ETags.For(mailbox.Revision));
@@ -192,6 +245,7 @@ public static class MailboxesApi
         Guid id,
         [FromHeader(Name = "If-Match"), Description("Delete only if the mailbox's ETag still matches.")] string? ifMatch,
         ExSyncDbContext db,
+        AuditTrail audit,
         CancellationToken cancellationToken)
     {
         var mailbox = await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
@@ -206,9 +260,20 @@ public static class MailboxesApi
         }
 
         db.Mailboxes.Remove(mailbox);
+        audit.Record(AuditOperations.MailboxDeleted, nameof(Mailbox), mailbox.Id, mailbox.ToInput(), after: null);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Whether the caller may read the mailbox: with Mailbox.Read, or as its owner. Unknown mailboxes count as not theirs.</summary>
+    public static bool CanRead(ClaimsPrincipal user, Mailbox? mailbox) =>
+        user.Has(Privileges.MailboxRead) || (mailbox is not null && mailbox.Owner.Id == user.Id());
+
+    // The fields that decide how a mailbox connects to Exchange; Dynamics reserves them to system administrators.
+    private static readonly string[] ConnectionFields = ["serverProfileId", "incomingDeliveryMethod", "outgoingDeliveryMethod", "actDeliveryMethod"];
+
+    private static bool SetsConnectionFields(MailboxInput input) =>
+        input.ServerProfileId is not null || input.IncomingDeliveryMethod is not null || input.OutgoingDeliveryMethod is not null || input.ActDeliveryMethod is not null;
 
     private static Task<bool> EmailAddressTakenAsync(ExSyncDbContext db, string emailAddress, Guid? exceptId, CancellationToken cancellationToken)
     {

@@ -1,9 +1,12 @@
 using System.ComponentModel;
+using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Api.Infrastructure.Validation;
+using ExSync.Domain.Audit;
 using ExSync.Domain.Organization;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +20,8 @@ public static class OrganizationApi
 {
     public static RouteGroupBuilder MapOrganization(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/organization").WithTags("Organization");
+        var group = routes.MapGroup("/organization").WithTags("Organization")
+            .RequireAuthorization(Privileges.Administrator);
 
         group.MapGet("/email-settings", GetOrganizationEmailSettings)
             .WithName("GetOrganizationEmailSettings")
@@ -49,6 +53,7 @@ public static class OrganizationApi
         ExSyncDbContext db,
         TimeProvider time,
         IValidator<OrganizationEmailSettingsInput> validator,
+        AuditTrail audit,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -67,7 +72,9 @@ public static class OrganizationApi
         var defaultProfile = input.DefaultServerProfileId is { } profileId
             ? await db.ServerProfiles.SingleOrDefaultAsync(p => p.Id == profileId, cancellationToken)
             : null;
+        var before = settings.ToInput();
         settings.Update(input.ToChange(), defaultProfile, time.GetUtcNow());
+        audit.Record(AuditOperations.OrganizationSettingsUpdated, nameof(OrganizationEmailSettings), settings.OrganizationId, before, settings.ToInput());
         await db.SaveChangesAsync(cancellationToken);
 
         response.SetETag(ETags.For(settings.Revision));

@@ -82,6 +82,7 @@ public sealed record OrganizationEmailSettingsInput
 }
 
 /// <summary>Which alert levels ExSync records.</summary>
+[InputFor(typeof(AlertLevelSettings))]
 public sealed record AlertLevelSettingsInput
 {
     /// <summary>Record error alerts.</summary>

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
+using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Infrastructure.Validation;
 using ExSync.Api.Jobs;
 using ExSync.Api.Mailboxes;
@@ -22,14 +23,16 @@ public static class ServerProfileActions
             .WithName("TestAndEnableServerProfileMailboxes")
             .WithSummary("Test and enable every mailbox of a server profile")
             .WithDescription("Starts a background job over every mailbox that uses the profile (assigned, or through the organization default). " +
-                             "Answers 202 with the job's status monitor.");
+                             "Answers 202 with the job's status monitor.")
+            .RequireJobCreationLimit();
 
         group.MapPost("/{id}/test-connection", TestServerProfileConnection)
             .WithName("TestServerProfileConnection")
             .WithSummary("Test a server profile's connection with a mailbox address")
             .WithDescription("Starts a job that runs the full diagnostic for one address with the profile — server location, TLS, authentication, version, " +
                              "impersonation, inbox, sending, calendar, contacts, tasks — and enables nothing. Read the step tree in the job's results. " +
-                             "Works for inactive profiles too, so a profile can be checked before it is activated.");
+                             "Works for inactive profiles too, so a profile can be checked before it is activated.")
+            .RequireJobCreationLimit();
 
         return group;
     }

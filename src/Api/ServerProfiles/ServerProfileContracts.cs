@@ -201,6 +201,7 @@ public sealed record ServerProfileInput
 }
 
 /// <summary>The owner of a server profile.</summary>
+[InputFor(typeof(ServerProfileOwner))]
 public sealed record ServerProfileOwnerInput
 {
     /// <summary>Identifier of the user in the identity provider (at most 200 characters).</summary>
@@ -211,6 +212,7 @@ public sealed record ServerProfileOwnerInput
 }
 
 /// <summary>How a profile authenticates: set <c>type</c> and the matching object.</summary>
+[InputFor(typeof(ServerProfileAuthentication))]
 public sealed record ServerProfileAuthenticationInput
 {
     /// <summary>The authentication method.</summary>
@@ -224,6 +226,7 @@ public sealed record ServerProfileAuthenticationInput
 }
 
 /// <summary>The impersonation service account.</summary>
+[InputFor(typeof(ServerProfileImpersonation))]
 public sealed record ServerProfileImpersonationInput
 {
     /// <summary>User name in UPN form (user@domain); DOMAIN\user is not accepted.</summary>
@@ -234,6 +237,7 @@ public sealed record ServerProfileImpersonationInput
 }
 
 /// <summary>The Entra ID application used with Exchange Hybrid Modern Auth.</summary>
+[InputFor(typeof(ServerProfileHybridModernAuth))]
 public sealed record ServerProfileHybridModernAuthInput
 {
     /// <summary>Entra ID tenant id (a GUID) or primary domain name.</summary>
@@ -253,6 +257,7 @@ public sealed record ServerProfileHybridModernAuthInput
 }
 
 /// <summary>Where and how to reach Exchange in one direction.</summary>
+[InputFor(typeof(ServerProfileConnection))]
 public sealed record ServerProfileConnectionInput
 {
     /// <summary>Absolute https EWS URL; required unless autodiscover is on.</summary>
@@ -266,6 +271,7 @@ public sealed record ServerProfileConnectionInput
 }
 
 /// <summary>Processing options; unset ones take their defaults.</summary>
+[InputFor(typeof(ServerProfileAdvancedOptions))]
 public sealed record ServerProfileAdvancedOptionsInput
 {
     /// <summary>Only email received after this instant is processed.</summary>

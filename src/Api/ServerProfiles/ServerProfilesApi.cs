@@ -1,10 +1,13 @@
 using System.ComponentModel;
+using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
+using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Api.Infrastructure.Secrets;
 using ExSync.Api.Infrastructure.Validation;
+using ExSync.Domain.Audit;
 using ExSync.Domain.Common;
 using ExSync.Domain.ServerProfiles;
 using FluentValidation;
@@ -21,6 +24,7 @@ public static class ServerProfilesApi
     {
         var group = routes.MapGroup("/server-profiles")
             .WithTags("ServerProfiles")
+            .RequireAuthorization(Privileges.Administrator)
             .WithBodyValidation();
 
         group.MapGet("/", ListServerProfiles)
@@ -103,6 +107,13 @@ public static class ServerProfilesApi
             organization.SetDefaultServerProfile(profile, isDefault, now);
         }
 
+        services.Audit.Record(
+            AuditOperations.ServerProfileCreated,
+            nameof(ServerProfile),
+            profile.Id,
+            before: null,
+            after: profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id },
+            ChangedSecrets(input).Select(AuditTrail.Secret));
         await services.Db.SaveChangesAsync(cancellationToken);
 
         var resource = profile.ToResource(organization.DefaultServerProfileId);
@@ -158,6 +169,7 @@ public static class ServerProfilesApi
         }
 
         var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
+        var before = profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id };
         var now = services.Time.GetUtcNow();
         var stored = KeepStoredSecrets(profile.Authentication, patch);
         profile.Update(input.ToSettings(services.Secrets, stored), organization.DefaultServerProfileId == profile.Id, now);
@@ -166,6 +178,13 @@ public static class ServerProfilesApi
             organization.SetDefaultServerProfile(profile, isDefault, now);
         }
 
+        services.Audit.Record(
+            AuditOperations.ServerProfileUpdated,
+            nameof(ServerProfile),
+            profile.Id,
+            before,
+            profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id },
+            SecretFields.Where(path => patch.Mentions(path.Split('.'))).Select(AuditTrail.Secret));
         await services.Db.SaveChangesAsync(cancellationToken);
 
         var resource = profile.ToResource(organization.DefaultServerProfileId);
@@ -196,6 +215,7 @@ public static class ServerProfilesApi
         profile.EnsureCanBeDeleted(mailboxCount, isDefault);
 
         services.Db.ServerProfiles.Remove(profile);
+        services.Audit.Record(AuditOperations.ServerProfileDeleted, nameof(ServerProfile), profile.Id, profile.ToInput(), after: null);
         await services.Db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
@@ -229,6 +249,22 @@ public static class ServerProfilesApi
             stored.Impersonation is { } account && patch.Mentions("authentication", "impersonation", "password") ? account with { Password = null } : stored.Impersonation,
             stored.HybridModernAuth is { } app && patch.Mentions("authentication", "hybridModernAuth", "clientSecret") ? app with { ClientSecret = null } : stored.HybridModernAuth);
 
+    // Write-only fields, which the audit trail records only as changed.
+    private static readonly string[] SecretFields = ["authentication.impersonation.password", "authentication.hybridModernAuth.clientSecret"];
+
+    private static IEnumerable<string> ChangedSecrets(ServerProfileInput input)
+    {
+        if (input.Authentication?.Impersonation?.Password is not null)
+        {
+            yield return SecretFields[0];
+        }
+
+        if (input.Authentication?.HybridModernAuth?.ClientSecret is not null)
+        {
+            yield return SecretFields[1];
+        }
+    }
+
     private static NotFoundProblem NotFound(Guid id) =>
         Problem.NotFound(ProblemCodes.ServerProfileNotFound, $"There is no server profile with id '{id}'.");
 
@@ -237,7 +273,7 @@ public static class ServerProfilesApi
 }
 
 /// <summary>What the server profile handlers need.</summary>
-public sealed class ServerProfileServices(ExSyncDbContext db, TimeProvider time, SequentialIds ids, SecretProtector secrets, IValidator<ServerProfileInput> validator)
+public sealed class ServerProfileServices(ExSyncDbContext db, TimeProvider time, SequentialIds ids, SecretProtector secrets, IValidator<ServerProfileInput> validator, AuditTrail audit)
 {
     public ExSyncDbContext Db { get; } = db;
 
@@ -248,6 +284,8 @@ public sealed class ServerProfileServices(ExSyncDbContext db, TimeProvider time,
     public SecretProtector Secrets { get; } = secrets;
 
     public IValidator<ServerProfileInput> Validator { get; } = validator;
+
+    public AuditTrail Audit { get; } = audit;
 
     /// <summary>Whether another profile already has this name, ignoring case.</summary>
     public Task<bool> NameTakenAsync(string name, Guid? exceptId, CancellationToken cancellationToken)

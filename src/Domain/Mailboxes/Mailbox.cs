@@ -13,6 +13,7 @@ public sealed partial class Mailbox
     {
         // For EF Core materialization.
         Name = null!;
+        NormalizedName = null!;
         EmailAddress = null!;
         NormalizedEmailAddress = null!;
         Owner = null!;
@@ -23,6 +24,9 @@ public sealed partial class Mailbox
 
     /// <summary>Display name.</summary>
     public string Name { get; private set; }
+
+    /// <summary>Upper-case invariant form of <see cref="Name"/>, for searches that ignore case in any alphabet.</summary>
+    public string NormalizedName { get; private set; }
 
     /// <summary>SMTP address.</summary>
     public string EmailAddress { get; private set; }
@@ -158,6 +162,7 @@ public sealed partial class Mailbox
     private void Apply(MailboxSettings settings, DateTimeOffset now)
     {
         Name = settings.Name.Trim();
+        NormalizedName = Name.ToUpperInvariant();
         EmailAddress = settings.EmailAddress.Trim();
         NormalizedEmailAddress = NormalizeEmailAddress(EmailAddress);
         Owner = settings.Owner;

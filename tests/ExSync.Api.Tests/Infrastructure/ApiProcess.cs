@@ -12,9 +12,12 @@ public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process process;
 
-    private ApiProcess(Process process, Uri baseAddress)
+    private readonly TestTokens tokens;
+
+    private ApiProcess(Process process, Uri baseAddress, TestTokens tokens)
     {
         this.process = process;
+        this.tokens = tokens;
         BaseAddress = baseAddress;
     }
 
@@ -41,6 +44,12 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["DataProtection__KeysDirectory"] = Path.Combine(dataDirectory, "keys");
         start.Environment["Exchange__OutboundPolicy__AllowLoopback"] = "true";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Limits__JobsPerMinute"] = "100000";
+        start.Environment["Limits__JobsBurst"] = "100000";
+        foreach (var (key, value) in Tokens.Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -51,13 +60,23 @@ public sealed class ApiProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var api = new ApiProcess(process, baseAddress);
+        var api = new ApiProcess(process, baseAddress, Tokens);
         await api.WaitUntilReadyAsync(cancellationToken);
         return api;
     }
 
-    /// <summary>An HTTP client for the generated API clients.</summary>
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+    /// <summary>
+    /// Tokens for the processes of this test run. One key for all of them: a restarted process must accept the same tokens.
+    /// </summary>
+    public static TestTokens Tokens { get; } = new();
+
+    /// <summary>An HTTP client for the generated API clients, acting as an administrator with every privilege.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Create("test-admin", TestTokens.AllPrivileges));
+        return client;
+    }
 
     /// <summary>Kills the process at once, without any shutdown: leases are not released, nothing is flushed.</summary>
     public void Kill()

@@ -47,11 +47,33 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
     /// <summary>Settings added on top of the application's, as command-line style keys.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>Mints bearer tokens this application trusts.</summary>
+    public TestTokens Tokens { get; } = new();
+
+    /// <summary>The user id of the default client's token, which holds every privilege.</summary>
+    public const string AdministratorId = "test-admin";
+
     /// <summary>
     /// A second application on the same database and key ring, as after a restart. The caller disposes it; the files are removed
     /// when the last application using them is disposed.
     /// </summary>
     public ExSyncApplication Restarted() => new(directory);
+
+    /// <summary>A client whose token holds only the given privileges (roles).</summary>
+    public HttpClient CreateClient(string userId, params string[] roles)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Create(userId, roles));
+        return client;
+    }
+
+    /// <summary>A client that sends no token.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
 
     public ServerProfilesClient ServerProfiles() => new(CreateClient());
 
@@ -65,6 +87,13 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
 
     public AlertsClient Alerts() => new(CreateClient());
 
+    /// <summary>Clients act as an administrator holding every privilege unless a test asks for another token.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Create(AdministratorId, TestTokens.AllPrivileges));
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -73,6 +102,15 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
 
         // The simulator listens on 127.0.0.1, which ExSync refuses unless the deployment allows it.
         builder.UseSetting("Exchange:OutboundPolicy:AllowLoopback", "true");
+
+        // Trust the tokens of this test; and no job-creation rate limit, except where a test sets one.
+        foreach (var (key, value) in Tokens.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Limits:JobsPerMinute", "100000");
+        builder.UseSetting("Limits:JobsBurst", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

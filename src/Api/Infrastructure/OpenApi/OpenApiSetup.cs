@@ -32,11 +32,12 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(ResponseHeaders.DocumentAsync);
+            options.ApplySecurity();
         });
 
     public static WebApplication MapApiOpenApi(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint($"/openapi/{DocumentName}.json", "ExSync API v1");

@@ -1,4 +1,5 @@
 using ExSync.Domain.Alerts;
+using ExSync.Domain.Audit;
 using ExSync.Domain.Jobs;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
@@ -27,6 +28,9 @@ public sealed class ExSyncDbContext(DbContextOptions<ExSyncDbContext> options) :
 
     /// <summary>Alerts to mailbox and profile owners.</summary>
     public DbSet<Alert> Alerts => Set<Alert>();
+
+    /// <summary>The audit trail of changes.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

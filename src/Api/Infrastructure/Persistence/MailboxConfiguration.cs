@@ -13,6 +13,7 @@ internal sealed class MailboxConfiguration : IEntityTypeConfiguration<Mailbox>
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Id).ValueGeneratedNever();
         builder.Property(m => m.Name).HasMaxLength(MailboxSettings.NameMaxLength);
+        builder.Property(m => m.NormalizedName).HasMaxLength(MailboxSettings.NameMaxLength);
         builder.Property(m => m.EmailAddress).HasMaxLength(MailboxSettings.EmailAddressMaxLength);
         builder.Property(m => m.NormalizedEmailAddress).HasMaxLength(MailboxSettings.EmailAddressMaxLength);
         builder.HasIndex(m => m.NormalizedEmailAddress).IsUnique();

@@ -36,6 +36,11 @@ public static class ProblemCodes
     public const string PreconditionFailed = "PreconditionFailed";
     public const string ConcurrentModification = "ConcurrentModification";
 
+    // Security and limits
+    public const string Unauthorized = "Unauthorized";
+    public const string Forbidden = "Forbidden";
+    public const string TooManyRequests = "TooManyRequests";
+
     // Everything else
     public const string InternalError = "InternalError";
 
@@ -61,6 +66,9 @@ public static class ProblemCodes
         new(NoDefaultServerProfile, 409, "The organization's default delivery methods use server-side synchronization but there is no default server profile to apply."),
         new(PreconditionFailed, 412, "The If-Match header does not match the resource's current ETag: someone else changed it. GET it again and reapply the change."),
         new(ConcurrentModification, 409, "The resource changed while the request was processed. Retry the request."),
+        new(Unauthorized, 401, "No bearer token, or one that is expired, not yet valid, wrongly signed or meant for another audience."),
+        new(Forbidden, 403, "The token lacks a privilege the operation needs; `missingPrivileges` names it."),
+        new(TooManyRequests, 429, "The caller started too many jobs in a short time; retry after the number of seconds in Retry-After."),
         new(InternalError, 500, "An unexpected error. The response carries a traceId to quote when reporting it."),
         new(ServerProfileErrors.ServerLocationRequired, 400, "Autodiscover is off and no EWS URL is configured for a direction."),
         new(ServerProfileErrors.PasswordRequired, 400, "The impersonation service account needs a password."),

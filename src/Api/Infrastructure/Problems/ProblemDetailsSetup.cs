@@ -15,6 +15,12 @@ public static class ProblemDetailsSetup
             var problem = context.ProblemDetails;
             problem.Instance ??= context.HttpContext.Request.Path;
             problem.Extensions.TryAdd("code", CodeFor(problem.Status));
+            if (problem.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                // Routing refuses the content type before any handler can explain.
+                problem.Detail ??= "Send the request body as application/json, or as application/merge-patch+json for PATCH.";
+            }
+
             problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -61,6 +67,9 @@ public static class ProblemDetailsSetup
 
     private static string CodeFor(int? status) => status switch
     {
+        StatusCodes.Status401Unauthorized => ProblemCodes.Unauthorized,
+        StatusCodes.Status403Forbidden => ProblemCodes.Forbidden,
+        StatusCodes.Status429TooManyRequests => ProblemCodes.TooManyRequests,
         StatusCodes.Status404NotFound => ProblemCodes.RouteNotFound,
         StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => ProblemCodes.RequestBodyTooLarge,

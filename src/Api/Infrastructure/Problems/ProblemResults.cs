@@ -71,3 +71,17 @@ public sealed class PreconditionFailedProblem(ProblemDetails problemDetails) : P
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         Declare(builder, StatusCodes.Status412PreconditionFailed, typeof(ApiProblem));
 }
+
+/// <summary>403: the caller lacks a privilege.</summary>
+public sealed class ForbiddenProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails), IEndpointMetadataProvider
+{
+    /// <inheritdoc />
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status403Forbidden, typeof(ApiProblem));
+}
+
+/// <summary>429: too many requests; written by the rate limiter, so it needs no endpoint metadata.</summary>
+public sealed class TooManyRequestsProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails);
+
+/// <summary>413: the body is too large; written by the body-limit middleware.</summary>
+public sealed class RequestTooLargeProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails);

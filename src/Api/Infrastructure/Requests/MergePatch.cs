@@ -16,8 +16,7 @@ public sealed class MergePatch<T> : IBindableFromHttpContext<MergePatch<T>>, IEn
     /// <summary>The media type of merge patch documents.</summary>
     public const string MediaType = "application/merge-patch+json";
 
-    // application/json is accepted too: many HTTP tools cannot set a custom content type easily.
-    private static readonly string[] MediaTypes = [MediaType, "application/json"];
+    private static readonly string[] MediaTypes = [MediaType];
 
     private readonly JsonRequestReader reader;
 

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using ExSync.Api.Infrastructure.Problems;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ExSync.Api.Infrastructure.Security;
+
+/// <summary>
+/// JWT bearer authentication configured from the standard <c>Authentication:Schemes:Bearer</c> section (ValidIssuer, ValidAudiences,
+/// SigningKeys or Authority), so that tokens from Entra ID, Keycloak or <c>dotnet user-jwts</c> all work; and one authorization policy
+/// per privilege. Every endpoint requires an authenticated caller unless it is explicitly anonymous (health, OpenAPI, Swagger UI).
+/// </summary>
+public static class AuthenticationSetup
+{
+    public static WebApplicationBuilder AddApiSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            // Keep claim names as the token has them (sub, roles, role) instead of the legacy SOAP-style URIs.
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters.NameClaimType = "sub";
+            options.TokenValidationParameters.RoleClaimType = Privileges.RoleClaim;
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    // Entra ID puts app roles in "roles"; dotnet user-jwts and many identity providers use "role".
+                    if (context.Principal?.Identity is ClaimsIdentity identity)
+                    {
+                        foreach (var role in identity.FindAll("role").ToList())
+                        {
+                            if (!identity.HasClaim(Privileges.RoleClaim, role.Value))
+                            {
+                                identity.AddClaim(new Claim(Privileges.RoleClaim, role.Value));
+                            }
+                        }
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnChallenge = WriteUnauthorizedAsync,
+            };
+        });
+
+        builder.Services.AddAuthorization(options =>
+        {
+            foreach (var privilege in Privileges.All)
+            {
+                options.AddPolicy(privilege, policy => policy.RequireAuthenticatedUser().RequireRole(privilege));
+            }
+
+            // Anything not marked otherwise needs a signed-in caller: a route added later cannot be left open by mistake.
+            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        });
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ForbiddenProblemHandler>();
+        return builder;
+    }
+
+    /// <summary>401 as problem+json, with the standard WWW-Authenticate header, saying what was wrong with the token.</summary>
+    private static async Task WriteUnauthorizedAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var reason = context.AuthenticateFailure switch
+        {
+            null => "No bearer token was sent. Send 'Authorization: Bearer <token>' (see the README for how to get one).",
+            Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "The bearer token has expired. Get a new one.",
+            Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException => "The bearer token is not meant for this API (wrong audience).",
+            Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException => "The bearer token comes from an issuer this API does not trust.",
+            Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException =>
+                "The bearer token's signature cannot be verified with the keys this API trusts.",
+            _ => "The bearer token is not valid.",
+        };
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = Problem.Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, reason),
+        });
+    }
+}

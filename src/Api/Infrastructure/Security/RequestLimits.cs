@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using ExSync.Api.Infrastructure.Problems;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace ExSync.Api.Infrastructure.Security;
+
+/// <summary>Limits against abuse, bound from the <c>Limits</c> configuration section.</summary>
+public sealed class RequestLimitOptions
+{
+    /// <summary>Largest request body, in bytes (1 MiB: 10,000 mailbox ids take about 400 KB).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Jobs one caller may start per minute, on average.</summary>
+    public int JobsPerMinute { get; set; } = 30;
+
+    /// <summary>Jobs one caller may start at once before the per-minute rate applies.</summary>
+    public int JobsBurst { get; set; } = 10;
+}
+
+/// <summary>The request body limit and the rate limit of job-creating endpoints (per caller, with the built-in rate limiter).</summary>
+public static class RequestLimits
+{
+    private const string JobCreationPolicy = "job-creation";
+
+    public static WebApplicationBuilder AddRequestLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RequestLimitOptions>().BindConfiguration("Limits");
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(JobCreationPolicy, context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<RequestLimitOptions>>().CurrentValue;
+                return RateLimitPartition.GetTokenBucketLimiter(context.User.Id(), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.JobsBurst,
+                    TokensPerPeriod = Math.Max(1, limits.JobsPerMinute),
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+                var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await new TooManyRequestsProblem(Problem.Create(
+                    StatusCodes.Status429TooManyRequests,
+                    ProblemCodes.TooManyRequests,
+                    $"You started too many jobs in a short time. Retry after {seconds} seconds.")).ExecuteAsync(context.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>Refuses bodies above the limit before they are read: Kestrel enforces it while reading, and a declared length is checked at once.</summary>
+    public static WebApplication UseRequestBodyLimit(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var limit = context.RequestServices.GetRequiredService<IOptionsMonitor<RequestLimitOptions>>().CurrentValue.MaxRequestBodyBytes;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = limit;
+            }
+
+            if (context.Request.ContentLength > limit)
+            {
+                await new RequestTooLargeProblem(Problem.Create(
+                    StatusCodes.Status413PayloadTooLarge,
+                    ProblemCodes.RequestBodyTooLarge,
+                    $"The request body is {context.Request.ContentLength:N0} bytes; at most {limit:N0} are accepted.")).ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>Applies the per-caller job-creation rate limit and documents its 429.</summary>
+    public static TBuilder RequireJobCreationLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.RequireRateLimiting(JobCreationPolicy);
+        builder.Add(endpoint => endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(ApiProblem), [ProblemResult.ContentType])));
+        return builder;
+    }
+}
