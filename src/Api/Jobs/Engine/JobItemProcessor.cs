@@ -30,9 +30,12 @@ public sealed partial class JobItemProcessor(
 
         try
         {
+            // Stopping aborts the Exchange calls in flight as well, so the item is given back at once instead of holding up
+            // shutdown until Exchange answers (or the connection timeout expires).
+            using var canceledOrStopping = CancellationTokenSource.CreateLinkedTokenSource(jobCanceled, stopping);
             return work.Job.Kind == Domain.Jobs.JobKind.TestConnection
-                ? await TestAddressAsync(work, jobCanceled)
-                : await TestMailboxAsync(work, jobCanceled);
+                ? await TestAddressAsync(work, canceledOrStopping.Token)
+                : await TestMailboxAsync(work, canceledOrStopping.Token);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
