@@ -60,6 +60,9 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestBodyLimit();
+
+// Swagger UI is middleware, not an endpoint: it must come before authorization, whose fallback policy demands a token everywhere else
+app.MapApiOpenApi();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -67,7 +70,6 @@ app.UseRateLimiter();
 await app.MigrateDatabaseAsync();
 await app.StartDemoAsync();
 
-app.MapApiOpenApi();
 app.MapHealth();
 
 var api = app.MapGroup("/api/v1").WithStandardProblemResponses();
