@@ -31,17 +31,22 @@ public sealed class TestTokens
     };
 
     /// <summary>A token for <paramref name="userId"/> with the given roles in the "roles" claim (or "role", as dotnet user-jwts writes them).</summary>
-    public string Create(string userId, IEnumerable<string> roles, string roleClaim = "roles", DateTimeOffset? expires = null, string audience = Audience, byte[]? signingKey = null)
+    public string Create(
+        string userId, IEnumerable<string> roles, string roleClaim = "roles", DateTimeOffset? expires = null, string audience = Audience, byte[]? signingKey = null, string issuer = Issuer)
     {
         var now = DateTimeOffset.UtcNow;
+        var expiry = expires ?? now.AddHours(1);
+
+        // Not-before stays before the expiry: an expired token must be refused as expired, not as having an impossible lifetime.
+        var notBefore = expiry < now ? expiry.AddHours(-1) : now.AddMinutes(-1);
         var payload = new Dictionary<string, object>
         {
-            ["iss"] = Issuer,
+            ["iss"] = issuer,
             ["aud"] = audience,
             ["sub"] = userId,
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
-            ["exp"] = (expires ?? now.AddHours(1)).ToUnixTimeSeconds(),
+            ["iat"] = notBefore.ToUnixTimeSeconds(),
+            ["nbf"] = notBefore.ToUnixTimeSeconds(),
+            ["exp"] = expiry.ToUnixTimeSeconds(),
             [roleClaim] = roles.ToArray(),
         };
         var unsigned = $"{Encode(new { alg = "HS256", typ = "JWT" })}.{Encode(payload)}";
