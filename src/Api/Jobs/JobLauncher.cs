@@ -98,7 +98,8 @@ public sealed class JobLauncher(ExSyncDbContext db, SequentialIds ids, TimeProvi
     public static string Fingerprint(string operation, object? body, JsonSerializerOptions options) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(operation + "\n" + JsonSerializer.Serialize(body, options))));
 
-    private async Task<LaunchResult?> FindRepeatedAsync(JobRequest request, string createdBy, CancellationToken cancellationToken)
+    /// <summary>The caller's earlier job with the request's Repeatability-Request-ID, if it has one: Replayed, or RequestIdReused for a different request.</summary>
+    public async Task<LaunchResult?> FindRepeatedAsync(JobRequest request, string createdBy, CancellationToken cancellationToken)
     {
         if (request.RequestId is not { } requestId)
         {

@@ -68,6 +68,13 @@ public static class MailboxActions
         CancellationToken cancellationToken)
     {
         var input = body.Value;
+
+        // A Repeatability-Request-ID that cannot be used is refused before any mailbox changes, not after the defaults were applied.
+        if ((await services.FindRepeatedAsync(new JobRequest(), requestId, "apply-default-settings", input, cancellationToken))?.Status == LaunchStatus.RequestIdReused)
+        {
+            return RequestIdReused(requestId!);
+        }
+
         var ids = input.MailboxIds!;
         var dryRun = input.DryRun ?? false;
         var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
@@ -221,7 +228,17 @@ public sealed class JobStartServices(ExSyncDbContext db, JobLauncher launcher, T
     public HttpRequest Request => Http.Request;
 
     /// <summary>Launches a job for the caller, keyed by the optional Repeatability-Request-ID.</summary>
-    public Task<LaunchResult> LaunchAsync(JobKind kind, JobRequest request, string? requestId, string operation, object? body, JobItemSource items, CancellationToken cancellationToken)
+    public Task<LaunchResult> LaunchAsync(JobKind kind, JobRequest request, string? requestId, string operation, object? body, JobItemSource items, CancellationToken cancellationToken) =>
+        Launcher.LaunchAsync(kind, Keyed(request, requestId, operation, body), Http.User.Id(), items, skipWhenEmpty: false, cancellationToken);
+
+    /// <summary>
+    /// The caller's earlier job with this Repeatability-Request-ID, for handlers that change something before launching: they check
+    /// first, so that a refused request changes nothing.
+    /// </summary>
+    public Task<LaunchResult?> FindRepeatedAsync(JobRequest request, string? requestId, string operation, object? body, CancellationToken cancellationToken) =>
+        Launcher.FindRepeatedAsync(Keyed(request, requestId, operation, body), Http.User.Id(), cancellationToken);
+
+    private JobRequest Keyed(JobRequest request, string? requestId, string operation, object? body)
     {
         if (requestId is { Length: > 200 })
         {
@@ -232,10 +249,9 @@ public sealed class JobStartServices(ExSyncDbContext db, JobLauncher launcher, T
                 [new ApiFieldError(FieldErrorCodes.TooLong, JobHeaders.RepeatabilityRequestId, "At most 200 characters.")]);
         }
 
-        var keyed = string.IsNullOrEmpty(requestId)
+        return string.IsNullOrEmpty(requestId)
             ? request
             : request with { RequestId = requestId, RequestFingerprint = JobLauncher.Fingerprint($"{operation}:{request.ServerProfileId}", body, Json.Value.SerializerOptions) };
-        return Launcher.LaunchAsync(kind, keyed, Http.User.Id(), items, skipWhenEmpty: false, cancellationToken);
     }
 
     /// <summary>202 with the job's status monitor.</summary>
