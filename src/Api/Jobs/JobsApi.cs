@@ -119,7 +119,7 @@ public static class JobsApi
             return NotFound(id);
         }
 
-        var query = db.JobItems.AsNoTracking().Where(i => i.JobId == id && i.State == JobItemState.Completed && i.ResultJson != null);
+        var query = db.JobItems.AsNoTracking().Where(i => i.JobId == id && i.State == JobItemState.Completed);
         if (outcome is not null)
         {
             query = query.Where(i => i.Outcome == outcome);
@@ -130,11 +130,18 @@ public static class JobsApi
             query = query.Where(i => i.Id > after.Value);
         }
 
-        var rows = await query.OrderBy(i => i.Id).Select(i => new { i.Id, i.ResultJson }).Take(size + 1).ToListAsync(cancellationToken);
+        var rows = await query.OrderBy(i => i.Id)
+            .Select(i => new { i.Id, i.ResultJson, i.MailboxId, i.EmailAddress, i.CompletedAt })
+            .Take(size + 1)
+            .ToListAsync(cancellationToken);
+
+        // Items canceled before a worker took them were completed in bulk, without a stored result.
         return TypedResults.Ok(rows.ToPage(
             size,
             r => r.Id,
-            r => JsonSerializer.Deserialize<JobResultResource>(r.ResultJson!, json.Value.SerializerOptions)!,
+            r => r.ResultJson is null
+                ? JobResultMapping.CanceledUnprocessed(r.Id, r.MailboxId, r.EmailAddress, r.CompletedAt)
+                : JsonSerializer.Deserialize<JobResultResource>(r.ResultJson, json.Value.SerializerOptions)!,
             request));
     }
 

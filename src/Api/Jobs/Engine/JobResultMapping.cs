@@ -60,6 +60,30 @@ internal static class JobResultMapping
         };
     }
 
+    /// <summary>Why an item canceled with its job was not tested.</summary>
+    public static readonly TestFailure CanceledBeforeTest = new(
+        TestAndEnableErrors.Canceled, "The job was canceled before this item was tested.", "Start a new job to test it.", IsTransient: false);
+
+    /// <summary>
+    /// The result of an item that was canceled with its job before any worker took it: it has no stored result, only its columns.
+    /// </summary>
+    public static JobResultResource CanceledUnprocessed(long itemId, Guid? mailboxId, string? emailAddress, DateTimeOffset? completedAt) => new()
+    {
+        ItemId = itemId,
+        MailboxId = mailboxId,
+        EmailAddress = emailAddress,
+        Outcome = JobItemOutcome.Canceled,
+        CompletedAt = completedAt,
+        Error = new TestError
+        {
+            Code = CanceledBeforeTest.Code,
+            Message = CanceledBeforeTest.Message,
+            Remediation = CanceledBeforeTest.Remediation,
+            Transient = CanceledBeforeTest.IsTransient,
+        },
+        Steps = [],
+    };
+
     private static Jobs.DirectionResult ToDirection(ExSync.Exchange.Connectivity.DirectionResult result) => new()
     {
         Outcome = result.Outcome.ToString(),

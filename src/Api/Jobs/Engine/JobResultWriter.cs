@@ -126,7 +126,7 @@ public sealed partial class JobResultWriter(
     {
         if (result.Canceled)
         {
-            return (JobItemOutcome.Canceled, new TestFailure(TestAndEnableErrors.Canceled, "The job was canceled before this item was tested.", "Start a new job to test it.", IsTransient: false), null);
+            return (JobItemOutcome.Canceled, JobResultMapping.CanceledBeforeTest, null);
         }
 
         if (result.Crashed)
