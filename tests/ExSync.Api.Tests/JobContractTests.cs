@@ -234,7 +234,6 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
         }
 
         var job = await app.Mailboxes().TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = [.. waiting.Select(m => m.Id)] }, cancellationToken: Ct);
-        File.AppendAllText("/tmp/dbg.txt", $"status {(await app.Jobs().GetJobAsync(job.Id, Ct)).Status} blocker {(await app.Jobs().GetJobAsync(blocker.Id, Ct)).Status}\n");
         Assert.Equal(JobStatus.NotStarted, (await app.Jobs().GetJobAsync(job.Id, Ct)).Status);
 
         var cancel = await app.CreateClient().SendJsonAsync(HttpMethod.Post, $"/api/v1/jobs/{job.Id}/cancel");
@@ -251,6 +250,27 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
 
         await app.Jobs().CancelJobAsync(blocker.Id, Ct);
         Assert.Equal(JobStatus.Canceled, (await app.WaitAsync(blocker)).Status);
+    }
+
+    [Fact]
+    public async Task StoppingTheHostDoesNotWaitForAnExchangeCallThatHangs()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
+        var address = simulator.AddExchangeMailbox("hanging");
+        simulator.State.AddFault(new ScenarioFault { Operation = "*", Mailbox = address, Kind = SimulatedFaultKind.Hang });
+        await app.Mailboxes().TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = [(await app.CreateMailboxAsync(address)).Id] }, cancellationToken: Ct);
+        await Eventually(() => simulator.Requests.CountForMailbox(address) > 0);
+
+        // The EWS client times out on the application's clock, which is fake here: only canceling the call lets the host stop.
+        var stopping = app.DisposeAsync().AsTask();
+        var stopped = await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(20), Ct)) == stopping;
+
+        Assert.True(stopped, "The host did not stop within 20 s while an Exchange call hung.");
+        await stopping;
+        Assert.DoesNotContain(app.Logs, line => line.StartsWith("Error ", StringComparison.Ordinal));
     }
 
     [Fact]
