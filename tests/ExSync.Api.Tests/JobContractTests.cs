@@ -305,6 +305,13 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
             () => App.ServerProfiles().TestServerProfileConnectionAsync(deployment.DefaultProfile.Id, new TestConnectionInput { EmailAddress = mailbox.EmailAddress }, requestId, Ct));
         Assert.Equal("RepeatabilityRequestIdReused", elsewhere.Result.Code);
         Assert.Equal(0, Simulator.Requests.CountForMailbox(other.EmailAddress));
+
+        // Keys belong to their caller: another administrator's request with the same key is a request of its own.
+        var colleague = new MailboxesClient(App.CreateClient("another-admin", TestTokens.AllPrivileges));
+        var theirs = await colleague.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = [other.Id] }, requestId, Ct);
+        Assert.NotEqual(first.JobId, theirs.Id);
+        Assert.Equal("another-admin", theirs.CreatedBy);
+        Assert.Equal(JobItemOutcome.Succeeded, (await App.ResultOfAsync((await App.WaitAsync(theirs)).Id, other.Id)).Outcome);
     }
 
     public static TheoryData<string> BulkRoutes => ["test-and-enable", "approve-email", "reject-email", "apply-default-settings"];
@@ -347,7 +354,7 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
     }
 
     [Fact]
-    public async Task ConcurrencyTowardsExchangeIsLimitedPerProfile()
+    public async Task AJobCannotBeFasterThanItsProfilesConnectionLimitAllows()
     {
         const int Mailboxes = 16;
         const int LatencyMilliseconds = 150;
@@ -357,8 +364,8 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
         var wideElapsed = (await TimeIncomingOnlyJobAsync(simulator, maxConcurrentConnections: 100, Mailboxes)).Elapsed;
 
         // One GetFolder per incoming-only mailbox; with two connections at a time the requests take at least this long. A lower
-        // bound cannot fail because the machine is slow; the 5% margin covers timer granularity (with three connections the bound
-        // would be a third lower).
+        // bound cannot fail because the machine is slow; the 5% margin covers timer granularity. (The exact limit is checked by
+        // the test above, which sees the connections themselves.)
         Assert.Equal(Mailboxes, narrowRequests);
         var bound = TimeSpan.FromMilliseconds(narrowRequests * LatencyMilliseconds / 2.0);
         Assert.True(narrowElapsed >= bound * 0.95, $"{narrowElapsed.TotalMilliseconds} ms < {bound.TotalMilliseconds} ms: more than 2 connections were open at once");
@@ -366,6 +373,50 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
         // With room for every mailbox at once the same job beats that bound (generously: one round trip would do).
         Assert.True(wideElapsed < bound, $"{wideElapsed.TotalMilliseconds} ms with 100 connections, bound for 2 is {bound.TotalMilliseconds} ms");
     }
+
+    [Fact]
+    public async Task NoMoreThanTheProfilesConnectionLimitAreOpenAtOnceAndOtherProfilesAreNotHeldUp()
+    {
+        // Every request hangs, so the mailboxes being tested are exactly those Exchange has heard from.
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        simulator.State.AddFault(new ScenarioFault { Operation = "*", Kind = SimulatedFaultKind.Hang });
+        var (narrow, narrowAddresses) = await HangingJobAsync(simulator, maxConcurrentConnections: 2, mailboxes: 5);
+        await Eventually(() => Contacted(simulator, narrowAddresses) == 2);
+
+        // Another profile has connections of its own.
+        var (other, otherAddresses) = await HangingJobAsync(simulator, maxConcurrentConnections: 2, mailboxes: 2);
+        await Eventually(() => Contacted(simulator, otherAddresses) == 2);
+
+        // A third connection of the first profile would have been opened by now.
+        await Task.Delay(500, Ct);
+        Assert.Equal(2, Contacted(simulator, narrowAddresses));
+
+        foreach (var job in new[] { narrow, other })
+        {
+            await App.Jobs().CancelJobAsync(job.Id, Ct);
+            Assert.Equal(JobStatus.Canceled, (await App.WaitAsync(job)).Status);
+        }
+
+        Assert.Equal(2, Contacted(simulator, narrowAddresses));
+    }
+
+    private async Task<(Job Job, string[] Addresses)> HangingJobAsync(ExchangeSimulatorHost simulator, int maxConcurrentConnections, int mailboxes)
+    {
+        var input = JobTesting.Profile(simulator);
+        input.Advanced = new ServerProfileAdvancedOptionsInput { MaxConcurrentConnections = maxConcurrentConnections };
+        var profile = await App.ServerProfiles().CreateServerProfileAsync(input, Ct);
+        var addresses = Enumerable.Range(0, mailboxes).Select(_ => simulator.AddExchangeMailbox("limited")).ToArray();
+        var ids = new List<Guid>();
+        foreach (var address in addresses)
+        {
+            ids.Add((await App.CreateMailboxAsync(address, m => m.ServerProfileId = profile.Id)).Id);
+        }
+
+        return (await App.Mailboxes().TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = ids }, cancellationToken: Ct), addresses);
+    }
+
+    private static int Contacted(ExchangeSimulatorHost simulator, IEnumerable<string> addresses) =>
+        addresses.Count(a => simulator.Requests.CountForMailbox(a) > 0);
 
     private async Task<(TimeSpan Elapsed, long Requests)> TimeIncomingOnlyJobAsync(ExchangeSimulatorHost simulator, int maxConcurrentConnections, int count)
     {
