@@ -15,7 +15,9 @@ using ExSync.Api.Organization;
 using ExSync.Api.ServerProfiles;
 using ExSync.Api.Infrastructure.Validation;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration files are read at startup, not watched: the default SQLite database lives under the content root, and the recursive
+// watcher woke on every database write (about 6% of the CPU of a large Test & Enable). Pass --hostBuilder:reloadConfigOnChange=true to watch anyway.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 // One JSON configuration for requests, responses, problems and the OpenAPI document
 builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));

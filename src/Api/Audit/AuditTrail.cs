@@ -4,6 +4,7 @@ using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Security;
 using ExSync.Domain.Audit;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ExSync.Api.Audit;
@@ -30,6 +31,69 @@ public sealed class AuditTrail(ExSyncDbContext db, SequentialIds ids, TimeProvid
 
     /// <summary>A secret that changed; its value is never recorded.</summary>
     public static AuditChange Secret(string field) => new(field, null, AuditChange.SecretChanged);
+
+    /// <summary>
+    /// Saves the request's changes with their audit events, in one transaction. Many events (a bulk action records one per mailbox)
+    /// are inserted with a single set-based statement, several times faster than one INSERT each; a few go through EF as usual.
+    /// </summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        var pending = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added).ToList();
+        if (pending.Count < SetBasedThreshold)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        foreach (var entry in pending)
+        {
+            entry.State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+        }
+
+        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await InsertAsync(pending.Select(e => e.Entity), cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    // Below this many events EF's own inserts are as fast as preparing the JSON.
+    private const int SetBasedThreshold = 100;
+
+    private Task<int> InsertAsync(IEnumerable<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        // The stored forms EF would write: upper-case GUID text, fixed-width UTC timestamps, changes as JSON.
+        var rows = JsonSerializer.Serialize(events.Select(e => new
+        {
+            id = e.Id.ToString("D").ToUpperInvariant(),
+            at = UtcTimestampConverter.ToText(e.OccurredAt),
+            actor = e.ActorId,
+            operation = e.Operation,
+            type = e.TargetType,
+            target = e.TargetId,
+            changes = JsonSerializer.Serialize(e.Changes, AuditEventConfiguration.ChangesJson),
+        }));
+        return db.Database.ExecuteSqlAsync(
+            $"""
+             INSERT INTO "AuditEvents" ("Id", "OccurredAt", "ActorId", "Operation", "TargetType", "TargetId", "Changes")
+             SELECT json_extract(value, '$.id'), json_extract(value, '$.at'), json_extract(value, '$.actor'), json_extract(value, '$.operation'),
+                    json_extract(value, '$.type'), json_extract(value, '$.target'), json_extract(value, '$.changes')
+             FROM json_each({rows})
+             """,
+            cancellationToken);
+    }
 
     /// <summary>Records a change with its changed fields.</summary>
     public void Record(string operation, string targetType, object targetId, IReadOnlyList<AuditChange> changes) =>

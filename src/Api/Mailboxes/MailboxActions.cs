@@ -114,7 +114,7 @@ public static class MailboxActions
 
         if (!dryRun)
         {
-            await services.Db.SaveChangesAsync(cancellationToken);
+            await services.Audit.SaveAsync(cancellationToken);
         }
 
         var report = new ApplyDefaultSettingsResult

@@ -9,7 +9,8 @@ namespace ExSync.Api.Infrastructure.Persistence;
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
 {
-    private static readonly JsonSerializerOptions ChangesJson = new(JsonSerializerDefaults.Web);
+    /// <summary>How the changed fields are stored; the audit trail's set-based insert writes the same form.</summary>
+    public static readonly JsonSerializerOptions ChangesJson = new(JsonSerializerDefaults.Web);
 
     public void Configure(EntityTypeBuilder<AuditEvent> builder)
     {

@@ -14,7 +14,11 @@ public static class PersistenceSetup
     {
         // Read when the first context is created, not now: configuration added by a test host is only applied at Build().
         builder.Services.AddDbContext<ExSyncDbContext>((services, options) =>
-            options.UseSqlite(ResolveConnectionString(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString)));
+            options.UseSqlite(
+                ResolveConnectionString(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString),
+                // EF Core 10 expands a list in a query into one parameter per element by default; for the lists of up to 10,000 mailbox ids
+                // that bulk actions and jobs pass, one JSON parameter read with json_each is several times faster to parse and bind.
+                sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
         builder.Services.AddSingleton<SequentialIds>();
         builder.Services.AddHealthChecks().AddDbContextCheck<ExSyncDbContext>("database", tags: ["ready"]);
         return builder;

@@ -96,7 +96,8 @@ internal static class JobResultMapping
         Title = step.Title,
         Outcome = step.Outcome.ToString(),
         DurationMilliseconds = (long)step.Duration.TotalMilliseconds,
-        Detail = step.Detail,
+        // A failed step's finding is its error: without it the tree would say that a step failed but not why.
+        Detail = step.Detail ?? step.Error?.Message,
         ErrorCode = step.ErrorCode,
         Remediation = step.Remediation,
         Children = step.Children.Count == 0 ? null : step.Children.Select(ToStep).ToList(),
