@@ -127,6 +127,7 @@ public sealed class ServerProfileActionTests(SimulatedDeployment deployment) : I
         Assert.Equal("Passed", steps["connect"].Outcome);
         Assert.Equal("Failed", steps["authenticate"].Outcome);
         Assert.Equal("AuthenticationFailed", steps["authenticate"].ErrorCode);
+        Assert.Equal(result.Error.Message, steps["authenticate"].Detail);
         Assert.False(string.IsNullOrWhiteSpace(steps["authenticate"].Remediation));
         Assert.All(
             new[] { "serverVersion", "impersonate", "incoming", "outgoing", "appointmentsContactsAndTasks" },

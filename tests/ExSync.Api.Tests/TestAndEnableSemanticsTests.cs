@@ -180,6 +180,7 @@ public sealed class TestAndEnableSemanticsTests(SimulatedDeployment deployment) 
         var failed = Assert.Single(steps, s => s.Outcome == "Failed" && s.Children is null);
         Assert.Equal(failingStepId, failed.Id);
         Assert.Equal(code, failed.ErrorCode);
+        Assert.Equal(result.Error.Message, failed.Detail);
         Assert.False(string.IsNullOrWhiteSpace(failed.Remediation));
 
         // Nothing after the failing step ran: every direction was skipped.
@@ -201,7 +202,7 @@ public sealed class TestAndEnableSemanticsTests(SimulatedDeployment deployment) 
             Assert.Equal(code, a.Code);
             Assert.Equal(job.Id, a.JobId);
             Assert.Equal(profile.Id, a.ServerProfileId);
-            Assert.Contains(result.Error.Message, a.Message, StringComparison.Ordinal);
+            Assert.Contains(failed.Detail!, a.Message, StringComparison.Ordinal);
             Assert.Equal(failed.Remediation, a.Remediation);
         });
         Assert.Equal(mailbox.Owner.Id, Assert.Single(alerts, a => a.RecipientRole == AlertRecipientRole.MailboxOwner).RecipientId);
