@@ -38,6 +38,7 @@ public sealed class AuthenticationTests(ExSyncApplication app) : IClassFixture<E
         { "wrong audience", "audience" },
         { "wrong issuer", "issuer" },
         { "not a JWT", "not valid" },
+        { "unsigned", "signature" },
     };
 
     [Theory]
@@ -51,6 +52,7 @@ public sealed class AuthenticationTests(ExSyncApplication app) : IClassFixture<E
             "wrong signature" => app.Tokens.Create("alice", roles, signingKey: RandomNumberGenerator.GetBytes(32)),
             "wrong audience" => app.Tokens.Create("alice", roles, audience: "some-other-api"),
             "wrong issuer" => app.Tokens.Create("alice", roles, issuer: "https://identity.fabrikam.test"),
+            "unsigned" => Unsigned(app.Tokens.Create("alice", roles)),
             _ => "eyJub3QiOiJhIEpXVCJ9.garbage",
         };
 
@@ -183,6 +185,10 @@ public sealed class AuthenticationTests(ExSyncApplication app) : IClassFixture<E
         var unsigned = $"{Base64Url(Encoding.UTF8.GetBytes("""{"alg":"HS256","typ":"JWT"}"""))}.{Base64Url(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";
         return $"{unsigned}.{Base64Url(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(unsigned)))}";
     }
+
+    /// <summary>The same claims with "alg":"none" and no signature.</summary>
+    private static string Unsigned(string token) =>
+        $"{Base64Url(Encoding.UTF8.GetBytes("""{"alg":"none","typ":"JWT"}"""))}.{token.Split('.')[1]}.";
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

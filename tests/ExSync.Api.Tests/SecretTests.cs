@@ -95,13 +95,18 @@ public sealed class SecretTests
     }
 
     [Fact]
-    public async Task APlantedPasswordAppearsNowhereAfterFailingAndSucceedingTestsAgainstExchange()
+    public async Task PlantedPasswordsAndClientSecretsAppearNowhereAfterFailingAndSucceedingTestsAgainstExchange()
     {
         // The simulated service account's real password is planted; the profile first has another planted (wrong) one.
         const string RightPassword = "Planted-Right-Pa55-4e8d1b";
         const string WrongPassword = "Planted-Wrong-Pa55-a07c3f";
+        const string RightClientSecret = "Planted-Right-Secret-62f0d9";
+        const string WrongClientSecret = "Planted-Wrong-Secret-d81e37";
+        var clientId = Guid.NewGuid();
         var scenario = SimulatedDeployment.Scenario();
         scenario.Accounts[0].Password = RightPassword;
+        scenario.Server.Authentication.Bearer = true;
+        scenario.OAuthApplications = [new ScenarioOAuthApplication { TenantId = "contoso.onmicrosoft.com", ClientId = clientId.ToString(), ClientSecret = RightClientSecret, CanImpersonateAll = true }];
         await using var simulator = await ExchangeSimulatorHost.StartAsync(scenario, Ct);
         await using var app = new ExSyncApplication();
         SimulatedDeployment.Configure(app);
@@ -148,11 +153,37 @@ public sealed class SecretTests
 
         Assert.True((await mailboxes.GetMailboxAsync(mailbox.Id, Ct)).EnabledForIncomingEmail);
 
+        // The same with Hybrid Modern Auth: a wrong client secret is refused by the token endpoint, the right one works.
+        var hmaInput = JobTesting.Profile(simulator);
+        hmaInput.Authentication = new ServerProfileAuthenticationInput
+        {
+            Type = ProfileAuthenticationType.HybridModernAuth,
+            HybridModernAuth = new ServerProfileHybridModernAuthInput
+            {
+                TenantId = "contoso.onmicrosoft.com",
+                ClientId = clientId.ToString(),
+                ResourceUri = "https://mail.contoso.local",
+                AuthorityUrl = simulator.HttpsBaseAddress.ToString().TrimEnd('/'),
+                ClientSecret = WrongClientSecret,
+            },
+        };
+        var hma = await profiles.CreateServerProfileAsync(hmaInput, Ct);
+        var hmaFailed = await jobs.WaitForCompletionAsync((await profiles.TestServerProfileConnectionAsync(hma.Id, new TestConnectionInput { EmailAddress = address }, cancellationToken: Ct)).Id, JobTesting.Poll, cancellationToken: Ct);
+        Assert.Equal("OAuthClientAuthenticationFailed", Assert.Single((await jobs.ListJobResultsAsync(hmaFailed.Id, cancellationToken: Ct)).Value).Error?.Code);
+        await profiles.UpdateServerProfileAsync(
+            hma.Id,
+            new ServerProfileInput { Authentication = new ServerProfileAuthenticationInput { HybridModernAuth = new ServerProfileHybridModernAuthInput { ClientSecret = RightClientSecret } } },
+            cancellationToken: Ct);
+        var hmaPassed = await jobs.WaitForCompletionAsync((await profiles.TestServerProfileConnectionAsync(hma.Id, new TestConnectionInput { EmailAddress = address }, cancellationToken: Ct)).Id, JobTesting.Poll, cancellationToken: Ct);
+        var hmaResult = Assert.Single((await jobs.ListJobResultsAsync(hmaPassed.Id, cancellationToken: Ct)).Value);
+        Assert.True(hmaResult.Outcome == JobItemOutcome.Succeeded, $"{hmaResult.Error?.Code}: {hmaResult.Error?.Message}");
+        Assert.True(simulator.Requests.TokenRequests >= 2);
+
         // Read back everything the API shows about all of it: profiles, mailboxes, jobs and their results, alerts, the audit trail,
         // the organization settings and the OpenAPI document.
         foreach (var url in new[]
                  {
-                     $"/api/v1/server-profiles/{profile.Id}", "/api/v1/server-profiles", $"/api/v1/mailboxes/{mailbox.Id}", "/api/v1/mailboxes",
+                     $"/api/v1/server-profiles/{profile.Id}", $"/api/v1/server-profiles/{hma.Id}", "/api/v1/server-profiles", $"/api/v1/mailboxes/{mailbox.Id}", "/api/v1/mailboxes",
                      "/api/v1/jobs?pageSize=1000", "/api/v1/alerts?pageSize=1000", $"/api/v1/mailboxes/{mailbox.Id}/alerts", "/api/v1/audit-events?pageSize=1000",
                      "/api/v1/organization/email-settings", "/openapi/v1.json",
                  })
@@ -160,7 +191,7 @@ public sealed class SecretTests
             (await http.GetAsync(url, Ct)).Dispose();
         }
 
-        foreach (var job in new[] { failedJob, failedTest, passedJob, passedTest })
+        foreach (var job in new[] { failedJob, failedTest, passedJob, passedTest, hmaFailed, hmaPassed })
         {
             (await http.GetAsync($"/api/v1/jobs/{job.Id}", Ct)).Dispose();
             (await http.GetAsync($"/api/v1/jobs/{job.Id}/results?pageSize=1000", Ct)).Dispose();
@@ -178,7 +209,7 @@ public sealed class SecretTests
         Assert.Contains($"{simulator.EwsUrl.Host}:{simulator.EwsUrl.Port}", logs);
 
         var checkedInContract = await File.ReadAllTextAsync(Repository.PathOf("openapi.json"), Ct);
-        foreach (var password in new[] { RightPassword, WrongPassword })
+        foreach (var password in new[] { RightPassword, WrongPassword, RightClientSecret, WrongClientSecret })
         {
             // Also as a Basic credential would carry it, in case a header was logged or echoed.
             var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SimulatedExchange.ServiceAccount}:{password}"));
