@@ -181,6 +181,10 @@ public sealed class AuditTrailTests(SimulatedDeployment deployment) : IClassFixt
         Assert.Equal(["Mailbox.Created"], (await TrailAsync(target: first.Id.ToString())).Select(e => e.Operation));
         var recent = await TrailAsync(actor: actor, since: since);
         Assert.Equal([second.Id.ToString(), second.Id.ToString()], recent.Select(e => e.TargetId));
+
+        // The same instant written with another offset, and a target id in upper case, filter alike.
+        Assert.Equal(recent.Select(e => e.Id), (await TrailAsync(actor: actor, since: since.ToOffset(TimeSpan.FromHours(5)))).Select(e => e.Id));
+        Assert.Equal(2, (await TrailAsync(target: second.Id.ToString().ToUpperInvariant())).Count);
         Assert.Empty(await TrailAsync(actor: actor, since: App.Time.GetUtcNow().AddSeconds(1)));
         Assert.Empty(await TrailAsync(actor: actor, operation: "Mailbox.Deleted"));
         Assert.Empty(await TrailAsync(actor: "nobody-" + Guid.NewGuid()));

@@ -97,6 +97,23 @@ public sealed class ConditionalPrivilegeTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AConnectionFieldSpelledDifferentlyInAPatchIsNotAWayAroundTheAdministratorRequirement()
+    {
+        var mailbox = await app.Mailboxes().CreateMailboxAsync(TestData.Mailbox(), Ct);
+        var writer = app.CreateClient("writer", "Mailbox.Write");
+
+        // An escaped name is the same name once parsed: refused for the missing privilege.
+        var escaped = await writer.SendAsync(HttpMethod.Patch, $"/api/v1/mailboxes/{mailbox.Id}", $$"""{"serverProfileId":"{{otherProfile.Id}}"}""", RawHttp.MergePatch);
+        escaped.AssertProblem(HttpStatusCode.Forbidden, "Forbidden");
+
+        // Another casing is not the field at all: refused as unknown, never applied.
+        var pascal = await writer.SendAsync(HttpMethod.Patch, $"/api/v1/mailboxes/{mailbox.Id}", $$"""{"ServerProfileId":"{{otherProfile.Id}}"}""", RawHttp.MergePatch);
+        Assert.True(pascal.Status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden, pascal.Body);
+
+        Assert.Equal(mailbox.Etag, (await app.Mailboxes().GetMailboxAsync(mailbox.Id, Ct)).Etag);
+    }
+
     [Theory]
     [InlineData("approve-email")]
     [InlineData("reject-email")]
