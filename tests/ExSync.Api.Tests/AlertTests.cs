@@ -153,6 +153,12 @@ public sealed class AlertTests(SimulatedDeployment deployment) : IClassFixture<S
         Assert.Equal(2, (await App.AlertsAsync(serverProfileId: otherProfile.Id, since: since.AddMinutes(-10))).Count);
         Assert.Empty(await App.AlertsAsync(serverProfileId: otherProfile.Id, since: since));
 
+        // An instant is an instant, whatever offset the caller writes it in.
+        foreach (var offset in new[] { TimeSpan.FromHours(5), TimeSpan.FromHours(-7) })
+        {
+            Assert.Equal(late.Id, Assert.Single(await App.AlertsAsync(serverProfileId: profile.Id, since: since.ToOffset(offset))).MailboxId);
+        }
+
         // Paging keeps the filters.
         var firstPage = await App.Alerts().ListAlertsAsync(serverProfileId: profile.Id, pageSize: 1, cancellationToken: Ct);
         var paged = new List<Alert>(firstPage.Value);
