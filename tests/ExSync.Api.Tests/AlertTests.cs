@@ -47,6 +47,23 @@ public sealed class AlertTests(SimulatedDeployment deployment) : IClassFixture<S
         Assert.Equal(later.Id, alerts[1].JobId);
     }
 
+    [Fact]
+    public async Task FailuresCountTowardsTheMajorityAcrossJobsWithinTheHourOnly()
+    {
+        var (profile, mailboxes) = await ProfileWithMailboxesAsync(majorFailureAlerts: true, working: 1, failing: 2);
+        var (first, second) = (mailboxes[1], mailboxes[2]);
+
+        // One failure an hour and a minute ago, one now: never more than half within an hour.
+        await App.TestAndEnableAsync(first);
+        App.Time.Advance(TimeSpan.FromMinutes(61));
+        await App.TestAndEnableAsync(second);
+        Assert.Empty(await MajorFailureAlertsAsync(profile.Id));
+
+        // Another failure of the first mailbox, in a job of its own: two of three within the hour.
+        var job = await App.TestAndEnableAsync(first);
+        Assert.Equal(job.Id, Assert.Single(await MajorFailureAlertsAsync(profile.Id)).JobId);
+    }
+
     [Theory]
     [InlineData(false, 1, 2)]
     [InlineData(true, 2, 1)]
