@@ -251,6 +251,46 @@ public sealed class TestAndEnableSemanticsTests(SimulatedDeployment deployment) 
         Assert.Equal(organization.OrganizationId, Guid.Parse(Simulator.State.GetOwnerOrganizationId(address)!));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AResultForAMailboxThatChangedOrWentAwayDuringItsTestIsNotApplied(bool delete)
+    {
+        // Exchange answers slowly enough for the administrator to change the mailbox meanwhile.
+        var address = Simulator.AddExchangeMailbox("changing");
+        Simulator.State.AddFault(new ScenarioFault { Operation = "GetFolder", Mailbox = address, Kind = SimulatedFaultKind.Hang, DelayMilliseconds = 2000 });
+        var mailbox = await App.CreateMailboxAsync(address);
+        var accepted = await App.Mailboxes().TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = [mailbox.Id] }, cancellationToken: Ct);
+        while (Simulator.Requests.CountForMailbox(address) == 0)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        if (delete)
+        {
+            await App.Mailboxes().DeleteMailboxAsync(mailbox.Id, cancellationToken: Ct);
+        }
+        else
+        {
+            await App.Mailboxes().UpdateMailboxAsync(mailbox.Id, new MailboxInput { OutgoingDeliveryMethod = DeliveryMethod.None }, cancellationToken: Ct);
+        }
+
+        var job = await App.WaitAsync(accepted);
+
+        Assert.Equal(1, job.Counts.Skipped);
+        var result = await App.ResultOfAsync(job.Id, mailbox.Id);
+        Assert.Equal(JobItemOutcome.Skipped, result.Outcome);
+        Assert.Equal(delete ? "MailboxNotFound" : "MailboxChangedDuringTest", result.Error!.Code);
+        Assert.Empty(await App.AlertsAsync(mailboxId: mailbox.Id));
+        if (!delete)
+        {
+            var after = await App.Mailboxes().GetMailboxAsync(mailbox.Id, Ct);
+            Assert.Equal([SyncStatus.NotRun, SyncStatus.NotRun, SyncStatus.NotRun], [after.IncomingEmailStatus, after.OutgoingEmailStatus, after.ActStatus]);
+            Assert.False(after.EnabledForIncomingEmail);
+            Assert.Null(after.LastTestCompletedAt);
+        }
+    }
+
     [Fact]
     public async Task AMailboxOnAnInactiveProfileFailsWithoutAnyRequestToExchange()
     {
