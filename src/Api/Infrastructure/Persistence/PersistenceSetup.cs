@@ -10,6 +10,8 @@ public static class PersistenceSetup
     private const string ConnectionStringName = "ExSync";
     private const string DefaultConnectionString = "Data Source=exsync.db";
 
+    private static readonly SqliteConnectionSettings ConnectionSettings = new();
+
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
     {
         // Read when the first context is created, not now: configuration added by a test host is only applied at Build().
@@ -18,7 +20,8 @@ public static class PersistenceSetup
                 ResolveConnectionString(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName) ?? DefaultConnectionString),
                 // EF Core 10 expands a list in a query into one parameter per element by default; for the lists of up to 10,000 mailbox ids
                 // that bulk actions and jobs pass, one JSON parameter read with json_each is several times faster to parse and bind.
-                sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
+                sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+            .AddInterceptors(ConnectionSettings));
         builder.Services.AddSingleton<SequentialIds>();
         builder.Services.AddHealthChecks().AddDbContextCheck<ExSyncDbContext>("database", tags: ["ready"]);
         return builder;
