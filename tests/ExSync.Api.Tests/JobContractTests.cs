@@ -131,13 +131,13 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
             [JobItemOutcome.Succeeded, JobItemOutcome.Failed, JobItemOutcome.Skipped, JobItemOutcome.Skipped],
             all.Select(r => r.Outcome));
         var missing = all.Single(r => r.MailboxId == unknown);
-        Assert.Equal("MailboxNotFound", missing.Error!.Code);
+        Assert.Equal("UnknownMailbox", missing.Error!.Code);
         Assert.Empty(missing.Steps);
 
         // The filter survives paging: nextLink keeps it.
         var skipped = await App.AllResultsAsync(job.Id, JobItemOutcome.Skipped, pageSize: 1);
         Assert.Equal([ids[2], ids[3]], skipped.Select(r => r.MailboxId!.Value));
-        Assert.Equal(["NothingToTest", "MailboxNotFound"], skipped.Select(r => r.Error!.Code));
+        Assert.Equal(["NothingToTest", "UnknownMailbox"], skipped.Select(r => r.Error!.Code));
         Assert.Empty(await App.AllResultsAsync(job.Id, JobItemOutcome.Canceled));
     }
 

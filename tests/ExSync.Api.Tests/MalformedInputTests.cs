@@ -267,6 +267,16 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
         Assert.Equal([(fieldCode, "pageSize")], response.Details);
     }
 
+    [Theory]
+    [InlineData("/api/v1/alerts?since=2026-11-26T09:30:00Z")]
+    [InlineData("/api/v1/alerts?since=2026-11-26T09:30:00.1234567%2B05:30")]
+    [InlineData("/api/v1/audit-events?since=2026-11-26t09:30:00z")]
+    [InlineData("/api/v1/audit-events?since=2026-11-26T09:30:00-08:00")]
+    public async Task AnRfc3339SinceWithAnOffsetIsAccepted(string url)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(HttpMethod.Get, url)).Status);
+    }
+
     [Fact]
     public async Task TheLargestAndSmallestPageSizesAreAccepted()
     {
@@ -304,6 +314,12 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
     [InlineData(Profiles + "?state=-1", "state")]
     [InlineData(Mailboxes + "?approvalStatus=Approved,Rejected", "approvalStatus")]
     [InlineData(Mailboxes + "?ownerType=0", "ownerType")]
+    [InlineData("/api/v1/alerts?since=yesterday", "since")]
+    [InlineData("/api/v1/alerts?since=2026-11-26T09:30:00", "since")] // no offset: the server's local time is no instant
+    [InlineData("/api/v1/alerts?since=2026-11-26", "since")]
+    [InlineData("/api/v1/audit-events?since=2026-11-26T09:30:00.000", "since")]
+    [InlineData("/api/v1/audit-events?since=11/26/2026%2009:30:00%20%2B01:00", "since")]
+    [InlineData("/api/v1/audit-events?since=2026-02-30T09:30:00Z", "since")]
     public async Task AnInvalidQueryFilterIsRejectedNamingTheParameter(string url, string parameter)
     {
         var response = await Http.SendAsync(HttpMethod.Get, url);

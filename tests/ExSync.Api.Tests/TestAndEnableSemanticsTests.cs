@@ -280,7 +280,7 @@ public sealed class TestAndEnableSemanticsTests(SimulatedDeployment deployment) 
         Assert.Equal(1, job.Counts.Skipped);
         var result = await App.ResultOfAsync(job.Id, mailbox.Id);
         Assert.Equal(JobItemOutcome.Skipped, result.Outcome);
-        Assert.Equal(delete ? "MailboxNotFound" : "MailboxChangedDuringTest", result.Error!.Code);
+        Assert.Equal(delete ? "UnknownMailbox" : "MailboxChangedDuringTest", result.Error!.Code);
         Assert.Empty(await App.AlertsAsync(mailboxId: mailbox.Id));
         if (!delete)
         {

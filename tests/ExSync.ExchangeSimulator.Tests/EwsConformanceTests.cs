@@ -19,6 +19,8 @@ public sealed class EwsConformanceTests
         var npm = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
         if (!ExternalProcess.IsAvailable(node) || !ExternalProcess.IsAvailable(npm))
         {
+            // CI installs Node.js and sets this, so there a missing runtime is a failure, never a quiet skip.
+            Assert.False(Environment.GetEnvironmentVariable("EXSYNC_REQUIRE_EWS_CONFORMANCE") == "1", "EXSYNC_REQUIRE_EWS_CONFORMANCE is set but Node.js or npm is missing.");
             Assert.Skip("Node.js and npm are not installed, so the ews-javascript-api conformance script cannot run.");
         }
 

@@ -169,7 +169,7 @@ public sealed record AlertQuery
     [FromQuery(Name = "severity"), Description("Only alerts of this severity.")]
     public AlertSeverity? Severity { get; init; }
 
-    [FromQuery(Name = "since"), Description("Only alerts raised at or after this instant (RFC 3339).")]
+    [FromQuery(Name = "since"), Description("Only alerts raised at or after this instant: an RFC 3339 date-time with its offset (Z or ±hh:mm).")]
     public DateTimeOffset? Since { get; init; }
 
     [FromQuery(Name = "pageSize"), Description("Items per page, 1–1000 (default 100).")]

@@ -30,7 +30,7 @@ public static class AuditApi
         [FromQuery(Name = "actor"), Description("Only changes made by this user id (or 'system').")] string? actor,
         [FromQuery(Name = "target"), Description("Only changes to the resource with this id.")] string? target,
         [FromQuery(Name = "operation"), Description("Only this operation, such as Mailbox.EmailApproved.")] string? operation,
-        [FromQuery(Name = "since"), Description("Only changes made at or after this instant (RFC 3339).")] DateTimeOffset? since,
+        [FromQuery(Name = "since"), Description("Only changes made at or after this instant: an RFC 3339 date-time with its offset (Z or ±hh:mm).")] DateTimeOffset? since,
         [FromQuery(Name = "pageSize"), Description("Items per page, 1–1000 (default 100).")] int? pageSize,
         [FromQuery(Name = "continuationToken"), Description("Opaque token from the nextLink of the previous page.")] string? continuationToken,
         ExSyncDbContext db,

@@ -16,7 +16,7 @@ public static class TestErrorCodes
         new(TestAndEnableErrors.ServerProfileInactive, "The mailbox's server profile is inactive."),
         new(TestAndEnableErrors.EmailNotApproved, "The organization processes email only for approved users (or queues) and the mailbox's address is not approved."),
         new(TestAndEnableErrors.NothingToTest, "No direction of the mailbox uses server-side synchronization (the item is Skipped)."),
-        new(TestAndEnableErrors.MailboxNotFound, "The mailbox was deleted after the job was accepted (the item is Skipped)."),
+        new(TestAndEnableErrors.UnknownMailbox, "ExSync has no mailbox with this id: it never existed or was deleted before it was tested (the item is Skipped)."),
         new(TestAndEnableErrors.MailboxChangedDuringTest, "The mailbox's profile, delivery methods or address changed while it was tested, so the result was not applied (Skipped)."),
         new(TestAndEnableErrors.Canceled, "The job was canceled before the item was tested."),
         new("InternalError", "ExSync itself failed while testing; the mailbox was left unchanged. Test again, and report it with the job id if it persists."),

@@ -18,8 +18,11 @@ public static class TestAndEnableErrors
     /// <summary>No direction of the mailbox uses server-side synchronization.</summary>
     public const string NothingToTest = "NothingToTest";
 
-    /// <summary>The mailbox was deleted before it was tested.</summary>
-    public const string MailboxNotFound = "MailboxNotFound";
+    /// <summary>
+    /// ExSync has no mailbox with this id: it never existed or was deleted before it was tested.
+    /// Distinct from the Exchange code MailboxNotFound (Exchange has no such mailbox), which fails the item.
+    /// </summary>
+    public const string UnknownMailbox = "UnknownMailbox";
 
     /// <summary>The mailbox's profile, delivery methods or address changed while it was being tested; the result no longer applies.</summary>
     public const string MailboxChangedDuringTest = "MailboxChangedDuringTest";

@@ -49,7 +49,7 @@ public static class ProblemDetailsSetup
         });
 
         // An enum query value outside the contract (a number, a list) is one more 400 any request can meet.
-        builder.WithStrictEnumQueries();
+        builder.WithStrictQueryValues();
         return builder;
     }
 

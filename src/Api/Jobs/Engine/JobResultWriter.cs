@@ -165,7 +165,7 @@ public sealed partial class JobResultWriter(
 
         if (result.Work.Item.MailboxId is not { } mailboxId || !mailboxes.TryGetValue(mailboxId, out var mailbox))
         {
-            return (JobItemOutcome.Skipped, new TestFailure(TestAndEnableErrors.MailboxNotFound, "The mailbox was deleted before it was tested.", "Nothing to do.", IsTransient: false), null);
+            return (JobItemOutcome.Skipped, new TestFailure(TestAndEnableErrors.UnknownMailbox, "ExSync has no mailbox with this id: it never existed or was deleted before it was tested.", "Nothing to do.", IsTransient: false), null);
         }
 
         if (result.Fingerprint != mailbox.ConnectionFingerprint)
