@@ -39,6 +39,10 @@ public sealed class AuthenticationTests(ExSyncApplication app) : IClassFixture<E
         { "wrong issuer", "issuer" },
         { "not a JWT", "not valid" },
         { "unsigned", "signature" },
+        { "no subject", "subject" },
+        { "blank subject", "subject" },
+        { "subject claiming to be ExSync itself", "subject" },
+        { "subject claiming to be anonymous", "subject" },
     };
 
     [Theory]
@@ -53,6 +57,10 @@ public sealed class AuthenticationTests(ExSyncApplication app) : IClassFixture<E
             "wrong audience" => app.Tokens.Create("alice", roles, audience: "some-other-api"),
             "wrong issuer" => app.Tokens.Create("alice", roles, issuer: "https://identity.fabrikam.test"),
             "unsigned" => Unsigned(app.Tokens.Create("alice", roles)),
+            "no subject" => app.Tokens.Create(null, roles),
+            "blank subject" => app.Tokens.Create("  ", roles),
+            "subject claiming to be ExSync itself" => app.Tokens.Create("System", roles),
+            "subject claiming to be anonymous" => app.Tokens.Create("anonymous", roles),
             _ => "eyJub3QiOiJhIEpXVCJ9.garbage",
         };
 

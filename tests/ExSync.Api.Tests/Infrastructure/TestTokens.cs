@@ -30,9 +30,9 @@ public sealed class TestTokens
         ["Authentication:Schemes:Bearer:SigningKeys:0:Value"] = KeyBase64,
     };
 
-    /// <summary>A token for <paramref name="userId"/> with the given roles in the "roles" claim (or "role", as dotnet user-jwts writes them).</summary>
+    /// <summary>A token for <paramref name="userId"/> (no subject when null) with the given roles in the "roles" claim (or "role", as dotnet user-jwts writes them).</summary>
     public string Create(
-        string userId, IEnumerable<string> roles, string roleClaim = "roles", DateTimeOffset? expires = null, string audience = Audience, byte[]? signingKey = null, string issuer = Issuer)
+        string? userId, IEnumerable<string> roles, string roleClaim = "roles", DateTimeOffset? expires = null, string audience = Audience, byte[]? signingKey = null, string issuer = Issuer)
     {
         var now = DateTimeOffset.UtcNow;
         var expiry = expires ?? now.AddHours(1);
@@ -43,12 +43,16 @@ public sealed class TestTokens
         {
             ["iss"] = issuer,
             ["aud"] = audience,
-            ["sub"] = userId,
             ["iat"] = notBefore.ToUnixTimeSeconds(),
             ["nbf"] = notBefore.ToUnixTimeSeconds(),
             ["exp"] = expiry.ToUnixTimeSeconds(),
             [roleClaim] = roles.ToArray(),
         };
+        if (userId is not null)
+        {
+            payload["sub"] = userId;
+        }
+
         var unsigned = $"{Encode(new { alg = "HS256", typ = "JWT" })}.{Encode(payload)}";
         var signature = HMACSHA256.HashData(signingKey ?? key, Encoding.ASCII.GetBytes(unsigned));
         return $"{unsigned}.{Base64Url(signature)}";

@@ -25,6 +25,14 @@ public static class AuthenticationSetup
             {
                 OnTokenValidated = context =>
                 {
+                    // Every change is audited under the caller's id: a token that names nobody (or names ExSync's own
+                    // reserved actors) would make changes nobody can be held to.
+                    if (context.Principal is not { } principal || CurrentUser.IdentifierOf(principal) is not { } callerId || CurrentUser.IsReserved(callerId))
+                    {
+                        context.Fail(new UnidentifiedCallerException());
+                        return Task.CompletedTask;
+                    }
+
                     // Entra ID puts app roles in "roles"; dotnet user-jwts and many identity providers use "role".
                     if (context.Principal?.Identity is ClaimsIdentity identity)
                     {
@@ -69,6 +77,7 @@ public static class AuthenticationSetup
             Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException => "The bearer token comes from an issuer this API does not trust.",
             Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException =>
                 "The bearer token's signature cannot be verified with the keys this API trusts.",
+            UnidentifiedCallerException unidentified => unidentified.Message,
             _ => "The bearer token is not valid.",
         };
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -81,3 +90,8 @@ public static class AuthenticationSetup
         });
     }
 }
+
+/// <summary>A valid token without a usable subject (<c>sub</c> or <c>oid</c>): ExSync cannot tell who is acting.</summary>
+public sealed class UnidentifiedCallerException()
+    : Microsoft.IdentityModel.Tokens.SecurityTokenValidationException(
+        $"The bearer token has no subject: it needs a non-empty 'sub' (or Entra ID 'oid') claim other than '{CurrentUser.Anonymous}' or '{CurrentUser.System}', so that changes can be attributed to someone.");
