@@ -2,6 +2,7 @@ using System.Text.Json;
 using ExSync.Api.Infrastructure;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Secrets;
+using ExSync.Api.Infrastructure.Security;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
 using ExSync.ExchangeSimulator;
@@ -20,7 +21,10 @@ public static partial class DemoMode
     /// <summary>Whether demo mode is on.</summary>
     public static bool IsEnabled(this IConfiguration configuration) => configuration.GetValue<bool>("Demo:Enabled");
 
-    /// <summary>In demo mode, keeps the sample data in a database of its own and lets ExSync reach the simulator on 127.0.0.1.</summary>
+    /// <summary>
+    /// In demo mode, keeps the sample data in a database of its own, lets ExSync reach the simulator on 127.0.0.1 and, unless
+    /// tokens can already be validated, trusts a key of its own to sign a demo administrator's token.
+    /// </summary>
     public static WebApplicationBuilder AddDemoMode(this WebApplicationBuilder builder)
     {
         if (!builder.Configuration.IsEnabled() || builder.Environment.IsBuild())
@@ -33,6 +37,11 @@ public static partial class DemoMode
             ["ConnectionStrings:ExSync"] = builder.Configuration["Demo:ConnectionString"] ?? "Data Source=exsync-demo.db",
             ["Exchange:OutboundPolicy:AllowLoopback"] = "true",
         });
+        if (DemoAccess.AddWhenNoKeyIsConfigured(builder.Configuration) is { } access)
+        {
+            builder.Services.AddSingleton(access);
+        }
+
         return builder;
     }
 
@@ -59,7 +68,7 @@ public static partial class DemoMode
         {
             Name = ProfileName,
             Description = "Points at the Exchange simulator embedded in demo mode.",
-            Owner = new ProfileOwner("demo-admin", "admin@contoso.demo"),
+            Owner = new ProfileOwner(DemoAccess.UserId, "admin@contoso.demo"),
             Authentication = ProfileAuthentication.ForImpersonation(new ImpersonationAccount(DemoScenario.ServiceAccount, secrets.Protect(DemoScenario.ServiceAccountPassword))),
             Incoming = new ServerConnection(simulator.EwsUrl, null, AuthenticationProtocol.Ntlm),
             TrustedCaCertificatePem = simulator.CertificateAuthorityPem,
@@ -94,18 +103,22 @@ public static partial class DemoMode
         var sampleAddresses = DemoScenario.Mailboxes.Select(s => Mailbox.NormalizeEmailAddress(s.EmailAddress)).ToList();
         var mailboxIds = await db.Mailboxes.Where(m => sampleAddresses.Contains(m.NormalizedEmailAddress)).Select(m => m.Id).ToListAsync();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ExSync.Demo");
-        LogDemoReady(logger, simulator.EwsUrl, string.Join(Environment.NewLine, DemoScenario.Mailboxes.Select(m => $"  {m.EmailAddress}: {m.WhatHappens}")), JsonSerializer.Serialize(new { mailboxIds }));
+        var signIn = app.Services.GetService<DemoAccess>() is { } access
+            ? $"Authorize (the padlock) with this bearer token of '{DemoAccess.UserId}', who holds every privilege; it is valid until ExSync stops:{Environment.NewLine}  {access.CreateAdministratorToken(now)}"
+            : $"Authorize (the padlock) with a token from the identity provider you configured, holding {string.Join(", ", Privileges.All)}.";
+        LogDemoReady(logger, simulator.EwsUrl, string.Join(Environment.NewLine, DemoScenario.Mailboxes.Select(m => $"  {m.EmailAddress}: {m.WhatHappens}")), signIn, JsonSerializer.Serialize(new { mailboxIds }));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = """
         DEMO MODE: ExSync talks to an Exchange simulator at {EwsUrl}, with sample data in its own database. Never use demo mode in production.
         Sample mailboxes:
         {Mailboxes}
-        Try it in Swagger UI (/swagger):
+        Try it in Swagger UI (/swagger).
+        {SignIn}
           1. POST /api/v1/mailboxes/approve-email     with body {Body}
           2. POST /api/v1/mailboxes/test-and-enable   with the same body; note the job id
           3. GET  /api/v1/jobs/{{id}} until it is Succeeded, then GET /api/v1/jobs/{{id}}/results for each mailbox's step tree
           4. GET  /api/v1/alerts to read what ExSync tells the mailbox and profile owners
         """)]
-    private static partial void LogDemoReady(ILogger logger, Uri ewsUrl, string mailboxes, string body);
+    private static partial void LogDemoReady(ILogger logger, Uri ewsUrl, string mailboxes, string signIn, string body);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -14,12 +15,17 @@ public sealed class ApiProcess : IAsyncDisposable
 
     private readonly TestTokens tokens;
 
+    private readonly ConcurrentQueue<string> output = new();
+
     private ApiProcess(Process process, Uri baseAddress, TestTokens tokens)
     {
         this.process = process;
         this.tokens = tokens;
         BaseAddress = baseAddress;
     }
+
+    /// <summary>What the process has written to standard output and error so far, line by line.</summary>
+    public string Output => string.Join(Environment.NewLine, output);
 
     /// <summary>Where the API listens.</summary>
     public Uri BaseAddress { get; }
@@ -28,7 +34,9 @@ public sealed class ApiProcess : IAsyncDisposable
     public int ProcessId => process.Id;
 
     /// <summary>Starts ExSync on the database and keys in <paramref name="dataDirectory"/> and waits until it is ready.</summary>
-    public static async Task<ApiProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, string? configuration = null)
+    /// <remarks>With <paramref name="trustTestTokens"/> false, no signing key is configured: only what the settings configure is trusted.</remarks>
+    public static async Task<ApiProcess> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, string? configuration = null, bool trustTestTokens = true)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo("dotnet", [ApiAssembly(configuration)])
@@ -46,7 +54,7 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Limits__JobsPerMinute"] = "100000";
         start.Environment["Limits__JobsBurst"] = "100000";
-        foreach (var (key, value) in Tokens.Settings)
+        foreach (var (key, value) in trustTestTokens ? Tokens.Settings : new Dictionary<string, string>())
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -56,11 +64,11 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ExSync.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var api = new ApiProcess(process, baseAddress, Tokens);
+        process.OutputDataReceived += (_, line) => api.output.Enqueue(line.Data ?? "");
+        process.ErrorDataReceived += (_, line) => api.output.Enqueue(line.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var api = new ApiProcess(process, baseAddress, Tokens);
         await api.WaitUntilReadyAsync(cancellationToken);
         return api;
     }
@@ -104,7 +112,7 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"ExSync exited with code {process.ExitCode} while starting.");
+                throw new InvalidOperationException($"ExSync exited with code {process.ExitCode} while starting:{Environment.NewLine}{Output}");
             }
 
             try
