@@ -5,17 +5,21 @@ using ExSync.Client;
 using ExSync.ExchangeSimulator;
 
 // Test & Enable of many mailboxes against the Exchange simulator, plus the bulk actions; see the README for how to read the figures.
-//   dotnet run -c Release --project tests/Benchmarks -- [--mailboxes 10000] [--latency 20] [--concurrency 32] [--bulk-only] [--api Key=Value]
+//   dotnet run -c Release --project tests/Benchmarks -- [--mailboxes 10000] [--warmup 2000] [--latency 20] [--concurrency 32] [--bulk-only]
+//     [--progress] [--pause] [--api Key=Value]
 var options = BenchmarkOptions.Parse(args);
 var cancellation = CancellationToken.None;
 Console.WriteLine($"ExSync benchmark: {options.Mailboxes:N0} mailboxes, {options.LatencyMilliseconds} ms per EWS request, maxConcurrentConnections {options.Concurrency}, {Environment.ProcessorCount} cores");
 
 var addresses = Enumerable.Range(1, options.Mailboxes).Select(i => $"user{i:D6}@contoso.bench").ToList();
+
+// Warm-up mailboxes: a first, unmeasured Test & Enable in the same process, as a service that has been running for a while.
+var warmUpAddresses = Enumerable.Range(1, options.WarmUpMailboxes).Select(i => $"warmup{i:D6}@contoso.bench").ToList();
 await using var simulator = await ExchangeSimulatorHost.StartAsync(new SimulatorScenario
 {
     Server = new ScenarioServer { Version = SimulatedExchangeVersion.Exchange2019, LatencyMilliseconds = options.LatencyMilliseconds, HostNames = ["localhost"] },
     Accounts = [new ScenarioAccount { UserName = "svc-bench@contoso.bench", Password = "Bench-Pa55word!", CanImpersonateAll = true }],
-    Mailboxes = addresses.Select(a => new ScenarioMailbox { SmtpAddress = a }).ToList(),
+    Mailboxes = addresses.Concat(warmUpAddresses).Select(a => new ScenarioMailbox { SmtpAddress = a }).ToList(),
 });
 
 var directory = Directory.CreateTempSubdirectory("exsync-bench-").FullName;
@@ -48,18 +52,9 @@ await new ServerProfilesClient(http).CreateServerProfileAsync(new ServerProfileI
 
 // Mailboxes start without server-side synchronization for outgoing email, so that applying the defaults has work to do.
 var setup = Stopwatch.StartNew();
-var ids = new Guid[addresses.Count];
-await Parallel.ForEachAsync(Enumerable.Range(0, addresses.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
-{
-    ids[i] = (await mailboxes.CreateMailboxAsync(new MailboxInput
-    {
-        Name = $"User {i + 1}",
-        EmailAddress = addresses[i],
-        Owner = new MailboxOwnerInput { Type = MailboxOwnerType.User, Id = $"user-{i + 1}" },
-        OutgoingDeliveryMethod = DeliveryMethod.None,
-    }, token)).Id;
-});
-Console.WriteLine($"Setup: {addresses.Count:N0} mailboxes created through the API in {setup.Elapsed.TotalSeconds:F1} s");
+var ids = await CreateMailboxesAsync(mailboxes, addresses);
+var warmUpIds = await CreateMailboxesAsync(mailboxes, warmUpAddresses);
+Console.WriteLine($"Setup: {addresses.Count + warmUpAddresses.Count:N0} mailboxes created through the API in {setup.Elapsed.TotalSeconds:F1} s");
 
 var approve = Stopwatch.StartNew();
 var approved = await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = ids }, cancellation);
@@ -88,6 +83,18 @@ http.Timeout = TimeSpan.FromMinutes(10);
 mailboxes = new MailboxesClient(http);
 jobs = new JobsClient(http);
 
+if (warmUpIds.Length > 0)
+{
+    // The same path as the measured mailboxes: approved, defaults applied, so every test makes the same three EWS requests.
+    await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = warmUpIds }, cancellation);
+    await mailboxes.ApplyDefaultSettingsAsync(new ApplyDefaultSettingsInput { MailboxIds = warmUpIds, TestAndEnable = false }, cancellationToken: cancellation);
+    var warmUp = Stopwatch.StartNew();
+    var warmUpJob = await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = warmUpIds }, cancellationToken: cancellation);
+    var warmedUp = await jobs.WaitForCompletionAsync(warmUpJob.Id, TimeSpan.FromMilliseconds(200), cancellationToken: cancellation);
+    Check(warmedUp.Counts.Succeeded == warmUpIds.Length, $"warm-up job {warmedUp.Status}, {warmedUp.Counts.Succeeded} succeeded");
+    Console.WriteLine($"Warm-up: Test & Enable of {warmUpIds.Length:N0} other mailboxes in the same process took {warmUp.Elapsed.TotalSeconds:F1} s ({warmUpIds.Length / warmUp.Elapsed.TotalSeconds:F0} per second)");
+}
+
 if (args.Contains("--pause"))
 {
     // Time to attach a profiler (dotnet-trace collect -p <pid>) to the process that runs Test & Enable.
@@ -100,8 +107,22 @@ var apiCpuBefore = CpuTime(api.ProcessId);
 var simulatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var testAndEnable = Stopwatch.StartNew();
 var job = await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = ids }, cancellationToken: cancellation);
+if (args.Contains("--progress"))
+{
+    // Throughput over time: shows a slow start, a steady rate and a tail apart.
+    var last = 0;
+    while ((await jobs.GetJobAsync(job.Id, cancellation)) is { Status: JobStatus.NotStarted or JobStatus.Running } running)
+    {
+        var done = running.Counts.Succeeded + running.Counts.Failed + running.Counts.RetryScheduled + running.Counts.Skipped;
+        Console.WriteLine($"  {testAndEnable.Elapsed.TotalSeconds,5:F1} s  {done,6:N0} done  {done - last,5} in the last second");
+        last = done;
+        await Task.Delay(1000);
+    }
+}
+
 var finished = await jobs.WaitForCompletionAsync(job.Id, TimeSpan.FromMilliseconds(200), cancellationToken: cancellation);
 testAndEnable.Stop();
+Console.WriteLine($"Job timeline: accepted → started {(finished.StartedAt - finished.CreatedAt)?.TotalSeconds:F2} s, started → completed {(finished.CompletedAt - finished.StartedAt)?.TotalSeconds:F2} s");
 Check(finished.Status == JobStatus.Succeeded && finished.Counts.Succeeded == ids.Length, $"job {finished.Status}, {finished.Counts.Succeeded} succeeded");
 
 var apiCpu = CpuTime(api.ProcessId) - apiCpuBefore;
@@ -134,6 +155,22 @@ await api.DisposeAsync();
 Directory.Delete(directory, recursive: true);
 return met ? 0 : 1;
 
+static async Task<Guid[]> CreateMailboxesAsync(MailboxesClient mailboxes, IReadOnlyList<string> addresses)
+{
+    var ids = new Guid[addresses.Count];
+    await Parallel.ForEachAsync(Enumerable.Range(0, addresses.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
+    {
+        ids[i] = (await mailboxes.CreateMailboxAsync(new MailboxInput
+        {
+            Name = $"User {i + 1}",
+            EmailAddress = addresses[i],
+            Owner = new MailboxOwnerInput { Type = MailboxOwnerType.User, Id = $"user-{i + 1}" },
+            OutgoingDeliveryMethod = DeliveryMethod.None,
+        }, token)).Id;
+    });
+    return ids;
+}
+
 static void Check(bool condition, string what)
 {
     if (!condition)
@@ -165,7 +202,7 @@ static long PeakWorkingSetBytes(int processId)
 }
 
 /// <summary>Command-line options of the benchmark.</summary>
-internal sealed record BenchmarkOptions(int Mailboxes, int LatencyMilliseconds, int Concurrency, bool BulkOnly, IReadOnlyList<string> ApiSettings)
+internal sealed record BenchmarkOptions(int Mailboxes, int WarmUpMailboxes, int LatencyMilliseconds, int Concurrency, bool BulkOnly, IReadOnlyList<string> ApiSettings)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -177,6 +214,6 @@ internal sealed record BenchmarkOptions(int Mailboxes, int LatencyMilliseconds, 
 
         // --api Key=Value passes a setting to the ExSync process (for example --api DOTNET_gcServer=0).
         var apiSettings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--api" && a.i + 1 < args.Length).Select(a => args[a.i + 1]).ToList();
-        return new BenchmarkOptions(Value("--mailboxes", 10_000), Value("--latency", 20), Value("--concurrency", 32), args.Contains("--bulk-only"), apiSettings);
+        return new BenchmarkOptions(Value("--mailboxes", 10_000), Value("--warmup", 2_000), Value("--latency", 20), Value("--concurrency", 32), args.Contains("--bulk-only"), apiSettings);
     }
 }

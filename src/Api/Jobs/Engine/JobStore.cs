@@ -42,12 +42,22 @@ public sealed class JobStore(IServiceScopeFactory scopes, TimeProvider time, IOp
         // SQLite opens this transaction with BEGIN IMMEDIATE, taking the write lock before the read: two workers, even in two
         // processes, cannot select the same items.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = await db.JobItems
-            .Where(i => i.JobId == jobId && (i.State == JobItemState.Pending || (i.State == JobItemState.Leased && i.LeaseExpiresAt < now)))
+
+        // Two range reads of the (JobId, State, Id) index rather than one query with OR: with the OR, SQLite walks the job's items
+        // in id order and reads each row's state, past every item already completed, for every claim while it holds the write lock.
+        var expired = await db.JobItems
+            .Where(i => i.JobId == jobId && i.State == JobItemState.Leased && i.LeaseExpiresAt < now)
             .OrderBy(i => i.Id)
             .Select(i => i.Id)
             .Take(count)
             .ToListAsync(cancellationToken);
+        var pending = await db.JobItems
+            .Where(i => i.JobId == jobId && i.State == JobItemState.Pending)
+            .OrderBy(i => i.Id)
+            .Select(i => i.Id)
+            .Take(count)
+            .ToListAsync(cancellationToken);
+        var ids = expired.Concat(pending).Order().Take(count).ToList();
         if (ids.Count == 0)
         {
             return [];
