@@ -157,16 +157,20 @@ public sealed partial class JobRunner(
         });
     }
 
-    /// <summary>Records results in batches: whatever has accumulated while the previous batch was being written.</summary>
+    /// <summary>Records results in batches: whatever has accumulated during the batch window and while the previous batch was being written.</summary>
     private async Task WriteAsync(Job job, string workerId, ChannelReader<ItemResult> results)
     {
         var batchSize = options.CurrentValue.ResultBatchSize;
+        var window = options.CurrentValue.ResultBatchWindow;
         var batch = new List<ItemResult>(batchSize);
         while (await results.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < batchSize && results.TryRead(out var result))
+            Drain(results, batch, batchSize);
+            if (batch.Count < batchSize && window > TimeSpan.Zero)
             {
-                batch.Add(result);
+                // Wall-clock time on purpose: this paces database writes, it is not part of what tests steer through TimeProvider.
+                await Task.Delay(window, CancellationToken.None);
+                Drain(results, batch, batchSize);
             }
 
             try
@@ -180,6 +184,14 @@ public sealed partial class JobRunner(
             }
 
             batch.Clear();
+        }
+    }
+
+    private static void Drain(ChannelReader<ItemResult> results, List<ItemResult> batch, int batchSize)
+    {
+        while (batch.Count < batchSize && results.TryRead(out var result))
+        {
+            batch.Add(result);
         }
     }
 
