@@ -7,6 +7,7 @@ using ExSync.ExchangeSimulator;
 // Test & Enable of many mailboxes against the Exchange simulator, plus the bulk actions; see the README for how to read the figures.
 //   dotnet run -c Release --project tests/Benchmarks -- [--mailboxes 10000] [--warmup 2000] [--latency 20] [--concurrency 32] [--bulk-only]
 //     [--progress] [--pause] [--api Key=Value]
+const int MaxIdsPerRequest = 10_000; // the API's limit on ids per bulk request
 var options = BenchmarkOptions.Parse(args);
 var cancellation = CancellationToken.None;
 Console.WriteLine($"ExSync benchmark: {options.Mailboxes:N0} mailboxes, {options.LatencyMilliseconds} ms per EWS request, maxConcurrentConnections {options.Concurrency}, {Environment.ProcessorCount} cores");
@@ -35,7 +36,7 @@ http.Timeout = TimeSpan.FromMinutes(10);
 var mailboxes = new MailboxesClient(http);
 var jobs = new JobsClient(http);
 
-await new ServerProfilesClient(http).CreateServerProfileAsync(new ServerProfileInput
+var profile = await new ServerProfilesClient(http).CreateServerProfileAsync(new ServerProfileInput
 {
     Name = "Benchmark Exchange",
     Owner = new ServerProfileOwnerInput { Id = "bench-admin", EmailAddress = "admin@contoso.bench" },
@@ -56,21 +57,35 @@ var ids = await CreateMailboxesAsync(mailboxes, addresses);
 var warmUpIds = await CreateMailboxesAsync(mailboxes, warmUpAddresses);
 Console.WriteLine($"Setup: {addresses.Count + warmUpAddresses.Count:N0} mailboxes created through the API in {setup.Elapsed.TotalSeconds:F1} s");
 
+// Bulk requests carry at most 10,000 ids (the API's limit), so larger runs send several; the targets are per request of 10,000.
+var requestsOfTenThousand = Math.Max(1, (ids.Length + MaxIdsPerRequest - 1) / MaxIdsPerRequest);
 var approve = Stopwatch.StartNew();
-var approved = await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = ids }, cancellation);
+var approved = 0;
+foreach (var chunk in ids.Chunk(MaxIdsPerRequest))
+{
+    approved += (await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = chunk }, cancellation)).Changed;
+}
+
 approve.Stop();
-Check(approved.Changed == ids.Length, $"approve changed {approved.Changed}");
+Check(approved == ids.Length, $"approve changed {approved}");
 
 var apply = Stopwatch.StartNew();
-var applied = await mailboxes.ApplyDefaultSettingsAsync(new ApplyDefaultSettingsInput { MailboxIds = ids, TestAndEnable = false }, cancellationToken: cancellation);
+var applied = 0;
+foreach (var chunk in ids.Chunk(MaxIdsPerRequest))
+{
+    applied += (await mailboxes.ApplyDefaultSettingsAsync(new ApplyDefaultSettingsInput { MailboxIds = chunk, TestAndEnable = false }, cancellationToken: cancellation)).Changed;
+}
+
 apply.Stop();
-Check(applied.Changed == ids.Length, $"apply-default-settings changed {applied.Changed}");
+Check(applied == ids.Length, $"apply-default-settings changed {applied}");
+var approvePerRequest = approve.Elapsed / requestsOfTenThousand;
+var applyPerRequest = apply.Elapsed / requestsOfTenThousand;
 
 var bulkPeakWorkingSet = PeakWorkingSetBytes(api.ProcessId);
 if (options.BulkOnly)
 {
-    Console.WriteLine($"| Bulk approve-email | {approve.Elapsed.TotalSeconds:F2} s | < 2 s |");
-    Console.WriteLine($"| Bulk apply-default-settings | {apply.Elapsed.TotalSeconds:F2} s | < 2 s |");
+    Console.WriteLine($"| Bulk approve-email, per request of up to 10,000 mailboxes | {approvePerRequest.TotalSeconds:F2} s | < 2 s |");
+    Console.WriteLine($"| Bulk apply-default-settings, per request of up to 10,000 mailboxes | {applyPerRequest.TotalSeconds:F2} s | < 2 s |");
     return 0;
 }
 
@@ -106,7 +121,10 @@ var requestsBefore = simulator.Requests.Total;
 var apiCpuBefore = CpuTime(api.ProcessId);
 var simulatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var testAndEnable = Stopwatch.StartNew();
-var job = await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = ids }, cancellationToken: cancellation);
+// Beyond 10,000 mailboxes one job takes every mailbox of the profile (the warm-up mailboxes too, if any: figures are per tested mailbox).
+var job = ids.Length <= MaxIdsPerRequest
+    ? await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = ids }, cancellationToken: cancellation)
+    : await new ServerProfilesClient(http).TestAndEnableServerProfileMailboxesAsync(profile.Id, cancellationToken: cancellation);
 if (args.Contains("--progress"))
 {
     // Throughput over time: shows a slow start, a steady rate and a tail apart.
@@ -123,12 +141,13 @@ if (args.Contains("--progress"))
 var finished = await jobs.WaitForCompletionAsync(job.Id, TimeSpan.FromMilliseconds(200), cancellationToken: cancellation);
 testAndEnable.Stop();
 Console.WriteLine($"Job timeline: accepted → started {(finished.StartedAt - finished.CreatedAt)?.TotalSeconds:F2} s, started → completed {(finished.CompletedAt - finished.StartedAt)?.TotalSeconds:F2} s");
-Check(finished.Status == JobStatus.Succeeded && finished.Counts.Succeeded == ids.Length, $"job {finished.Status}, {finished.Counts.Succeeded} succeeded");
+var tested = finished.Counts.Total;
+Check(finished.Status == JobStatus.Succeeded && finished.Counts.Succeeded == tested && tested >= ids.Length, $"job {finished.Status}, {finished.Counts.Succeeded} of {tested} succeeded");
 
 var apiCpu = CpuTime(api.ProcessId) - apiCpuBefore;
 var simulatorCpu = Process.GetCurrentProcess().TotalProcessorTime - simulatorCpuBefore;
 var requests = simulator.Requests.Total - requestsBefore;
-var requestsPerMailbox = (double)requests / ids.Length;
+var requestsPerMailbox = (double)requests / tested;
 var bound = TimeSpan.FromMilliseconds(requests * (double)options.LatencyMilliseconds / options.Concurrency);
 var efficiency = bound / testAndEnable.Elapsed;
 var peakWorkingSet = PeakWorkingSetBytes(api.ProcessId);
@@ -136,19 +155,19 @@ var peakWorkingSet = PeakWorkingSetBytes(api.ProcessId);
 Console.WriteLine();
 Console.WriteLine("| Measure | Value | Target |");
 Console.WriteLine("|---|---|---|");
-Console.WriteLine($"| Bulk approve-email, {ids.Length:N0} mailboxes | {approve.Elapsed.TotalSeconds:F2} s | < 2 s |");
-Console.WriteLine($"| Bulk apply-default-settings (no test), {ids.Length:N0} mailboxes | {apply.Elapsed.TotalSeconds:F2} s | < 2 s |");
-Console.WriteLine($"| Test & Enable wall time, {ids.Length:N0} mailboxes | {testAndEnable.Elapsed.TotalSeconds:F1} s | |");
-Console.WriteLine($"| Mailboxes per second | {ids.Length / testAndEnable.Elapsed.TotalSeconds:F0} | |");
+Console.WriteLine($"| Bulk approve-email, per request of {Math.Min(ids.Length, MaxIdsPerRequest):N0} mailboxes | {approvePerRequest.TotalSeconds:F2} s | < 2 s |");
+Console.WriteLine($"| Bulk apply-default-settings (no test), per request of {Math.Min(ids.Length, MaxIdsPerRequest):N0} mailboxes | {applyPerRequest.TotalSeconds:F2} s | < 2 s |");
+Console.WriteLine($"| Test & Enable wall time, {tested:N0} mailboxes | {testAndEnable.Elapsed.TotalSeconds:F1} s | |");
+Console.WriteLine($"| Mailboxes per second | {tested / testAndEnable.Elapsed.TotalSeconds:F0} | |");
 Console.WriteLine($"| EWS requests per mailbox | {requestsPerMailbox:F2} | ≤ 3 |");
 Console.WriteLine($"| Lower bound (requests × latency ÷ concurrency) | {bound.TotalSeconds:F1} s | |");
 Console.WriteLine($"| Efficiency (bound ÷ wall time) | {efficiency:F2} | ≥ 0.85 |");
-Console.WriteLine($"| CPU of ExSync / of the simulator (benchmark process), per mailbox | {apiCpu.TotalMilliseconds / ids.Length:F2} ms / {simulatorCpu.TotalMilliseconds / ids.Length:F2} ms | |");
+Console.WriteLine($"| CPU of ExSync / of the simulator (benchmark process), per mailbox | {apiCpu.TotalMilliseconds / tested:F2} ms / {simulatorCpu.TotalMilliseconds / tested:F2} ms | |");
 Console.WriteLine($"| CPU used during Test & Enable, both processes | {(apiCpu + simulatorCpu) / testAndEnable.Elapsed:F2} of {Environment.ProcessorCount} cores | |");
 Console.WriteLine($"| Peak working set of the ExSync process during Test & Enable | {peakWorkingSet / 1024.0 / 1024.0:F0} MB | < 300 MB |");
 Console.WriteLine($"| Peak working set of the ExSync process during setup and bulk actions | {bulkPeakWorkingSet / 1024.0 / 1024.0:F0} MB | |");
 
-var met = approve.Elapsed < TimeSpan.FromSeconds(2) && apply.Elapsed < TimeSpan.FromSeconds(2) && requestsPerMailbox <= 3 && efficiency >= 0.85 && peakWorkingSet < 300L * 1024 * 1024;
+var met = approvePerRequest < TimeSpan.FromSeconds(2) && applyPerRequest < TimeSpan.FromSeconds(2) && requestsPerMailbox <= 3 && efficiency >= 0.85 && peakWorkingSet < 300L * 1024 * 1024;
 Console.WriteLine(met ? "All targets met." : "Some targets were NOT met.");
 http.Dispose();
 await api.DisposeAsync();
