@@ -253,6 +253,43 @@ public sealed class JobContractTests(SimulatedDeployment deployment) : IClassFix
     }
 
     [Fact]
+    public async Task AConnectionTestWhoseProfileWasDeletedBeforeItRanFailsAsAWholeWithTheReason()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+
+        // One job at a time, and the first one hangs: the connection test stays NotStarted while its profile is deleted.
+        app.Settings["Jobs:MaxConcurrentJobs"] = "1";
+        await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
+        var hangingAddress = simulator.AddExchangeMailbox("hanging");
+        simulator.State.AddFault(new ScenarioFault { Operation = "*", Mailbox = hangingAddress, Kind = SimulatedFaultKind.Hang });
+        var blocker = await app.Mailboxes().TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = [(await app.CreateMailboxAsync(hangingAddress)).Id] }, cancellationToken: Ct);
+        await Eventually(() => simulator.Requests.CountForMailbox(hangingAddress) > 0);
+
+        var doomed = await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator, setAsDefault: false), Ct);
+        var address = simulator.AddExchangeMailbox("untested");
+        var job = await app.ServerProfiles().TestServerProfileConnectionAsync(doomed.Id, new TestConnectionInput { EmailAddress = address }, cancellationToken: Ct);
+        Assert.Equal(JobStatus.NotStarted, (await app.Jobs().GetJobAsync(job.Id, Ct)).Status);
+        await app.ServerProfiles().DeleteServerProfileAsync(doomed.Id, cancellationToken: Ct);
+        await app.Jobs().CancelJobAsync(blocker.Id, Ct);
+
+        var failed = await app.WaitAsync(job);
+
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        Assert.Equal("ServerProfileNotFound", failed.Error!.Code);
+        Assert.Contains(doomed.Id.ToString(), failed.Error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((1, 1, 100), (failed.Counts.Total, failed.Counts.Canceled, failed.PercentComplete));
+        var result = Assert.Single(await app.AllResultsAsync(job.Id));
+        Assert.Equal((JobItemOutcome.Canceled, "Canceled"), (result.Outcome, result.Error!.Code));
+        Assert.Equal(0, simulator.Requests.CountForMailbox(address));
+
+        // A failed job is finished: there is nothing left to cancel.
+        var cancel = await app.CreateClient().SendJsonAsync(HttpMethod.Post, $"/api/v1/jobs/{job.Id}/cancel");
+        Assert.Equal(HttpStatusCode.Conflict, cancel.Status);
+    }
+
+    [Fact]
     public async Task StoppingTheHostDoesNotWaitForAnExchangeCallThatHangs()
     {
         await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);

@@ -18,7 +18,7 @@ public static class TestErrorCodes
         new(TestAndEnableErrors.NothingToTest, "No direction of the mailbox uses server-side synchronization (the item is Skipped)."),
         new(TestAndEnableErrors.UnknownMailbox, "ExSync has no mailbox with this id: it never existed or was deleted before it was tested (the item is Skipped)."),
         new(TestAndEnableErrors.MailboxChangedDuringTest, "The mailbox's profile, delivery methods or address changed while it was tested, so the result was not applied (Skipped)."),
-        new(TestAndEnableErrors.Canceled, "The job was canceled before the item was tested."),
+        new(TestAndEnableErrors.Canceled, "The item was not tested: its job was canceled, or failed as a whole (see the job's error), first."),
         new("InternalError", "ExSync itself failed while testing; the mailbox was left unchanged. Test again, and report it with the job id if it persists."),
         new("MailboxEnabled", "Alert only: the mailbox passed Test & Enable and is enabled."),
         new("TestRetryScheduled", "Alert only: a transient failure; ExSync tests the mailbox again at the time given."),

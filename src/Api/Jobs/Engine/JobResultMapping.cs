@@ -60,12 +60,16 @@ internal static class JobResultMapping
         };
     }
 
-    /// <summary>Why an item canceled with its job was not tested.</summary>
+    /// <summary>Why an item that ended with its job was not tested.</summary>
     public static readonly TestFailure CanceledBeforeTest = new(
-        TestAndEnableErrors.Canceled, "The job was canceled before this item was tested.", "Start a new job to test it.", IsTransient: false);
+        TestAndEnableErrors.Canceled,
+        "This item was not tested: its job was canceled, or failed as a whole (the job's error says why), before the item's turn.",
+        "Start a new job to test it.",
+        IsTransient: false);
 
     /// <summary>
-    /// The result of an item that was canceled with its job before any worker took it: it has no stored result, only its columns.
+    /// The result of an item that ended with its job (canceled, or failed as a whole) before any worker took it: it has no stored
+    /// result, only its columns.
     /// </summary>
     public static JobResultResource CanceledUnprocessed(long itemId, Guid? mailboxId, string? emailAddress, DateTimeOffset? completedAt) => new()
     {

@@ -43,6 +43,14 @@ public sealed partial class JobRunner(
             {
                 await canceled.CancelAsync();
             }
+            else if (await FailureBeforeTestingAsync(job, stopping) is { } failure)
+            {
+                // Nothing can be tested: the items end untested and the job reports why.
+                await store.CancelRemainingAsync(jobId);
+                await store.FinishAsync(jobId, JobStatus.Failed, failure.Code, failure.Message);
+                LogFailed(logger, jobId, failure.Code);
+                return true;
+            }
 
             await ProcessAsync(job, workerId, canceled, stopping);
             if (stopping.IsCancellationRequested)
@@ -102,6 +110,25 @@ public sealed partial class JobRunner(
             await watching.CancelAsync();
             await watch;
         }
+    }
+
+    /// <summary>
+    /// Why a whole job cannot run, if it cannot: a connection test whose server profile was deleted after the test was requested.
+    /// (A Test &amp; Enable job's profiles cannot go away: a profile that mailboxes use cannot be deleted.)
+    /// </summary>
+    private async Task<(string Code, string Message)?> FailureBeforeTestingAsync(Job job, CancellationToken cancellationToken)
+    {
+        if (job.Kind != JobKind.TestConnection || job.ServerProfileId is not { } profileId)
+        {
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExSyncDbContext>();
+        return await db.ServerProfiles.AnyAsync(p => p.Id == profileId, cancellationToken)
+            ? null
+            : (Infrastructure.Problems.ProblemCodes.ServerProfileNotFound,
+                $"The server profile {profileId} was deleted after the connection test was requested, so nothing was tested.");
     }
 
     /// <summary>Claims items batch by batch and hands them to the consumers, until there are none or the job must stop.</summary>
@@ -223,6 +250,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished: {Status}")]
     private static partial void LogFinished(ILogger logger, Guid jobId, JobStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed before testing anything: {ErrorCode}")]
+    private static partial void LogFailed(ILogger logger, Guid jobId, string errorCode);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Count} results of job {JobId} failed; the items will be tested again when their lease expires")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, Guid jobId, int count);
