@@ -58,28 +58,13 @@ var warmUpIds = await CreateMailboxesAsync(mailboxes, warmUpAddresses);
 Console.WriteLine($"Setup: {addresses.Count + warmUpAddresses.Count:N0} mailboxes created through the API in {setup.Elapsed.TotalSeconds:F1} s");
 
 // Bulk requests carry at most 10,000 ids (the API's limit), so larger runs send several; the targets are per request of 10,000.
-var requestsOfTenThousand = Math.Max(1, (ids.Length + MaxIdsPerRequest - 1) / MaxIdsPerRequest);
-var approve = Stopwatch.StartNew();
-var approved = 0;
-foreach (var chunk in ids.Chunk(MaxIdsPerRequest))
-{
-    approved += (await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = chunk }, cancellation)).Changed;
-}
-
-approve.Stop();
+var (approved, approvePerRequest) = await InRequestsOfTenThousandAsync(ids, async chunk =>
+    (await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = chunk }, cancellation)).Changed);
 Check(approved == ids.Length, $"approve changed {approved}");
 
-var apply = Stopwatch.StartNew();
-var applied = 0;
-foreach (var chunk in ids.Chunk(MaxIdsPerRequest))
-{
-    applied += (await mailboxes.ApplyDefaultSettingsAsync(new ApplyDefaultSettingsInput { MailboxIds = chunk, TestAndEnable = false }, cancellationToken: cancellation)).Changed;
-}
-
-apply.Stop();
+var (applied, applyPerRequest) = await InRequestsOfTenThousandAsync(ids, async chunk =>
+    (await mailboxes.ApplyDefaultSettingsAsync(new ApplyDefaultSettingsInput { MailboxIds = chunk, TestAndEnable = false }, cancellationToken: cancellation)).Changed);
 Check(applied == ids.Length, $"apply-default-settings changed {applied}");
-var approvePerRequest = approve.Elapsed / requestsOfTenThousand;
-var applyPerRequest = apply.Elapsed / requestsOfTenThousand;
 
 var bulkPeakWorkingSet = PeakWorkingSetBytes(api.ProcessId);
 if (options.BulkOnly)
@@ -173,6 +158,20 @@ http.Dispose();
 await api.DisposeAsync();
 Directory.Delete(directory, recursive: true);
 return met ? 0 : 1;
+
+// Sends a bulk action in requests of at most 10,000 ids; returns how many mailboxes changed and the mean time per request.
+static async Task<(int Changed, TimeSpan PerRequest)> InRequestsOfTenThousandAsync(Guid[] ids, Func<Guid[], Task<int>> send)
+{
+    var chunks = ids.Chunk(MaxIdsPerRequest).ToList();
+    var elapsed = Stopwatch.StartNew();
+    var changed = 0;
+    foreach (var chunk in chunks)
+    {
+        changed += await send(chunk);
+    }
+
+    return (changed, elapsed.Elapsed / Math.Max(1, chunks.Count));
+}
 
 static async Task<Guid[]> CreateMailboxesAsync(MailboxesClient mailboxes, IReadOnlyList<string> addresses)
 {
