@@ -3,13 +3,14 @@ using ExSync.Api.Audit;
 using ExSync.Api.Demo;
 using ExSync.Api.Exchange;
 using ExSync.Api.Health;
+using ExSync.Api.Infrastructure.Hosting;
 using ExSync.Api.Infrastructure.Json;
 using ExSync.Api.Jobs;
 using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
-using ExSync.Api.Infrastructure.Secrets;
 using ExSync.Api.Infrastructure.Security;
+using ExSync.Engine.Instances;
 using ExSync.Api.Mailboxes;
 using ExSync.Api.Organization;
 using ExSync.Api.ServerProfiles;
@@ -25,11 +26,13 @@ builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.S
 // Errors: RFC 9457 problem details with stable codes
 builder.Services.AddApiProblemDetails();
 
-// Persistence: SQLite through EF Core, migrated at startup
-builder.AddPersistence();
+// Roles: this process serves the API, runs the background engines, or both (the default)
+var roles = builder.Configuration.Roles();
 
-// Secrets: encrypted with Data Protection, key ring persisted
-builder.AddSecretProtection();
+// The database (SQLite or PostgreSQL, migrated at startup), secrets encrypted with a key ring kept in it, and the engines:
+// jobs, schedulers, and the coordination of instances sharing the database (Worker role)
+builder.AddEngine(roles);
+builder.AddDatabaseHealth();
 
 // Validation of request bodies
 builder.Services.AddRequestValidation();
@@ -40,9 +43,6 @@ builder.AddExchange();
 // Audit trail of every change, recorded with the change
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<AuditTrail>();
-
-// Background jobs: Test & Enable, connection tests, scheduled retests
-builder.AddJobs();
 
 // Time comes from TimeProvider, so tests control it
 builder.Services.AddSingleton(TimeProvider.System);
@@ -74,12 +74,16 @@ await app.StartDemoAsync();
 
 app.MapHealth();
 
-var api = app.MapGroup("/api/v1").WithStandardProblemResponses();
-api.MapServerProfiles().MapServerProfileActions();
-api.MapOrganization();
-api.MapMailboxes().MapMailboxActions().MapMailboxAlerts();
-api.MapJobs();
-api.MapAlerts();
-api.MapAudit();
+// A worker-only instance serves health probes and nothing else.
+if (roles.HasFlag(InstanceRoles.Api))
+{
+    var api = app.MapGroup("/api/v1").WithStandardProblemResponses();
+    api.MapServerProfiles().MapServerProfileActions();
+    api.MapOrganization();
+    api.MapMailboxes().MapMailboxActions().MapMailboxAlerts();
+    api.MapJobs();
+    api.MapAlerts();
+    api.MapAudit();
+}
 
 app.Run();

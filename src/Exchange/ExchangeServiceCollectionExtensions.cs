@@ -50,6 +50,7 @@ public static class ExchangeServiceCollectionExtensions
         services.TryAddSingleton<ExchangeHttpClientProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HttpClientFactoryOptions>, ExchangeHttpClientConfigurator>());
         services.TryAddSingleton<OAuthTokenProvider>();
+        services.TryAddSingleton<ExchangeConnectionPolicy>();
         services.TryAddSingleton<ExchangeRequestSender>();
         services.AddEwsResiliencePipeline();
         services.TryAddSingleton<IEwsClient, EwsClient>();

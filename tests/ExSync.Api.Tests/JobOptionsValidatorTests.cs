@@ -1,3 +1,4 @@
+using ExSync.Engine.Jobs;
 using ExSync.Api.Jobs;
 
 namespace ExSync.Api.Tests;

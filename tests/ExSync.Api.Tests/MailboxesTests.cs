@@ -1,5 +1,5 @@
 using System.Net;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Text;
-using ExSync.Api.Infrastructure.Persistence;
-using ExSync.Api.Infrastructure.Secrets;
+using ExSync.Persistence;
+using ExSync.Engine.Secrets;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
 using ExSync.ExchangeSimulator;
@@ -244,13 +244,14 @@ public sealed class SecretTests
         {
             oldProfile = (await app.ServerProfiles().CreateServerProfileAsync(ProfileWith(OldPassword), Ct)).Id;
             oldKey = KeyIdOf(await StoredPasswordAsync(app, oldProfile));
-            Assert.NotEmpty(Directory.GetFiles(Path.Combine(app.DataDirectory, "keys"), "key-*.xml"));
+            Assert.NotEmpty(await StoredKeyNamesAsync(app));
+            Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "keys")), "the key ring lives in the database, not in files");
 
             // Rotate: a new key, activated now, which a restarted instance reads from the persisted ring and uses for new secrets.
             var keys = app.Services.GetRequiredService<IKeyManager>();
             newKey = keys.CreateNewKey(activationDate: DateTimeOffset.UtcNow, expirationDate: DateTimeOffset.UtcNow.AddDays(90)).KeyId;
             Assert.NotEqual(oldKey, newKey);
-            Assert.Contains(Directory.GetFiles(Path.Combine(app.DataDirectory, "keys"), "key-*.xml"), f => f.Contains(newKey.ToString(), StringComparison.Ordinal));
+            Assert.Contains($"key-{newKey}", await StoredKeyNamesAsync(app));
             restarted = app.Restarted();
         }
         finally
@@ -283,6 +284,12 @@ public sealed class SecretTests
             input.Authentication!.Impersonation!.Password = password;
             return input;
         }
+    }
+
+    private static async Task<List<string?>> StoredKeyNamesAsync(ExSyncApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ExSyncDbContext>().DataProtectionKeys.Select(k => k.FriendlyName).ToListAsync(Ct);
     }
 
     private static async Task<string> StoredPasswordAsync(ExSyncApplication app, Guid profileId)

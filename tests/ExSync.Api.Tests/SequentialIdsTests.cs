@@ -1,4 +1,4 @@
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ExSync.Api.Tests;

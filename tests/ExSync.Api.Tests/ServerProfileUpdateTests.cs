@@ -1,6 +1,6 @@
 using System.Net;
-using ExSync.Api.Infrastructure.Persistence;
-using ExSync.Api.Infrastructure.Secrets;
+using ExSync.Persistence;
+using ExSync.Engine.Secrets;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
 using Microsoft.EntityFrameworkCore;

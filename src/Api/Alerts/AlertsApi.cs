@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using ExSync.Api.Infrastructure.Http;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using System.Security.Claims;
 using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Problems;

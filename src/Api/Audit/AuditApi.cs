@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using ExSync.Api.Infrastructure.Http;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Security;
 using ExSync.Domain.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;

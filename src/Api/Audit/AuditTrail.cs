@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Security;
 using ExSync.Domain.Audit;
 using Microsoft.AspNetCore.Http.Json;
@@ -13,7 +13,7 @@ namespace ExSync.Api.Audit;
 /// Records successful changes in the audit trail. Events are added to the request's DbContext, so they are saved in the same
 /// transaction as the change itself: a change is never saved without its audit event, nor the reverse.
 /// </summary>
-public sealed class AuditTrail(ExSyncDbContext db, SequentialIds ids, TimeProvider time, IHttpContextAccessor http, IOptions<JsonOptions> json)
+public sealed class AuditTrail(ExSyncDbContext db, IDatabaseDialect dialect, SequentialIds ids, TimeProvider time, IHttpContextAccessor http, IOptions<JsonOptions> json)
 {
     /// <summary>The caller, as recorded in the trail.</summary>
     public string Actor => http.HttpContext?.User.Id() ?? CurrentUser.System;
@@ -54,7 +54,7 @@ public sealed class AuditTrail(ExSyncDbContext db, SequentialIds ids, TimeProvid
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            await InsertAsync(pending.Select(e => e.Entity), cancellationToken);
+            await dialect.InsertAuditEventsAsync(db, pending.Select(e => e.Entity).ToList(), cancellationToken);
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -71,29 +71,6 @@ public sealed class AuditTrail(ExSyncDbContext db, SequentialIds ids, TimeProvid
 
     // Below this many events EF's own inserts are as fast as preparing the JSON.
     private const int SetBasedThreshold = 100;
-
-    private Task<int> InsertAsync(IEnumerable<AuditEvent> events, CancellationToken cancellationToken)
-    {
-        // The stored forms EF would write: upper-case GUID text, fixed-width UTC timestamps, changes as JSON.
-        var rows = JsonSerializer.Serialize(events.Select(e => new
-        {
-            id = e.Id.ToString("D").ToUpperInvariant(),
-            at = UtcTimestampConverter.ToText(e.OccurredAt),
-            actor = e.ActorId,
-            operation = e.Operation,
-            type = e.TargetType,
-            target = e.TargetId,
-            changes = JsonSerializer.Serialize(e.Changes, AuditEventConfiguration.ChangesJson),
-        }));
-        return db.Database.ExecuteSqlAsync(
-            $"""
-             INSERT INTO "AuditEvents" ("Id", "OccurredAt", "ActorId", "Operation", "TargetType", "TargetId", "Changes")
-             SELECT json_extract(value, '$.id'), json_extract(value, '$.at'), json_extract(value, '$.actor'), json_extract(value, '$.operation'),
-                    json_extract(value, '$.type'), json_extract(value, '$.target'), json_extract(value, '$.changes')
-             FROM json_each({rows})
-             """,
-            cancellationToken);
-    }
 
     /// <summary>Records a change with its changed fields.</summary>
     public void Record(string operation, string targetType, object targetId, IReadOnlyList<AuditChange> changes) =>

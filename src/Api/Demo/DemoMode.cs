@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ExSync.Api.Infrastructure;
-using ExSync.Api.Infrastructure.Persistence;
-using ExSync.Api.Infrastructure.Secrets;
+using ExSync.Persistence;
+using ExSync.Engine.Secrets;
 using ExSync.Api.Infrastructure.Security;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
@@ -34,6 +34,7 @@ public static partial class DemoMode
 
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:ExSync"] = builder.Configuration["Demo:ConnectionString"] ?? "Data Source=exsync-demo.db",
             ["Exchange:OutboundPolicy:AllowLoopback"] = "true",
         });

@@ -13,7 +13,6 @@ public static class ExchangeSetup
 
         // Exchange:AllowInsecureHttp, Exchange:OutboundPolicy:{AllowLoopback, AllowPrivateNetworks, AllowedNetworks}, … (see the README).
         builder.Services.AddOptions<ExchangeClientOptions>().BindConfiguration(ConfigurationSection);
-        builder.Services.AddSingleton<ExchangeConnections>();
         return builder;
     }
 }

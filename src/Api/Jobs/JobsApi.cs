@@ -2,10 +2,10 @@ using System.ComponentModel;
 using System.Text.Json;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
-using ExSync.Api.Jobs.Engine;
+using ExSync.Engine.Jobs;
 using ExSync.Domain.Audit;
 using ExSync.Domain.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -108,7 +108,6 @@ public static class JobsApi
         [Description("Items per page, 1–1000 (default 100).")] int? pageSize,
         [Description("Opaque token from the nextLink of the previous page.")] string? continuationToken,
         ExSyncDbContext db,
-        IOptions<JsonOptions> json,
         HttpRequest request,
         CancellationToken cancellationToken)
     {
@@ -131,18 +130,10 @@ public static class JobsApi
         }
 
         var rows = await query.OrderBy(i => i.Id)
-            .Select(i => new { i.Id, i.ResultJson, i.MailboxId, i.EmailAddress, i.CompletedAt })
+            .Select(i => new CompletedItem(i.Id, i.MailboxId, i.EmailAddress, i.Outcome!.Value, i.ErrorCode, i.ServerProfileId, i.CompletedAt, i.ResultJson))
             .Take(size + 1)
             .ToListAsync(cancellationToken);
-
-        // Items canceled before a worker took them were completed in bulk, without a stored result.
-        return TypedResults.Ok(rows.ToPage(
-            size,
-            r => r.Id,
-            r => r.ResultJson is null
-                ? JobResultMapping.CanceledUnprocessed(r.Id, r.MailboxId, r.EmailAddress, r.CompletedAt)
-                : JsonSerializer.Deserialize<JobResultResource>(r.ResultJson, json.Value.SerializerOptions)!,
-            request));
+        return TypedResults.Ok(rows.ToPage(size, r => r.Id, JobResultMapping.ToResource, request));
     }
 
     public static async Task<Results<JobAccepted<JobResource>, Ok<JobResource>, NotFoundProblem, ConflictProblem>> CancelJob(

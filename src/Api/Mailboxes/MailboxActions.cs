@@ -1,6 +1,7 @@
+using ExSync.Engine.Jobs;
 using System.ComponentModel;
 using ExSync.Api.Audit;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Api.Infrastructure.Security;

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Requests;

@@ -1,5 +1,6 @@
+using ExSync.Engine.Jobs;
 using System.ComponentModel;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Api.Infrastructure.Security;

@@ -1,5 +1,5 @@
 using ExSync.Api.Infrastructure.Http;
-using ExSync.Api.Infrastructure.Secrets;
+using ExSync.Engine.Secrets;
 using ExSync.Domain.Common;
 using ExSync.Domain.ServerProfiles;
 

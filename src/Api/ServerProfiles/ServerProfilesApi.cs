@@ -1,11 +1,11 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
-using ExSync.Api.Infrastructure.Persistence;
+using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Infrastructure.Requests;
-using ExSync.Api.Infrastructure.Secrets;
+using ExSync.Engine.Secrets;
 using ExSync.Api.Infrastructure.Validation;
 using ExSync.Domain.Audit;
 using ExSync.Domain.Common;

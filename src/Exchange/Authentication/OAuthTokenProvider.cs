@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using ExSync.Exchange.Http;
 using ExSync.Exchange.Logging;
+using ExSync.Exchange.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,15 +26,17 @@ namespace ExSync.Exchange.Authentication;
 internal sealed class OAuthTokenProvider
 {
     private readonly ExchangeHttpClientProvider _clients;
+    private readonly ExchangeConnectionPolicy _policy;
     private readonly TimeProvider _timeProvider;
     private readonly ExchangeClientOptions _options;
     private readonly ILogger<OAuthTokenProvider> _logger;
     private readonly ConcurrentDictionary<TokenCacheKey, CachedToken> _cache = new();
 
     public OAuthTokenProvider(
-        ExchangeHttpClientProvider clients, TimeProvider timeProvider, IOptions<ExchangeClientOptions> options, ILogger<OAuthTokenProvider> logger)
+        ExchangeHttpClientProvider clients, ExchangeConnectionPolicy policy, TimeProvider timeProvider, IOptions<ExchangeClientOptions> options, ILogger<OAuthTokenProvider> logger)
     {
         _clients = clients;
+        _policy = policy;
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
@@ -56,7 +59,7 @@ internal sealed class OAuthTokenProvider
                 return fetchedMeanwhile;
             }
 
-            var (token, lifetime) = await RequestTokenAsync(profile, oauth, cancellationToken).ConfigureAwait(false);
+            var (token, lifetime) = await RequestTokenTracedAsync(profile, oauth, cancellationToken).ConfigureAwait(false);
             var margin = lifetime / 2 < _options.TokenRefreshMargin ? lifetime / 2 : _options.TokenRefreshMargin;
             entry.Set(token, _timeProvider.GetTimestamp() + (long)((lifetime - margin).TotalSeconds * _timeProvider.TimestampFrequency));
             Log.TokenAcquired(_logger, oauth.ClientId, oauth.TenantId, (int)lifetime.TotalSeconds);
@@ -78,6 +81,21 @@ internal sealed class OAuthTokenProvider
 
     public static Uri TokenEndpoint(HybridModernAuthentication oauth) =>
         new($"{oauth.AuthorityUrl.AbsoluteUri.TrimEnd('/')}/{Uri.EscapeDataString(oauth.TenantId)}/oauth2/v2.0/token");
+
+    private async Task<(string Token, TimeSpan Lifetime)> RequestTokenTracedAsync(
+        ConnectionProfile profile, HybridModernAuthentication oauth, CancellationToken cancellationToken)
+    {
+        using var telemetry = ExchangeTelemetry.StartRequest("Token", profile.Settings.Limit);
+        try
+        {
+            return await RequestTokenAsync(profile, oauth, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ExchangeException exception)
+        {
+            telemetry.Failed(exception.Error);
+            throw;
+        }
+    }
 
     private async Task<(string Token, TimeSpan Lifetime)> RequestTokenAsync(
         ConnectionProfile profile, HybridModernAuthentication oauth, CancellationToken cancellationToken)
@@ -106,6 +124,8 @@ internal sealed class OAuthTokenProvider
         HttpResponseMessage response;
         try
         {
+            // The token endpoint counts against the profile's connection limit like every other request the profile makes.
+            using var slot = await _policy.AcquireAsync(profile.Settings.Limit, cancellationToken).ConfigureAwait(false);
             response = await _clients.CreateClient(profile)
                 .SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }

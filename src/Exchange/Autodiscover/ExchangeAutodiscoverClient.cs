@@ -3,6 +3,7 @@ using System.Net.Http;
 using ExSync.Exchange.Ews.Xml;
 using ExSync.Exchange.Http;
 using ExSync.Exchange.Logging;
+using ExSync.Exchange.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace ExSync.Exchange.Autodiscover;
@@ -177,6 +178,19 @@ internal sealed partial class ExchangeAutodiscoverClient : IExchangeAutodiscover
     }
 
     private async Task<CandidateResult> TryCandidateAsync(
+        ConnectionProfile profile, ExchangeConnectionSettings settings, Candidate candidate, string address, CancellationToken cancellationToken)
+    {
+        using var telemetry = ExchangeTelemetry.StartRequest("Autodiscover", settings.Limit);
+        var result = await TryCandidateUntracedAsync(profile, settings, candidate, address, cancellationToken).ConfigureAwait(false);
+        if (result.Error is { } error)
+        {
+            telemetry.Failed(error);
+        }
+
+        return result;
+    }
+
+    private async Task<CandidateResult> TryCandidateUntracedAsync(
         ConnectionProfile profile, ExchangeConnectionSettings settings, Candidate candidate, string address, CancellationToken cancellationToken)
     {
         var context = new ErrorContext($"autodiscover ({candidate.Protocol})", candidate.Url, settings.Authentication, address);

@@ -45,10 +45,17 @@ public sealed record ExchangeConnectionSettings
     /// </summary>
     public string? TrustedCertificateAuthorityPem { get; init; }
 
+    /// <summary>
+    /// The server-wide concurrency limit this call counts against (see <see cref="ExchangeConnectionPolicy"/>). Null: no limit beyond
+    /// the HTTP handler's <see cref="ExchangeClientOptions.MaxConnectionsPerServer"/>.
+    /// </summary>
+    public ConnectionLimit? Limit { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range (a programming error in the caller).</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Authentication);
+        Limit?.Validate();
         if (ConnectionTimeout < MinimumConnectionTimeout || ConnectionTimeout > MaximumConnectionTimeout)
         {
             throw new ArgumentOutOfRangeException(

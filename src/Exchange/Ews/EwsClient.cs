@@ -3,6 +3,7 @@ using System.Xml;
 using ExSync.Exchange.Ews.Xml;
 using ExSync.Exchange.Http;
 using ExSync.Exchange.Logging;
+using ExSync.Exchange.Telemetry;
 using ExSync.Exchange.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -19,6 +20,7 @@ internal sealed class EwsClient : IEwsClient
 {
     private readonly ExchangeHttpClientProvider _clients;
     private readonly ExchangeRequestSender _sender;
+    private readonly ExchangeConnectionPolicy _policy;
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<EwsClient> _logger;
@@ -26,12 +28,14 @@ internal sealed class EwsClient : IEwsClient
     public EwsClient(
         ExchangeHttpClientProvider clients,
         ExchangeRequestSender sender,
+        ExchangeConnectionPolicy policy,
         ResiliencePipelineProvider<string> pipelines,
         TimeProvider timeProvider,
         ILogger<EwsClient> logger)
     {
         _clients = clients;
         _sender = sender;
+        _policy = policy;
         _pipeline = pipelines.GetPipeline(EwsResilience.PipelineName);
         _timeProvider = timeProvider;
         _logger = logger;
@@ -138,7 +142,7 @@ internal sealed class EwsClient : IEwsClient
                         catch (ExchangeException exception)
                         {
                             ctx.Properties.Set(EwsResilience.LastError, exception.Error);
-                            state.Owner.LogAttemptFailure(state.ErrorContext, exception.Error);
+                            state.Owner.OnAttemptFailed(state.Target, state.ErrorContext, exception.Error);
                             return Outcome.FromException<TResult>(exception);
                         }
                     },
@@ -175,8 +179,15 @@ internal sealed class EwsClient : IEwsClient
         }
     }
 
-    private void LogAttemptFailure(ErrorContext context, ExchangeError error) =>
+    private void OnAttemptFailed(EwsTarget target, ErrorContext context, ExchangeError error)
+    {
         Log.EwsAttemptFailed(_logger, context.Operation, context.Mailbox, error.Code, error.ErrorClass, error.BackOff);
+        if (error.Code == ExchangeErrorCodes.ServerBusy && error.BackOff is { } backOff)
+        {
+            // Exchange throttles per account, not per request: every caller to this server waits, not just this one.
+            _policy.ReportThrottled(target.Connection.Limit, backOff);
+        }
+    }
 
     /// <summary>
     /// A per-item error that is transient (for example a mailbox database failing over) means the whole request is
@@ -202,7 +213,25 @@ internal sealed class EwsClient : IEwsClient
 
         public ErrorContext ErrorContext => errorContext;
 
+        public EwsTarget Target => target;
+
         public async Task<TResult> RunAsync(CancellationToken cancellationToken)
+        {
+            using var telemetry = ExchangeTelemetry.StartRequest(errorContext.Operation, target.Connection.Limit);
+            try
+            {
+                var result = await RunUntracedAsync(cancellationToken).ConfigureAwait(false);
+                telemetry.Succeeded("NoError");
+                return result;
+            }
+            catch (ExchangeException exception)
+            {
+                telemetry.Failed(exception.Error);
+                throw;
+            }
+        }
+
+        private async Task<TResult> RunUntracedAsync(CancellationToken cancellationToken)
         {
             using var response = await owner._sender.PostXmlAsync(
                 profile, target.EwsUrl, body, target.ImpersonatedMailbox, errorContext, cancellationToken).ConfigureAwait(false);

@@ -144,6 +144,13 @@ internal sealed class ExchangeHttpClientProvider
                 break;
         }
 
+        if (includeRequestCredentials)
+        {
+            // A changed limit makes a new prepared profile (on the same pooled handler), so requests count against the new limit.
+            Append(hmac, settings.Limit?.Key);
+            Append(hmac, settings.Limit?.MaxConcurrentRequests.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         Span<byte> hash = stackalloc byte[32];
         hmac.GetHashAndReset(hash);
         return Convert.ToHexStringLower(hash[..12]);

@@ -16,12 +16,14 @@ internal sealed class ExchangeRequestSender
 
     private readonly ExchangeHttpClientProvider _clients;
     private readonly OAuthTokenProvider _tokens;
+    private readonly ExchangeConnectionPolicy _policy;
     private readonly ExchangeClientOptions _options;
 
-    public ExchangeRequestSender(ExchangeHttpClientProvider clients, OAuthTokenProvider tokens, IOptions<ExchangeClientOptions> options)
+    public ExchangeRequestSender(ExchangeHttpClientProvider clients, OAuthTokenProvider tokens, ExchangeConnectionPolicy policy, IOptions<ExchangeClientOptions> options)
     {
         _clients = clients;
         _tokens = tokens;
+        _policy = policy;
         _options = options.Value;
     }
 
@@ -128,6 +130,8 @@ internal sealed class ExchangeRequestSender
 
         try
         {
+            // Each request, challenge round trips included, holds one of the server's connection slots while it is in flight.
+            using var slot = await _policy.AcquireAsync(profile.Settings.Limit, cancellationToken).ConfigureAwait(false);
             var client = _clients.CreateClient(profile);
             return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }

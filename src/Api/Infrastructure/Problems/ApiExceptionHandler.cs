@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ExSync.Domain.Common;
+using ExSync.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExSync.Api.Infrastructure.Problems;
@@ -14,17 +14,17 @@ namespace ExSync.Api.Infrastructure.Problems;
 /// </summary>
 public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
-    // Unique indexes whose violation means "someone else already has this value": SQLite names the table and column.
-    private static readonly Dictionary<string, (string Code, string Target, string Detail)> UniqueIndexConflicts = new(StringComparer.Ordinal)
+    // Unique indexes whose violation means "someone else already has this value", by table and column.
+    private static readonly Dictionary<(string Table, string Column), (string Code, string Target, string Detail)> UniqueIndexConflicts = new()
     {
-        ["ServerProfiles.NormalizedName"] = (ProblemCodes.ServerProfileNameConflict, "name", "Another server profile already has this name."),
-        ["Mailboxes.NormalizedEmailAddress"] = (ProblemCodes.MailboxEmailAddressConflict, "emailAddress", "Another mailbox already has this email address."),
+        [("ServerProfiles", "NormalizedName")] = (ProblemCodes.ServerProfileNameConflict, "name", "Another server profile already has this name."),
+        [("Mailboxes", "NormalizedEmailAddress")] = (ProblemCodes.MailboxEmailAddressConflict, "emailAddress", "Another mailbox already has this email address."),
     };
 
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception);
+        var problem = ToProblem(exception, httpContext.RequestServices);
         if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
             logger.LogError(exception, "Unhandled exception while processing {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
@@ -34,7 +34,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails ToProblem(Exception exception) => exception switch
+    private static ProblemDetails ToProblem(Exception exception, IServiceProvider services) => exception switch
     {
         DomainException { Error: var error } => FromDomainError(error),
         RequestRejectedException rejected when rejected.FieldErrors.Count > 0 => Problem.Validation(rejected.Code, rejected.Message, rejected.FieldErrors),
@@ -44,7 +44,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             StatusCodes.Status409Conflict,
             ProblemCodes.ConcurrentModification,
             "The resource was changed by another request while this one was processed. Retry the request."),
-        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } sqlite } when UniqueConflict(sqlite.Message) is { } conflict =>
+        DbUpdateException update when UniqueConflict(update, services) is { } conflict =>
             Problem.Create(StatusCodes.Status409Conflict, conflict.Code, conflict.Detail, conflict.Target),
         _ => Problem.Create(
             StatusCodes.Status500InternalServerError,
@@ -85,17 +85,14 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         return Problem.Create(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequestBody, "The request could not be read.");
     }
 
-    private static (string Code, string Target, string Detail)? UniqueConflict(string message)
+    /// <summary>The conflict a write ran into, when it violated one of the unique indexes that mean "already taken".</summary>
+    private static (string Code, string Target, string Detail)? UniqueConflict(DbUpdateException exception, IServiceProvider services)
     {
-        foreach (var (column, conflict) in UniqueIndexConflicts)
-        {
-            if (message.Contains(column, StringComparison.Ordinal))
-            {
-                return conflict;
-            }
-        }
-
-        return null;
+        var db = services.GetRequiredService<ExSyncDbContext>();
+        return services.GetRequiredService<IDatabaseDialect>().FindUniqueViolation(exception, db.Model) is { Columns: [var column] } violation
+               && UniqueIndexConflicts.TryGetValue((violation.Table, column), out var conflict)
+            ? conflict
+            : null;
     }
 
     [GeneratedRegex("""Failed to bind parameter "(?:[^"]*\s)?(?<name>[A-Za-z0-9_]+)" from "(?<value>[^"]*)"\.""")]

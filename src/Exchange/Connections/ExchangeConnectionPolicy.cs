@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using ExSync.Exchange.Telemetry;
+
+namespace ExSync.Exchange;
+
+/// <summary>What one server's connection gate is doing, for the coordinator that divides limits between instances.</summary>
+/// <param name="Key">The server (<see cref="ConnectionLimit.Key"/>).</param>
+/// <param name="Limit">The server's limit as last seen in a call's settings.</param>
+/// <param name="Capacity">Requests this process may have in flight (the limit, or its grant when coordinated).</param>
+/// <param name="InFlight">Requests in flight now.</param>
+/// <param name="Waiting">Requests waiting for a slot.</param>
+public readonly record struct ServerConnectionUsage(string Key, int Limit, int Capacity, int InFlight, int Waiting);
+
+/// <summary>
+/// The one gate every Exchange HTTP request passes (EWS, autodiscover, OAuth token), keyed by server (<see cref="ConnectionLimit"/>):
+/// a server's <see cref="ConnectionLimit.MaxConcurrentRequests"/> counts real concurrent requests, whoever makes them. When a server
+/// answers "busy" with a back-off, every caller to that server waits that long, not just the one that was told.
+/// </summary>
+/// <remarks>
+/// Alone, a process may use each server's whole limit. Processes sharing servers turn on <see cref="EnableCoordination"/>: each
+/// server's capacity is then only what <see cref="Grant"/> allows (nothing until the first grant), and a coordinator divides every
+/// limit between the processes, using <see cref="Usage"/> and <see cref="DemandChanged"/>.
+/// </remarks>
+public sealed class ExchangeConnectionPolicy : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ServerGate> gates = new(StringComparer.Ordinal);
+    private readonly TimeProvider time;
+    private volatile bool coordinated;
+
+    /// <summary>Creates the policy.</summary>
+    /// <param name="time">Times the back-off pauses.</param>
+    public ExchangeConnectionPolicy(TimeProvider time) => this.time = time;
+
+    /// <summary>
+    /// Raised, outside any lock, when a server has requests waiting beyond its capacity or has just gone idle: the coordinator should
+    /// rebalance now rather than at its next round.
+    /// </summary>
+    public event Action? DemandChanged;
+
+    /// <summary>Whether capacities come from <see cref="Grant"/> rather than from each server's limit.</summary>
+    public bool IsCoordinated => coordinated;
+
+    /// <summary>From now on, a server's capacity is what <see cref="Grant"/> set (zero until then). Call once, before any request.</summary>
+    public void EnableCoordination() => coordinated = true;
+
+    /// <summary>Sets how many requests this process may have in flight to a server (coordinated mode).</summary>
+    public void Grant(string key, int capacity) => gates.GetOrAdd(key, k => new ServerGate(this, k)).SetGrant(capacity);
+
+    /// <summary>Every server this process has talked to, with its current use.</summary>
+    public IReadOnlyList<ServerConnectionUsage> Usage() => gates.Values.Select(g => g.Usage()).ToList();
+
+    /// <summary>How much longer callers to a server wait because it asked for a back-off (zero when not paused).</summary>
+    public TimeSpan PausedFor(string key) => gates.TryGetValue(key, out var gate) ? gate.PausedFor() : TimeSpan.Zero;
+
+    /// <summary>Waits for a slot to send one request to the server; dispose the slot when the response has been read.</summary>
+    internal async ValueTask<ConnectionSlot> AcquireAsync(ConnectionLimit? limit, CancellationToken cancellationToken)
+    {
+        if (limit is null)
+        {
+            return default;
+        }
+
+        var gate = gates.GetOrAdd(limit.Key, k => new ServerGate(this, k));
+        var started = time.GetTimestamp();
+        await gate.AcquireAsync(limit.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+        ExchangeTelemetry.RecordSlotWait(limit.Key, time.GetElapsedTime(started));
+        return new ConnectionSlot(gate);
+    }
+
+    /// <summary>The server asked to be left alone for <paramref name="backOff"/>: hold every new request to it until then.</summary>
+    internal void ReportThrottled(ConnectionLimit? limit, TimeSpan backOff)
+    {
+        if (limit is null || backOff <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        ExchangeTelemetry.RecordThrottled(limit.Key, backOff);
+        gates.GetOrAdd(limit.Key, k => new ServerGate(this, k)).Pause(backOff);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var gate in gates.Values)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private void OnDemandChanged() => DemandChanged?.Invoke();
+
+    /// <summary>A held slot; disposing it lets the next waiting request go.</summary>
+    internal readonly struct ConnectionSlot(ServerGate? gate) : IDisposable
+    {
+        public void Dispose() => gate?.Release();
+    }
+
+    /// <summary>
+    /// One server's gate: a FIFO semaphore whose capacity can shrink and grow, and that can be paused. Shrinking never interrupts a
+    /// request in flight; it only holds back new ones until enough have finished.
+    /// </summary>
+    internal sealed class ServerGate(ExchangeConnectionPolicy owner, string key) : IDisposable
+    {
+        private readonly Lock sync = new();
+        private readonly LinkedList<TaskCompletionSource> waiters = new();
+        private int limit = 1;
+        private int grant;
+        private int inFlight;
+        private long pausedUntil;
+        private ITimer? resume;
+
+        public ServerConnectionUsage Usage()
+        {
+            lock (sync)
+            {
+                return new ServerConnectionUsage(key, limit, CapacityLocked(), inFlight, waiters.Count);
+            }
+        }
+
+        public TimeSpan PausedFor()
+        {
+            lock (sync)
+            {
+                var now = owner.time.GetTimestamp();
+                return pausedUntil > now ? owner.time.GetElapsedTime(now, pausedUntil) : TimeSpan.Zero;
+            }
+        }
+
+        public async ValueTask AcquireAsync(int currentLimit, CancellationToken cancellationToken)
+        {
+            TaskCompletionSource waiter;
+            bool wantMore;
+            lock (sync)
+            {
+                limit = currentLimit;
+                if (waiters.Count == 0 && !IsPausedLocked() && inFlight < CapacityLocked())
+                {
+                    inFlight++;
+                    return;
+                }
+
+                waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiters.AddLast(waiter);
+                wantMore = owner.coordinated && inFlight + waiters.Count > CapacityLocked();
+            }
+
+            if (wantMore)
+            {
+                owner.OnDemandChanged();
+            }
+
+            await using var registration = cancellationToken.Register(() => Abandon(waiter)).ConfigureAwait(false);
+            await waiter.Task.ConfigureAwait(false);
+        }
+
+        public void Release()
+        {
+            bool idle;
+            lock (sync)
+            {
+                inFlight--;
+                DispatchLocked();
+                idle = owner.coordinated && inFlight == 0 && waiters.Count == 0;
+            }
+
+            if (idle)
+            {
+                owner.OnDemandChanged();
+            }
+        }
+
+        public void SetGrant(int capacity)
+        {
+            lock (sync)
+            {
+                grant = Math.Max(0, capacity);
+                DispatchLocked();
+            }
+        }
+
+        public void Pause(TimeSpan backOff)
+        {
+            lock (sync)
+            {
+                var until = owner.time.GetTimestamp() + (long)(backOff.TotalSeconds * owner.time.TimestampFrequency);
+                if (until <= pausedUntil)
+                {
+                    return;
+                }
+
+                pausedUntil = until;
+                resume?.Dispose();
+                resume = owner.time.CreateTimer(_ => Resume(), null, backOff, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (sync)
+            {
+                resume?.Dispose();
+            }
+        }
+
+        private void Resume()
+        {
+            lock (sync)
+            {
+                DispatchLocked();
+            }
+        }
+
+        private void Abandon(TaskCompletionSource waiter)
+        {
+            lock (sync)
+            {
+                // Not handed a slot yet: leave the queue. Otherwise the slot is the caller's, who releases it as usual.
+                if (!waiters.Remove(waiter))
+                {
+                    return;
+                }
+            }
+
+            waiter.TrySetCanceled();
+        }
+
+        private int CapacityLocked() => owner.coordinated ? Math.Min(grant, limit) : limit;
+
+        private bool IsPausedLocked() => pausedUntil > owner.time.GetTimestamp();
+
+        private void DispatchLocked()
+        {
+            if (IsPausedLocked())
+            {
+                return;
+            }
+
+            while (waiters.First is { } first && inFlight < CapacityLocked())
+            {
+                waiters.RemoveFirst();
+                inFlight++;
+                first.Value.TrySetResult();
+            }
+        }
+    }
+}

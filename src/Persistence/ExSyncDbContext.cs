@@ -1,0 +1,62 @@
+using ExSync.Domain.Alerts;
+using ExSync.Domain.Audit;
+using ExSync.Domain.Jobs;
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Organization;
+using ExSync.Domain.ServerProfiles;
+using ExSync.Persistence.Coordination;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExSync.Persistence;
+
+/// <summary>
+/// ExSync's database. One model for every provider; each provider derives its own context (<see cref="Sqlite.SqliteExSyncDbContext"/>,
+/// <see cref="PostgreSql.PostgreSqlExSyncDbContext"/>) for its storage conventions and its own migrations.
+/// </summary>
+public abstract class ExSyncDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+{
+    /// <summary>Email server profiles.</summary>
+    public DbSet<ServerProfile> ServerProfiles => Set<ServerProfile>();
+
+    /// <summary>Mailboxes of users and queues.</summary>
+    public DbSet<Mailbox> Mailboxes => Set<Mailbox>();
+
+    /// <summary>The single row of organization email settings.</summary>
+    public DbSet<OrganizationEmailSettings> OrganizationEmailSettings => Set<OrganizationEmailSettings>();
+
+    /// <summary>Background jobs (Test &amp; Enable, connection tests, scheduled retests).</summary>
+    public DbSet<Job> Jobs => Set<Job>();
+
+    /// <summary>The items of the jobs, one per mailbox.</summary>
+    public DbSet<JobItem> JobItems => Set<JobItem>();
+
+    /// <summary>Alerts to mailbox and profile owners.</summary>
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    /// <summary>The audit trail of changes.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>The ExSync processes sharing this database, each with its heartbeat.</summary>
+    public DbSet<InstanceRecord> Instances => Set<InstanceRecord>();
+
+    /// <summary>Duties that one instance at a time performs (the retest scheduler, retention), with the instance performing each.</summary>
+    public DbSet<SingletonLease> SingletonLeases => Set<SingletonLease>();
+
+    /// <summary>Each instance's share of each server profile's connections to Exchange.</summary>
+    public DbSet<ConnectionGrant> ConnectionGrants => Set<ConnectionGrant>();
+
+    /// <summary>The Data Protection key ring, shared by every instance so each can decrypt every stored secret.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name, so the database stays readable and reordering an enum cannot corrupt data.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(64);
+    }
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExSyncDbContext).Assembly);
+}
