@@ -126,6 +126,13 @@ internal sealed class EwsClient : IEwsClient
             context.Properties.Set(EwsResilience.CallTimeout, timeout);
             context.Properties.Set(EwsResilience.DeadlineTimestamp, started + (long)(timeout.TotalSeconds * _timeProvider.TimestampFrequency));
             context.Properties.Set(EwsResilience.Idempotent, idempotent);
+            context.Properties.Set(EwsResilience.Call, errorContext);
+            if (RetryJournal.Current is { } journal)
+            {
+                journal.BeginCall(operation);
+                context.Properties.Set(EwsResilience.Journal, journal);
+            }
+
             try
             {
                 var outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -138,7 +145,6 @@ internal sealed class EwsClient : IEwsClient
                         catch (ExchangeException exception)
                         {
                             ctx.Properties.Set(EwsResilience.LastError, exception.Error);
-                            state.Owner.LogAttemptFailure(state.ErrorContext, exception.Error);
                             return Outcome.FromException<TResult>(exception);
                         }
                     },
@@ -168,15 +174,11 @@ internal sealed class EwsClient : IEwsClient
         }
         catch (ExchangeException exception)
         {
-            var error = exception.Error;
             Log.EwsCallFailed(_logger, operation, target.ImpersonatedMailbox, target.EwsUrl.GetLeftPart(UriPartial.Path),
-                (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds, error.Code, error.ErrorClass, error.ResponseCode, error.HttpStatusCode);
+                (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds, exception.Error);
             throw;
         }
     }
-
-    private void LogAttemptFailure(ErrorContext context, ExchangeError error) =>
-        Log.EwsAttemptFailed(_logger, context.Operation, context.Mailbox, error.Code, error.ErrorClass, error.BackOff);
 
     /// <summary>
     /// A per-item error that is transient (for example a mailbox database failing over) means the whole request is
@@ -198,10 +200,6 @@ internal sealed class EwsClient : IEwsClient
         TRequest request,
         Func<EwsEnvelope, TRequest, Func<EwsResponseMessage, ExchangeError>, TResult> parse)
     {
-        public EwsClient Owner => owner;
-
-        public ErrorContext ErrorContext => errorContext;
-
         public async Task<TResult> RunAsync(CancellationToken cancellationToken)
         {
             using var response = await owner._sender.PostXmlAsync(
