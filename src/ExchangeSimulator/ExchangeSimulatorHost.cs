@@ -76,12 +76,11 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ScenarioValidator.ThrowIfInvalid(scenario);
 
+        var names = SimulatorNames.For(scenario.Server, options.ListenAddress);
         var certificateAuthority = options.CertificateAuthority is { } provided
             ? SimulatorCertificateAuthority.FromCertificate(provided)
-            : SimulatorCertificateAuthority.Create();
-        var serverCertificate = certificateAuthority.IssueServerCertificate(
-            ["localhost", .. scenario.Server.HostNames],
-            [IPAddress.Loopback, IPAddress.IPv6Loopback, .. options.ListenAddress.Equals(IPAddress.Any) ? Array.Empty<IPAddress>() : [options.ListenAddress]]);
+            : SimulatorCertificateAuthority.Create(names);
+        var serverCertificate = certificateAuthority.IssueServerCertificate(names);
 
         var runtime = new SimulatorRuntime(scenario, options.TimeProvider);
         var application = BuildApplication(runtime, options, serverCertificate);

@@ -29,7 +29,23 @@ internal static class SimulatorEntryPoint
             return 2;
         }
 
-        using var certificateAuthority = SimulatorCertificateAuthority.LoadOrCreate(settings.CertificateAuthorityPkcs12File);
+        SimulatorCertificateAuthority certificateAuthority;
+        string? replacedBecause;
+        try
+        {
+            RemoveLegacyKey(settings);
+            OwnerOnlyFiles.EnsureDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.CertificateAuthorityPkcs12File))!,
+                ours: settings.CertificateAuthorityPkcs12File == StandaloneSettings.DefaultPkcs12File());
+            (certificateAuthority, replacedBecause) = SimulatorCertificateAuthority.LoadOrCreate(
+                settings.CertificateAuthorityPkcs12File, SimulatorNames.For(scenario.Server, settings.ListenAddress));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        using var disposeAuthority = certificateAuthority;
         await using var host = await ExchangeSimulatorHost.StartAsync(scenario, new ExchangeSimulatorHostOptions
         {
             ListenAddress = settings.ListenAddress,
@@ -45,6 +61,10 @@ internal static class SimulatorEntryPoint
 
         await File.WriteAllTextAsync(settings.CertificateAuthorityPemFile, host.CertificateAuthorityPem).ConfigureAwait(false);
         PrintBanner(host, scenario, settings);
+        if (replacedBecause is not null)
+        {
+            Console.WriteLine($"  A new certificate authority replaced the saved one ({replacedBecause}): paste the new PEM into ExSync server profiles and clients.");
+        }
 
         // Ctrl+C, `kill` and `docker stop` all end the wait, and the host then shuts down cleanly (the signal's
         // default action, terminating at once, is cancelled).
@@ -70,6 +90,29 @@ internal static class SimulatorEntryPoint
         return 0;
     }
 
+    /// <summary>
+    /// Earlier versions kept an unconstrained, five-year CA key in the shared temp directory, readable by every user.
+    /// It is deleted, and the user told to stop trusting that CA.
+    /// </summary>
+    private static void RemoveLegacyKey(StandaloneSettings settings)
+    {
+        var legacy = Path.Combine(Path.GetTempPath(), "exsync-exchange-simulator", "ca.pfx");
+        if (!File.Exists(legacy) || Path.GetFullPath(settings.CertificateAuthorityPkcs12File) == legacy)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(legacy);
+            Console.WriteLine($"Deleted the old simulator CA key {legacy}, which every user could read. Remove the old \"ExSync Exchange Simulator CA\" from trust stores and server profiles.");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"The old simulator CA key {legacy} could be read by every user and could not be deleted ({exception.Message}); delete it, and stop trusting that CA.");
+        }
+    }
+
     private static void PrintBanner(ExchangeSimulatorHost host, SimulatorScenario scenario, StandaloneSettings settings)
     {
         var profile = ExchangeServerProfile.For(scenario.Server.Version);
@@ -79,7 +122,7 @@ internal static class SimulatorEntryPoint
         Console.WriteLine($"  Autodiscover (SOAP):  {host.AutodiscoverSoapUrl}");
         Console.WriteLine($"  Autodiscover (POX):   {host.AutodiscoverPoxUrl}");
         Console.WriteLine($"  OAuth token endpoint: {host.HttpsBaseAddress}{{tenantId}}/oauth2/v2.0/token");
-        Console.WriteLine($"  CA certificate (PEM): {Path.GetFullPath(settings.CertificateAuthorityPemFile)}");
+        Console.WriteLine($"  CA certificate (PEM): {Path.GetFullPath(settings.CertificateAuthorityPemFile)} (valid until {host.CertificateAuthority.NotAfter.ToUniversalTime():yyyy-MM-dd}; renewed at start a week before)");
         Console.WriteLine($"  Mailboxes:            {string.Join(", ", host.State.MailboxAddresses)}");
         Console.WriteLine("Press Ctrl+C to stop.");
     }
@@ -96,16 +139,18 @@ internal sealed record StandaloneSettings(
     public static StandaloneSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("Simulator");
-        var stateDirectory = Path.Combine(Path.GetTempPath(), "exsync-exchange-simulator");
         return new StandaloneSettings(
             ResolveScenarioFile(section["ScenarioFile"]),
             IPAddress.Parse(section["ListenAddress"] ?? IPAddress.Loopback.ToString()),
             ParsePort(section["HttpsPort"], DefaultHttpsPort),
             ParsePort(section["HttpPort"], DefaultHttpPort),
-            section["CaCertificateFile"] ?? Path.Combine(stateDirectory, "ca.pem"),
-            section["CaPkcs12File"] ?? Path.Combine(stateDirectory, "ca.pfx"),
+            section["CaCertificateFile"] ?? Path.Combine(OwnerOnlyFiles.DefaultDirectory(), "ca.pem"),
+            section["CaPkcs12File"] ?? DefaultPkcs12File(),
             Enum.Parse<LogLevel>(section["LogLevel"] ?? nameof(LogLevel.Information), ignoreCase: true));
     }
+
+    /// <summary>The CA with its key, in the per-user state directory.</summary>
+    public static string DefaultPkcs12File() => Path.Combine(OwnerOnlyFiles.DefaultDirectory(), "ca.pfx");
 
     /// <summary>A relative path is tried against the working directory first, then next to the executable.</summary>
     private static string ResolveScenarioFile(string? configured)

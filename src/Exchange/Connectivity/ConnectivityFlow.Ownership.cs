@@ -39,26 +39,22 @@ internal sealed partial class ConnectivityFlow
                     error: ExchangeErrors.OwnedByAnotherOrganization(Mailbox, marker, ours));
         }
 
-        var started = _timeProvider.GetTimestamp();
-        try
+        var call = await TraceAsync(() => _ews.SetFolderExtendedPropertyAsync(target, new SetFolderExtendedPropertyRequest
         {
-            await _ews.SetFolderExtendedPropertyAsync(target, new SetFolderExtendedPropertyRequest
-            {
-                Folder = OwnershipMarker.Folder,
-                Property = OwnershipMarker.Property,
-                Value = ours,
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ExchangeException exception)
+            Folder = OwnershipMarker.Folder,
+            Property = OwnershipMarker.Property,
+            Value = ours,
+        }, cancellationToken)).ConfigureAwait(false);
+        if (call.Error is { } error)
         {
-            return Step(ConnectivityStepIds.OrganizationOwnership, title, ConnectivityStepOutcome.Failed,
-                _timeProvider.GetElapsedTime(started), error: exception.Error);
+            return Step(ConnectivityStepIds.OrganizationOwnership, title, ConnectivityStepOutcome.Failed, call.Duration, error: error, children: call.Attempts);
         }
 
-        return Step(ConnectivityStepIds.OrganizationOwnership, title, ConnectivityStepOutcome.Passed, _timeProvider.GetElapsedTime(started),
+        return Step(ConnectivityStepIds.OrganizationOwnership, title, ConnectivityStepOutcome.Passed, call.Duration,
             detail: marker is null
                 ? $"The mailbox was claimed for this organization ({ours})."
-                : $"Ownership taken from organization {marker}; the mailbox now synchronizes with this organization ({ours}).");
+                : $"Ownership taken from organization {marker}; the mailbox now synchronizes with this organization ({ours}).",
+            children: call.Attempts);
     }
 
     private static FolderResult Folder(GetFolderResponse response, DistinguishedFolderName name) =>

@@ -40,10 +40,12 @@ internal sealed partial class ConnectivityFlow
 
     /// <summary>
     /// Connect → authenticate → version → impersonate. With no error all pass; with an error, the stage it belongs
-    /// to fails and later stages are skipped. <paramref name="skippedBecause"/> skips the whole chain.
+    /// to fails and later stages are skipped. <paramref name="skippedBecause"/> skips the whole chain. The request's
+    /// <paramref name="attempts"/> go with its duration, on the first step.
     /// </summary>
     private List<ConnectivityStep> ChainSteps(
-        Stage? failedAt, ExchangeError? error, TimeSpan requestDuration, ExchangeServerVersion? version, Uri? ewsUrl, string? skippedBecause)
+        Stage? failedAt, ExchangeError? error, TimeSpan requestDuration, ExchangeServerVersion? version, Uri? ewsUrl, string? skippedBecause,
+        IReadOnlyList<ConnectivityStep> attempts)
     {
         var account = _settings.Authentication.Describe();
         var connectTitle = ewsUrl is null
@@ -65,14 +67,16 @@ internal sealed partial class ConnectivityFlow
         foreach (var (stage, id, title, passedDetail) in chain)
         {
             // The first request's time is reported once, on the first step it exercised.
-            var duration = steps.Count == 0 && skippedBecause is null ? requestDuration : TimeSpan.Zero;
+            var first = steps.Count == 0 && skippedBecause is null;
+            var duration = first ? requestDuration : TimeSpan.Zero;
+            var children = first ? attempts : [];
             if (failedTitle is not null)
             {
                 steps.Add(Step(id, title, ConnectivityStepOutcome.Skipped, detail: $"Skipped because \"{failedTitle}\" failed."));
             }
             else if (stage == failedAt)
             {
-                steps.Add(Step(id, title, ConnectivityStepOutcome.Failed, duration, error: error));
+                steps.Add(Step(id, title, ConnectivityStepOutcome.Failed, duration, error: error, children: children));
                 failedTitle = title;
             }
             else if (stage == Stage.ServerVersion && version is null)
@@ -84,7 +88,7 @@ internal sealed partial class ConnectivityFlow
             }
             else
             {
-                steps.Add(Step(id, title, ConnectivityStepOutcome.Passed, duration, detail: passedDetail()));
+                steps.Add(Step(id, title, ConnectivityStepOutcome.Passed, duration, detail: passedDetail(), children: children));
             }
         }
 
@@ -122,22 +126,16 @@ internal sealed partial class ConnectivityFlow
                 continue;
             }
 
-            var started = _timeProvider.GetTimestamp();
-            try
+            var call = await TraceAsync(() => id switch
             {
-                var detail = id switch
-                {
-                    ConnectivityStepIds.CreateDraft => await CreateDraftAsync(target, draftSubject, d => draft = d, cancellationToken).ConfigureAwait(false),
-                    ConnectivityStepIds.DeleteDraft => await DeleteDraftAsync(target, draft!, draftSubject, cancellationToken).ConfigureAwait(false),
-                    _ => await SendTestMessageAsync(target, cancellationToken).ConfigureAwait(false),
-                };
-                children.Add(Step(id, title, ConnectivityStepOutcome.Passed, _timeProvider.GetElapsedTime(started), detail));
-            }
-            catch (ExchangeException exception)
-            {
-                children.Add(Step(id, title, ConnectivityStepOutcome.Failed, _timeProvider.GetElapsedTime(started), error: exception.Error));
-                failed = title;
-            }
+                ConnectivityStepIds.CreateDraft => CreateDraftAsync(target, draftSubject, d => draft = d, cancellationToken),
+                ConnectivityStepIds.DeleteDraft => DeleteDraftAsync(target, draft!, draftSubject, cancellationToken),
+                _ => SendTestMessageAsync(target, cancellationToken),
+            }).ConfigureAwait(false);
+            children.Add(call.Error is null
+                ? Step(id, title, ConnectivityStepOutcome.Passed, call.Duration, call.Result, children: call.Attempts)
+                : Step(id, title, ConnectivityStepOutcome.Failed, call.Duration, error: call.Error, children: call.Attempts));
+            failed = call.Error is null ? null : title;
         }
 
         return Parent(ConnectivityStepIds.Outgoing, OutgoingTitle, children);

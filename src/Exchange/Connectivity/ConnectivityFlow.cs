@@ -49,25 +49,14 @@ internal sealed partial class ConnectivityFlow
         steps.Add(locationStep);
         if (ewsUrl is null)
         {
-            steps.AddRange(ChainSteps(failedAt: null, error: null, TimeSpan.Zero, null, ewsUrl: null, skippedBecause: locationStep.Title));
+            steps.AddRange(ChainSteps(failedAt: null, error: null, TimeSpan.Zero, null, ewsUrl: null, skippedBecause: locationStep.Title, attempts: []));
             return Failed(steps, locationStep.Error!, ewsUrl: null, version: null, skippedBecause: locationStep.Title);
         }
 
         // 2. One GetFolder: connect, TLS, authentication, version, impersonation and every folder.
         var target = new EwsTarget(ewsUrl, _settings, Mailbox);
-        var started = _timeProvider.GetTimestamp();
-        GetFolderResponse? response = null;
-        ExchangeError? error = null;
-        try
-        {
-            response = await _ews.GetFolderAsync(target, BuildFolderRequest(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ExchangeException exception)
-        {
-            error = exception.Error;
-        }
-
-        var requestDuration = _timeProvider.GetElapsedTime(started);
+        var call = await TraceAsync(() => _ews.GetFolderAsync(target, BuildFolderRequest(), cancellationToken)).ConfigureAwait(false);
+        var (response, error) = (call.Result, call.Error);
         var version = response?.ServerVersion;
         if (error is null)
         {
@@ -79,7 +68,7 @@ internal sealed partial class ConnectivityFlow
         }
 
         var failedAt = error is null ? (Stage?)null : StageOf(error.Code);
-        var chain = ChainSteps(failedAt, error, requestDuration, version, ewsUrl, skippedBecause: null);
+        var chain = ChainSteps(failedAt, error, call.Duration, version, ewsUrl, skippedBecause: null, call.Attempts);
         steps.AddRange(chain);
         if (error is not null)
         {

@@ -42,7 +42,7 @@ public sealed record ConnectivityStep
     /// <summary>What to do about the failure.</summary>
     public string? Remediation => Error?.Remediation;
 
-    /// <summary>Sub-steps (autodiscover candidates, folders, draft create/delete, ownership).</summary>
+    /// <summary>Sub-steps (autodiscover candidates, folders, draft create/delete, ownership, the attempts of a retried request).</summary>
     public IReadOnlyList<ConnectivityStep> Children { get; init; } = [];
 }
 
@@ -130,6 +130,12 @@ public static class ConnectivityStepIds
 
     /// <summary>TCP connection and TLS (certificate) to the EWS host.</summary>
     public const string Connect = "connect";
+
+    /// <summary>
+    /// Prefix of the children of a step whose EWS request needed more than one attempt (throttling, failover):
+    /// <c>attempt.1</c>, <c>attempt.2</c>, …, each saying what Exchange answered and how long ExSync waited.
+    /// </summary>
+    public const string Attempt = "attempt";
 
     /// <summary>Authentication of the service account or OAuth application.</summary>
     public const string Authenticate = "authenticate";

@@ -130,6 +130,13 @@ internal sealed class EwsClient : IEwsClient
             context.Properties.Set(EwsResilience.CallTimeout, timeout);
             context.Properties.Set(EwsResilience.DeadlineTimestamp, started + (long)(timeout.TotalSeconds * _timeProvider.TimestampFrequency));
             context.Properties.Set(EwsResilience.Idempotent, idempotent);
+            context.Properties.Set(EwsResilience.Call, errorContext);
+            if (RetryJournal.Current is { } journal)
+            {
+                journal.BeginCall(operation);
+                context.Properties.Set(EwsResilience.Journal, journal);
+            }
+
             try
             {
                 var outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -142,7 +149,7 @@ internal sealed class EwsClient : IEwsClient
                         catch (ExchangeException exception)
                         {
                             ctx.Properties.Set(EwsResilience.LastError, exception.Error);
-                            state.Owner.OnAttemptFailed(state.Target, state.ErrorContext, exception.Error);
+                            state.Owner.OnAttemptFailed(state.Target, exception.Error);
                             return Outcome.FromException<TResult>(exception);
                         }
                     },
@@ -172,16 +179,14 @@ internal sealed class EwsClient : IEwsClient
         }
         catch (ExchangeException exception)
         {
-            var error = exception.Error;
             Log.EwsCallFailed(_logger, operation, target.ImpersonatedMailbox, target.EwsUrl.GetLeftPart(UriPartial.Path),
-                (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds, error.Code, error.ErrorClass, error.ResponseCode, error.HttpStatusCode);
+                (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds, exception.Error);
             throw;
         }
     }
 
-    private void OnAttemptFailed(EwsTarget target, ErrorContext context, ExchangeError error)
+    private void OnAttemptFailed(EwsTarget target, ExchangeError error)
     {
-        Log.EwsAttemptFailed(_logger, context.Operation, context.Mailbox, error.Code, error.ErrorClass, error.BackOff);
         if (error.Code == ExchangeErrorCodes.ServerBusy && error.BackOff is { } backOff)
         {
             // Exchange throttles per account, not per request: every caller to this server waits, not just this one.
@@ -210,8 +215,6 @@ internal sealed class EwsClient : IEwsClient
         Func<EwsEnvelope, TRequest, Func<EwsResponseMessage, ExchangeError>, TResult> parse)
     {
         public EwsClient Owner => owner;
-
-        public ErrorContext ErrorContext => errorContext;
 
         public EwsTarget Target => target;
 

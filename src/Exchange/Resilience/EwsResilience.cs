@@ -1,4 +1,7 @@
+using ExSync.Exchange.Ews;
+using ExSync.Exchange.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -32,17 +35,28 @@ internal static class EwsResilience
     /// <summary>The most recent classified failure, so a timeout can say what it was waiting out.</summary>
     public static readonly ResiliencePropertyKey<ExchangeError?> LastError = new("ExSync.Exchange.LastError");
 
+    /// <summary>Operation, URL and mailbox of the call, for the retry log line.</summary>
+    public static readonly ResiliencePropertyKey<ErrorContext> Call = new("ExSync.Exchange.Call");
+
+    /// <summary>Where the retry strategy records its attempts, when the caller opened a <see cref="RetryJournal"/> scope.</summary>
+    public static readonly ResiliencePropertyKey<RetryJournal?> Journal = new("ExSync.Exchange.RetryJournal");
+
+    /// <summary>Polly's own log events for this pipeline, all replaced by ExSync's messages (see below).</summary>
+    private static readonly HashSet<string> ReplacedPollyEvents = ["ExecutionAttempt", "OnRetry", "OnTimeout"];
+
     public static IServiceCollection AddEwsResiliencePipeline(this IServiceCollection services)
     {
-        // Polly reports every successful attempt at Information, which at 10,000 mailboxes is pure noise (and
-        // formats each result). Successful attempts of this pipeline go to Debug; retries stay at Warning. Other
-        // pipelines of the host keep whatever severity they had.
+        // Polly hands the attempt's exception to the logger, so every throttled and retried request of a busy Exchange
+        // printed a warning with a full stack trace, and every successful attempt a line at Information. For this
+        // pipeline ExSync logs its own lines instead: one per retry (operation, mailbox, code, wait), one per failed
+        // call and one per successful call at Debug. Polly's metrics are unaffected; other pipelines of the host keep
+        // whatever severity they had.
         services.AddOptions<TelemetryOptions>().PostConfigure(options =>
         {
             var previous = options.SeverityProvider;
             options.SeverityProvider = args =>
-                args.Source.PipelineName == PipelineName && args.Event.EventName == "ExecutionAttempt" && args.Event.Severity == ResilienceEventSeverity.Information
-                    ? ResilienceEventSeverity.Debug
+                args.Source.PipelineName == PipelineName && ReplacedPollyEvents.Contains(args.Event.EventName)
+                    ? ResilienceEventSeverity.None
                     : previous?.Invoke(args) ?? args.Event.Severity;
         });
 
@@ -51,6 +65,7 @@ internal static class EwsResilience
             var timeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
             var options = context.ServiceProvider.GetRequiredService<IOptions<ExchangeClientOptions>>().Value;
             var planner = new EwsRetryPlanner(options, timeProvider);
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<EwsClient>>();
             builder.TimeProvider = timeProvider;
 
             // Outer: the caller's whole-call budget (connection timeout of the server profile).
@@ -68,6 +83,16 @@ internal static class EwsResilience
                 MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
                 ShouldHandle = args => ValueTask.FromResult(planner.ShouldRetry(args.Outcome.Exception, args.AttemptNumber, args.Context)),
                 DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(args.Context.Properties.GetValue(PlannedDelay, TimeSpan.Zero)),
+                OnRetry = args =>
+                {
+                    // ShouldRetry only lets ExchangeExceptions through.
+                    var error = ((ExchangeException)args.Outcome.Exception!).Error;
+                    var call = args.Context.Properties.GetValue(Call, default);
+                    Log.EwsRetrying(logger, call.Operation, call.Mailbox, error, args.AttemptNumber + 1, args.RetryDelay);
+                    args.Context.Properties.GetValue(Journal, null)?.Retried(
+                        new RetriedAttempt(error, args.Duration, args.RetryDelay, DelayAskedByServer: error.BackOff == args.RetryDelay));
+                    return ValueTask.CompletedTask;
+                },
             });
         });
         return services;
@@ -92,14 +117,26 @@ internal sealed class EwsRetryPlanner
 
     public bool ShouldRetry(Exception? exception, int attemptNumber, ResilienceContext context)
     {
-        if (exception is not ExchangeException { Error: var error } || attemptNumber >= _options.MaxRetryAttempts)
+        if (exception is not ExchangeException { Error: var error })
         {
             return false;
         }
 
+        var journal = context.Properties.GetValue(EwsResilience.Journal, null);
         var idempotent = context.Properties.GetValue(EwsResilience.Idempotent, false);
         if (!ExchangeErrorClassifier.IsRetryableWithinCall(error, idempotent))
         {
+            if (error.IsTransient && error.RetryScope == RetryScope.IdempotentOnly)
+            {
+                journal?.Stopped(new RetryStop(RetryStopReason.NotSafeToRepeat));
+            }
+
+            return false;
+        }
+
+        if (attemptNumber >= _options.MaxRetryAttempts)
+        {
+            journal?.Stopped(new RetryStop(RetryStopReason.RetryLimit));
             return false;
         }
 
@@ -108,6 +145,7 @@ internal sealed class EwsRetryPlanner
         var delay = DelayFor(exception, attemptNumber);
         if (delay >= Remaining(context))
         {
+            journal?.Stopped(new RetryStop(RetryStopReason.Deadline, delay));
             return false;
         }
 

@@ -37,9 +37,16 @@ public sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILog
             return null;
         }
 
-        public bool IsEnabled(LogLevel logLevel) => true;
+        // Every level but None: None means "do not write" (Polly's severity None, for one), and every real provider
+        // honours that, so capturing it would show lines no deployment ever prints.
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                sink($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            }
+        }
     }
 }

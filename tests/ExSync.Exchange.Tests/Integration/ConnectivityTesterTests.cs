@@ -205,6 +205,63 @@ public sealed class ConnectivityTesterTests : SimulatorTestBase
     }
 
     [Fact]
+    public async Task A_throttled_request_shows_each_attempt_and_each_wait_as_a_child_of_the_step_it_timed()
+    {
+        Simulator.State.AddFault(new ScenarioFault { Operation = "GetFolder", Kind = SimulatedFaultKind.ServerBusy, Times = 2, BackOffMilliseconds = 150 });
+
+        var report = await TestAsync(Request(MailboxDirections.Incoming));
+
+        Assert.True(report.Succeeded);
+        var connect = Step(report, ConnectivityStepIds.Connect);
+        Assert.Equal(ConnectivityStepOutcome.Passed, connect.Outcome);
+        Assert.True(connect.Duration >= TimeSpan.FromMilliseconds(300), $"{connect.Duration}: the waits are part of the step's time");
+        Assert.Equal(["attempt.1", "attempt.2", "attempt.3"], connect.Children.Select(c => c.Id));
+        Assert.Equal(["Attempt 1 of the GetFolder request", "Attempt 2 of the GetFolder request", "Attempt 3 of the GetFolder request"], connect.Children.Select(c => c.Title));
+        Assert.Equal(
+            [
+                (ConnectivityStepOutcome.Failed, ExchangeErrorCodes.ServerBusy, true),
+                (ConnectivityStepOutcome.Failed, ExchangeErrorCodes.ServerBusy, true),
+                (ConnectivityStepOutcome.Passed, null, false),
+            ],
+            connect.Children.Select(c => (c.Outcome, c.ErrorCode, c.Detail!.StartsWith("Exchange is throttling requests", StringComparison.Ordinal))));
+        Assert.EndsWith("Waited 150 ms, as Exchange asked, before attempt 2.", connect.Children[0].Detail, StringComparison.Ordinal);
+        Assert.EndsWith("Waited 150 ms, as Exchange asked, before attempt 3.", connect.Children[1].Detail, StringComparison.Ordinal);
+        Assert.Equal("Exchange answered.", connect.Children[2].Detail);
+        Assert.All(ChainIds.Where(id => id != ConnectivityStepIds.Connect), id => Assert.Empty(Step(report, id).Children));
+    }
+
+    [Fact]
+    public async Task A_retried_draft_shows_its_attempts_and_a_wait_exsync_chose_is_not_attributed_to_exchange()
+    {
+        Simulator.State.AddFault(new ScenarioFault { Operation = "CreateItem", Kind = SimulatedFaultKind.Http503, Times = 1, BackOffMilliseconds = 0 });
+
+        var report = await TestAsync(Request(MailboxDirections.Outgoing));
+
+        Assert.True(report.Succeeded);
+        Assert.Empty(Step(report, ConnectivityStepIds.Connect).Children);
+        Assert.Empty(Step(report, ConnectivityStepIds.DeleteDraft).Children);
+        var attempts = Step(report, ConnectivityStepIds.CreateDraft).Children;
+        Assert.Equal(
+            [("Attempt 1 of the CreateItem request", ExchangeErrorCodes.ServiceUnavailable), ("Attempt 2 of the CreateItem request", null)],
+            attempts.Select(a => (a.Title, a.ErrorCode)));
+        Assert.Matches(@" Waited \d+ ms before attempt 2\.$", attempts[0].Detail);
+    }
+
+    [Fact]
+    public async Task A_back_off_beyond_the_connection_timeout_shows_the_one_attempt_and_why_it_was_not_retried()
+    {
+        Simulator.State.AddFault(new ScenarioFault { Operation = "GetFolder", Kind = SimulatedFaultKind.ServerBusy, Times = 0, BackOffMilliseconds = 60_000 });
+
+        var report = await TestAsync(Request(MailboxDirections.Incoming, connection: Scenarios.Connection(Simulator, timeout: TimeSpan.FromSeconds(5))));
+
+        Assert.Equal((ConnectivityStepOutcome.Failed, ExchangeErrorCodes.ServerBusy), (Step(report, ConnectivityStepIds.Impersonate).Outcome, Step(report, ConnectivityStepIds.Impersonate).ErrorCode));
+        var attempt = Assert.Single(Step(report, ConnectivityStepIds.Connect).Children);
+        Assert.Equal((ConnectivityStepOutcome.Failed, ExchangeErrorCodes.ServerBusy), (attempt.Outcome, attempt.ErrorCode));
+        Assert.EndsWith(
+            "Not retried: waiting 60,000 ms for the next attempt would end after the connection timeout of the server profile.", attempt.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_outgoing_failure_does_not_fail_incoming_and_skips_the_steps_after_it()
     {
         Simulator.State.AddFault(new ScenarioFault { Operation = "CreateItem", Kind = SimulatedFaultKind.SoapFault, ResponseCode = "ErrorAccessDenied", Message = "Access is denied." });

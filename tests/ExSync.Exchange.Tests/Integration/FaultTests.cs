@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ExSync.Exchange.Ews;
 using ExSync.Exchange.Tests.Infrastructure;
 using ExSync.ExchangeSimulator;
+using Microsoft.Extensions.Logging;
 
 namespace ExSync.Exchange.Tests.Integration;
 
@@ -29,6 +30,56 @@ public sealed class FaultTests : SimulatorTestBase
         Assert.True(response.Folders[0].Succeeded);
         Assert.Equal(3, Simulator.Requests.Count("GetFolder", Scenarios.Alice));
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(300), $"only {stopwatch.Elapsed} elapsed: the back-off was not honoured");
+    }
+
+    [Fact]
+    public async Task Throttling_that_clears_logs_one_line_per_retry_without_a_stack_trace()
+    {
+        Inject(SimulatedFaultKind.ServerBusy, times: 2, backOffMilliseconds: 150);
+
+        await GetInboxAsync();
+
+        AssertNoStackTraceAndNoNull(Client.Logs.AtOrAbove(LogLevel.Information).Concat(ExSyncLines()));
+        Assert.Equal(
+            [
+                $"[Information] ExSync.Exchange.Ews.EwsClient: EWS GetFolder for {Scenarios.Alice}: ServerBusy (EWS ErrorServerBusy, HTTP 500); retry 1 in 150 ms ",
+                $"[Information] ExSync.Exchange.Ews.EwsClient: EWS GetFolder for {Scenarios.Alice}: ServerBusy (EWS ErrorServerBusy, HTTP 500); retry 2 in 150 ms ",
+            ],
+            Client.Logs.AtOrAbove(LogLevel.Information).Intersect(ExSyncLines()));
+    }
+
+    [Fact]
+    public async Task A_failed_call_is_logged_with_only_what_the_server_said()
+    {
+        Inject(SimulatedFaultKind.Http503, times: 0, backOffMilliseconds: 10);
+        Inject(SimulatedFaultKind.DropConnection, times: 1, operation: "CreateItem");
+
+        await Assert.ThrowsAsync<ExchangeException>(() => GetInboxAsync());
+        await Assert.ThrowsAsync<ExchangeException>(() => Client.Ews.CreateMessageAsync(
+            Scenarios.Target(Simulator), new CreateMessageRequest { Disposition = MessageDisposition.SaveOnly, Subject = "s" }, Ct));
+
+        // (IHttpClientFactory's own request logging reports the dropped connection with its exception; hosts can
+        // raise its category, see src/Exchange/README.md.)
+        AssertNoStackTraceAndNoNull(ExSyncLines());
+        var warnings = Client.Logs.AtOrAbove(LogLevel.Warning).Intersect(ExSyncLines()).ToArray();
+        Assert.Equal(2, warnings.Length);
+        Assert.EndsWith("ms: ServiceUnavailable (Transient; HTTP 503) ", warnings[0], StringComparison.Ordinal);
+        Assert.EndsWith("ms: ConnectionDropped (Transient; no response) ", warnings[1], StringComparison.Ordinal);
+        Assert.Contains(Client.Logs.Lines, line => line.Contains("ServiceUnavailable (HTTP 503); retry 4 in ", StringComparison.Ordinal));
+    }
+
+    /// <summary>What ExSync's Exchange client logged, at every level.</summary>
+    private IEnumerable<string> ExSyncLines() => Client.Logs.Lines.Where(line => line.Contains("] ExSync.Exchange.", StringComparison.Ordinal));
+
+    private static void AssertNoStackTraceAndNoNull(IEnumerable<string> lines)
+    {
+        var printed = lines.ToArray();
+        Assert.NotEmpty(printed);
+        Assert.All(printed, line =>
+        {
+            Assert.DoesNotContain("   at ", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("(null)", line, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
