@@ -44,9 +44,6 @@ builder.AddExchange();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<AuditTrail>();
 
-// Time comes from TimeProvider, so tests control it
-builder.Services.AddSingleton(TimeProvider.System);
-
 // Security: JWT bearer authentication, one policy per privilege, limits against abuse
 builder.AddApiSecurity();
 builder.AddRequestLimits();

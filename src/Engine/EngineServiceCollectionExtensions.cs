@@ -26,7 +26,6 @@ public static class EngineServiceCollectionExtensions
     {
         services.AddExSyncPersistence();
         services.AddSecretProtection(configuration, ephemeralSecrets);
-        services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton(new InstanceIdentity(roles));
         services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.Section).ValidateOnStart();

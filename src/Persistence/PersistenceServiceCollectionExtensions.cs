@@ -3,6 +3,7 @@ using ExSync.Persistence.PostgreSql;
 using ExSync.Persistence.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,9 @@ public static class PersistenceServiceCollectionExtensions
     public static IServiceCollection AddExSyncPersistence(this IServiceCollection services)
     {
         services.AddSingleton(provider => DatabaseSettings.From(provider.GetRequiredService<IConfiguration>()));
+
+        // Time comes from TimeProvider, so tests control it; read to the precision every database stores.
+        services.TryAddSingleton<TimeProvider>(new MicrosecondClock());
 
         // Pooled contexts skip most of the cost of creating a context per request; each provider has its own pool.
         services.AddPooledDbContextFactory<SqliteExSyncDbContext>((provider, options) => SqliteSetup.Configure(options, provider.GetRequiredService<DatabaseSettings>()));

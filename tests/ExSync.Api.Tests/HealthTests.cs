@@ -1,6 +1,5 @@
 using System.Net;
 using ExSync.Api.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace ExSync.Api.Tests;
 
@@ -28,14 +27,7 @@ public sealed class HealthTests
         var http = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(HttpMethod.Get, "/health/ready")).Status);
 
-        // Replace the database file with a directory: SQLite can neither open nor recreate it.
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(app.DataDirectory, "exsync.db*"))
-        {
-            File.Delete(file);
-        }
-
-        Directory.CreateDirectory(app.DatabasePath);
+        await app.Database.MakeUnreachableAsync(Ct);
 
         var ready = await http.SendAsync(HttpMethod.Get, "/health/ready");
         var live = await http.SendAsync(HttpMethod.Get, "/health/live");
@@ -44,6 +36,7 @@ public sealed class HealthTests
         Assert.Equal("Unhealthy", ready.Json!["status"]!.GetValue<string>());
         Assert.DoesNotContain(app.DataDirectory, ready.Body);
         Assert.DoesNotContain("SQLite", ready.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Npgsql", ready.Body, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.OK, live.Status);
     }
 }

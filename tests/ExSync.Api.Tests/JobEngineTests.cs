@@ -2,7 +2,6 @@ using System.Diagnostics;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
 using ExSync.ExchangeSimulator;
-using Microsoft.Data.Sqlite;
 
 namespace ExSync.Api.Tests;
 
@@ -19,7 +18,7 @@ public sealed class JobEngineTests
         var addresses = Enumerable.Range(1, 40).Select(i => $"user{i:D2}@contoso.local").ToList();
         await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedExchange.Scenario(addresses, latencyMilliseconds: 60), Ct);
         var directory = Directory.CreateTempSubdirectory("exsync-crash-").FullName;
-        var settings = new Dictionary<string, string> { ["Jobs:LeaseDuration"] = "00:00:02", ["Jobs:PollInterval"] = "00:00:00.250" };
+        var settings = new Dictionary<string, string>(TestDatabase.ForDirectory(directory).Settings) { ["Jobs:LeaseDuration"] = "00:00:02", ["Jobs:PollInterval"] = "00:00:00.250" };
 
         Guid jobId;
         List<Guid> mailboxIds;
@@ -49,7 +48,7 @@ public sealed class JobEngineTests
             first.Kill();
         }
 
-        var doneBeforeCrash = CompletedItems(directory, jobId);
+        var doneBeforeCrash = await CompletedItemsAsync(directory, jobId);
         Assert.InRange(doneBeforeCrash, 1, addresses.Count - 1);
 
         await using (var second = await ApiProcess.StartAsync(directory, settings, Ct))
@@ -74,8 +73,8 @@ public sealed class JobEngineTests
             }
         }
 
-        Assert.Equal(addresses.Count, CompletedItems(directory, jobId));
-        SqliteConnection.ClearAllPools();
+        Assert.Equal(addresses.Count, await CompletedItemsAsync(directory, jobId));
+        await TestDatabase.DropAsync(directory);
         Directory.Delete(directory, recursive: true);
     }
 
@@ -279,13 +278,9 @@ public sealed class JobEngineTests
         Assert.Fail($"The scheduler did not run retest number {count}.");
     }
 
-    private static int CompletedItems(string directory, Guid jobId)
+    private static async Task<long> CompletedItemsAsync(string directory, Guid jobId)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "exsync.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM JobItems WHERE JobId = $job AND State = 'Completed'";
-        command.Parameters.AddWithValue("$job", jobId.ToString("D").ToUpperInvariant());
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var database = TestDatabase.ForDirectory(directory);
+        return await database.CountAsync("JobItems", $"\"JobId\" = {database.GuidLiteral(jobId)} AND \"State\" = 'Completed'", Ct);
     }
 }

@@ -1,6 +1,7 @@
 using ExSync.Api.Infrastructure.Http;
 using ExSync.Domain.Common;
 using ExSync.Domain.Mailboxes;
+using ExSync.Persistence;
 
 namespace ExSync.Api.Mailboxes;
 
@@ -67,7 +68,7 @@ internal static class MailboxMapping
         OutgoingDeliveryMethod = input.OutgoingDeliveryMethod,
         ActDeliveryMethod = input.ActDeliveryMethod,
         SyncOnlyFromThisOrganization = input.SyncOnlyFromThisOrganization ?? false,
-        ProcessEmailsReceivedAfter = input.ProcessEmailsReceivedAfter?.ToUniversalTime(),
+        ProcessEmailsReceivedAfter = input.ProcessEmailsReceivedAfter is { } after ? StoredInstants.Truncate(after) : null,
         State = input.State ?? RecordState.Active,
     };
 

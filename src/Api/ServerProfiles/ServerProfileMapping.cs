@@ -1,7 +1,8 @@
 using ExSync.Api.Infrastructure.Http;
-using ExSync.Engine.Secrets;
 using ExSync.Domain.Common;
 using ExSync.Domain.ServerProfiles;
+using ExSync.Engine.Secrets;
+using ExSync.Persistence;
 
 namespace ExSync.Api.ServerProfiles;
 
@@ -115,7 +116,7 @@ internal static class ServerProfileMapping
             Outgoing = input.Outgoing is null ? null : ToDomain(input.Outgoing),
             Advanced = new AdvancedProcessingOptions
             {
-                ProcessEmailsReceivedAfter = advanced.ProcessEmailsReceivedAfter?.ToUniversalTime(),
+                ProcessEmailsReceivedAfter = advanced.ProcessEmailsReceivedAfter is { } after ? StoredInstants.Truncate(after) : null,
                 MinPollingIntervalMinutes = advanced.MinPollingIntervalMinutes ?? defaults.MinPollingIntervalMinutes,
                 MaxConcurrentConnections = advanced.MaxConcurrentConnections ?? defaults.MaxConcurrentConnections,
                 MoveFailedEmailsToUndeliverableFolder = advanced.MoveFailedEmailsToUndeliverableFolder ?? defaults.MoveFailedEmailsToUndeliverableFolder,

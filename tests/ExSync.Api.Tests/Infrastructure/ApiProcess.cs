@@ -48,6 +48,7 @@ public sealed class ApiProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        // A SQLite file in the data directory, unless the settings name another database.
         start.Environment["ConnectionStrings__ExSync"] = $"Data Source={Path.Combine(dataDirectory, "exsync.db")}";
         start.Environment["DataProtection__KeysDirectory"] = Path.Combine(dataDirectory, "keys");
         start.Environment["Exchange__OutboundPolicy__AllowLoopback"] = "true";

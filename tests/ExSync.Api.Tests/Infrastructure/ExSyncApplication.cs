@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using ExSync.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -32,14 +31,14 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
     /// <summary>Where the database file and the key ring live.</summary>
     public string DataDirectory => directory.Path;
 
-    /// <summary>The SQLite database file.</summary>
-    public string DatabasePath => Path.Combine(DataDirectory, "exsync.db");
+    /// <summary>The database: a SQLite file in <see cref="DataDirectory"/>, or a PostgreSQL database of its own in the PostgreSQL run.</summary>
+    public TestDatabase Database => TestDatabase.ForDirectory(DataDirectory);
 
     /// <summary>
     /// The clock of the application; tests move it forward. It starts at the real time because the EWS client checks the
-    /// simulator's freshly issued TLS certificate against it.
+    /// simulator's freshly issued TLS certificate against it, truncated to the microsecond as ExSync's own clock is.
     /// </summary>
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Time { get; } = new(ExSync.Persistence.StoredInstants.Truncate(DateTimeOffset.UtcNow));
 
     /// <summary>Everything the application logged.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
@@ -97,7 +96,11 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:ExSync", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("DataProtection:KeysDirectory", Path.Combine(DataDirectory, "keys"));
 
         // The simulator listens on 127.0.0.1, which ExSync refuses unless the deployment allows it.
@@ -151,8 +154,7 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
                 return;
             }
 
-            // Pooled connections keep the file open; release them so the directory can be removed.
-            SqliteConnection.ClearAllPools();
+            TestDatabase.DropAsync(Path).GetAwaiter().GetResult();
             try
             {
                 Directory.Delete(Path, recursive: true);
