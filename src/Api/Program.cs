@@ -3,6 +3,7 @@ using ExSync.Api.Audit;
 using ExSync.Api.Demo;
 using ExSync.Api.Exchange;
 using ExSync.Api.Health;
+using ExSync.Api.Infrastructure;
 using ExSync.Api.Infrastructure.Json;
 using ExSync.Api.Jobs;
 using ExSync.Api.Infrastructure.OpenApi;
@@ -15,71 +16,85 @@ using ExSync.Api.Organization;
 using ExSync.Api.ServerProfiles;
 using ExSync.Api.Infrastructure.Validation;
 
-// Configuration files are read at startup, not watched: the default SQLite database lives under the content root, and the recursive
-// watcher woke on every database write (about 6% of the CPU of a large Test & Enable). Pass --hostBuilder:reloadConfigOnChange=true to watch anyway.
-var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+// A startup failure (a setting that is wrong, a database that cannot be used) ends the process with one line saying what to fix and
+// exit code 1, not with a crash
+try
+{
+    // Configuration files are read at startup, not watched: the default SQLite database lives under the content root, and the recursive
+    // watcher woke on every database write (about 6% of the CPU of a large Test & Enable). Pass --hostBuilder:reloadConfigOnChange=true to watch anyway.
+    // They are read from beside the application, where the database and the key ring are, whatever the working directory.
+    var builder = WebApplication.CreateBuilder(ContentRoot.BesideTheApplication(["--hostBuilder:reloadConfigOnChange=false", .. args]));
 
-// One JSON configuration for requests, responses, problems and the OpenAPI document
-builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+    // One JSON configuration for requests, responses, problems and the OpenAPI document
+    builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
 
-// Errors: RFC 9457 problem details with stable codes
-builder.Services.AddApiProblemDetails();
+    // Errors: RFC 9457 problem details with stable codes
+    builder.Services.AddApiProblemDetails();
 
-// Persistence: SQLite through EF Core, migrated at startup
-builder.AddPersistence();
+    // Persistence: SQLite through EF Core, migrated at startup
+    builder.AddPersistence();
 
-// Secrets: encrypted with Data Protection, key ring persisted
-builder.AddSecretProtection();
+    // Secrets: encrypted with Data Protection, key ring persisted
+    builder.AddSecretProtection();
 
-// Validation of request bodies
-builder.Services.AddRequestValidation();
+    // Validation of request bodies
+    builder.Services.AddRequestValidation();
 
-// The EWS client, with the deployment's rules for the Exchange addresses it may connect to
-builder.AddExchange();
+    // The EWS client, with the deployment's rules for the Exchange addresses it may connect to
+    builder.AddExchange();
 
-// Audit trail of every change, recorded with the change
-builder.Services.AddHttpContextAccessor();
-builder.Services.AddScoped<AuditTrail>();
+    // Audit trail of every change, recorded with the change
+    builder.Services.AddHttpContextAccessor();
+    builder.Services.AddScoped<AuditTrail>();
 
-// Background jobs: Test & Enable, connection tests, scheduled retests
-builder.AddJobs();
+    // Background jobs: Test & Enable, connection tests, scheduled retests
+    builder.AddJobs();
 
-// Time comes from TimeProvider, so tests control it
-builder.Services.AddSingleton(TimeProvider.System);
+    // Time comes from TimeProvider, so tests control it
+    builder.Services.AddSingleton(TimeProvider.System);
 
-// Security: JWT bearer authentication, one policy per privilege, limits against abuse
-builder.AddApiSecurity();
-builder.AddRequestLimits();
+    // Security: JWT bearer authentication, one policy per privilege, limits against abuse
+    builder.AddApiSecurity();
+    builder.AddRequestLimits();
 
-// Demo mode: an embedded Exchange simulator and sample data (Demo:Enabled=true)
-builder.AddDemoMode();
+    // Demo mode: an embedded Exchange simulator and sample data (Demo:Enabled=true)
+    builder.AddDemoMode();
 
-// The contract: OpenAPI 3.0 document and Swagger UI
-builder.Services.AddApiOpenApi();
+    // The contract: OpenAPI 3.0 document and Swagger UI
+    builder.Services.AddApiOpenApi();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRequestBodyLimit();
+    // Settings are checked before the database or the demo is touched, so that a wrong one is all that is reported
+    app.ValidateSettingsNow();
 
-// Swagger UI is middleware, not an endpoint: it must come before authorization, whose fallback policy demands a token everywhere else
-app.MapApiOpenApi();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseRequestBodyLimit();
 
-await app.MigrateDatabaseAsync();
-await app.StartDemoAsync();
+    // Swagger UI is middleware, not an endpoint: it must come before authorization, whose fallback policy demands a token everywhere else
+    app.MapApiOpenApi();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
 
-app.MapHealth();
+    await app.MigrateDatabaseAsync();
+    await app.StartDemoAsync();
 
-var api = app.MapGroup("/api/v1").WithStandardProblemResponses();
-api.MapServerProfiles().MapServerProfileActions();
-api.MapOrganization();
-api.MapMailboxes().MapMailboxActions().MapMailboxAlerts();
-api.MapJobs();
-api.MapAlerts();
-api.MapAudit();
+    app.MapHealth();
 
-app.Run();
+    var api = app.MapGroup("/api/v1").WithStandardProblemResponses();
+    api.MapServerProfiles().MapServerProfileActions();
+    api.MapOrganization();
+    api.MapMailboxes().MapMailboxActions().MapMailboxAlerts();
+    api.MapJobs();
+    api.MapAlerts();
+    api.MapAudit();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (StartupFailure.TryReport(exception))
+{
+    return StartupFailure.ExitCode;
+}

@@ -3,6 +3,7 @@ using ExSync.Api.Infrastructure.Problems;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ExSync.Api.Infrastructure.Security;
 
@@ -50,6 +51,12 @@ public static class AuthenticationSetup
                 OnChallenge = WriteUnauthorizedAsync,
             };
         });
+
+        // The settings are checked at start, and the clock skew replaces the framework's 5 minutes.
+        builder.Services.AddOptions<AuthenticationSettings>().BindConfiguration(AuthenticationSettings.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthenticationSettings>, AuthenticationSettingsValidator>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthenticationSettings>>(
+            (options, settings) => options.TokenValidationParameters.ClockSkew = settings.Value.ClockSkew);
 
         builder.Services.AddAuthorization(options =>
         {
