@@ -80,6 +80,8 @@ public static class AuthenticationSetup
         {
             null => "No bearer token was sent. Send 'Authorization: Bearer <token>' (see the README for how to get one).",
             Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "The bearer token has expired. Get a new one.",
+            Microsoft.IdentityModel.Tokens.SecurityTokenNotYetValidException =>
+                "The bearer token is not valid yet (its not-before time is ahead). Check the clocks of the token's issuer and of ExSync.",
             Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException => "The bearer token is not meant for this API (wrong audience).",
             Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException => "The bearer token comes from an issuer this API does not trust.",
             Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException =>
