@@ -99,6 +99,7 @@ public static class RequestLimits
 
             if (context.Request.ContentLength > limit)
             {
+                CloseConnectionAfterResponse(context);
                 await new RequestTooLargeProblem(Problem.Create(
                     StatusCodes.Status413PayloadTooLarge,
                     ProblemCodes.RequestBodyTooLarge,
@@ -109,6 +110,19 @@ public static class RequestLimits
             await next(context);
         });
         return app;
+    }
+
+    /// <summary>
+    /// Ends an HTTP/1.x connection with this response, for a 413: the rest of the body stays unread, and Kestrel closes the connection
+    /// rather than read more than the limit. Without the header, a keep-alive client sends its next request on a connection that is
+    /// closing, and that request fails. (HTTP/2 streams end on their own; there the header is not allowed.)
+    /// </summary>
+    public static void CloseConnectionAfterResponse(HttpContext context)
+    {
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
     }
 
     /// <summary>Applies the per-caller job-creation rate limit and documents its 429.</summary>
