@@ -68,6 +68,7 @@ internal sealed class AuthenticationSettingsValidator(IConfiguration configurati
     {
         var issuers = bearer.GetSection("ValidIssuers").GetChildren().Select(issuer => issuer.Value).Append(bearer["ValidIssuer"]).ToHashSet(StringComparer.Ordinal);
         var keyedIssuers = new HashSet<string?>(StringComparer.Ordinal);
+
         // With an authority, the issuer comes from its metadata.
         var namesAnIssuer = hasAuthority || issuers.Any(issuer => !string.IsNullOrEmpty(issuer)) || IsSwitchedOff(bearer["ValidateIssuer"]);
         var usable = 0;
