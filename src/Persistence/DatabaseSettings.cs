@@ -65,8 +65,15 @@ public sealed class DatabaseSettings
     }
 }
 
-/// <summary>A setting that cannot work; the message names the setting and says what to do. ExSync refuses to start with it.</summary>
-public sealed class InvalidSettingException(string setting, string problem) : Exception($"{setting}: {problem}")
+/// <summary>
+/// A setting (or what it points at) that ExSync cannot start with. Throw it during startup with a message that says what to change: the
+/// process then ends with that one line and a non-zero exit code, not with a crash.
+/// </summary>
+/// <param name="setting">The configuration key at fault, such as <c>ConnectionStrings:ExSync</c>; the message always names it.</param>
+/// <param name="problem">What is wrong and what to do about it.</param>
+/// <param name="innerException">The failure that revealed the problem, if any.</param>
+public sealed class InvalidSettingException(string setting, string problem, Exception? innerException = null)
+    : Exception(problem.Contains(setting, StringComparison.Ordinal) ? problem : $"{setting}: {problem}", innerException)
 {
     /// <summary>The configuration key at fault.</summary>
     public string Setting { get; } = setting;

@@ -1,17 +1,19 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using ExSync.Api.Infrastructure.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ExSync.Api.Demo;
 
 /// <summary>
-/// Lets a newcomer sign in to demo mode without an identity provider: when no signing key or authority is configured, demo mode
-/// trusts a key made up at startup (kept in memory only) and prints an administrator token signed with it. The token dies with
-/// the process; with a real key or authority configured, nothing changes and tokens come from the identity provider as usual.
+/// Lets a newcomer sign in to demo mode without an identity provider: demo mode trusts a key made up at startup (kept in memory only)
+/// and prints an administrator token signed with it. The token dies with the process. The keys and authority the configuration names
+/// stay trusted as well. Demo mode does not step aside for them: after <c>dotnet user-jwts create</c> in any clone, user secrets (which
+/// are per machine) hold a key, and demo mode printed no token anywhere on the machine.
 /// </summary>
-internal sealed class DemoAccess(byte[] signingKey)
+internal sealed class DemoAccess
 {
     public const string Issuer = "exsync-demo";
     public const string Audience = "exsync-demo";
@@ -21,24 +23,17 @@ internal sealed class DemoAccess(byte[] signingKey)
 
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
-    /// <summary>Trusts a fresh in-memory key when the configuration has no way to validate tokens; null when it has one.</summary>
-    public static DemoAccess? AddWhenNoKeyIsConfigured(ConfigurationManager configuration)
-    {
-        var bearer = configuration.GetSection("Authentication:Schemes:Bearer");
-        if (bearer.GetSection("SigningKeys").GetChildren().Any() || !string.IsNullOrEmpty(bearer["Authority"]))
-        {
-            return null;
-        }
+    private readonly SymmetricSecurityKey signingKey = new(RandomNumberGenerator.GetBytes(32));
 
-        var key = RandomNumberGenerator.GetBytes(32);
-        configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Authentication:Schemes:Bearer:ValidIssuer"] = Issuer,
-            ["Authentication:Schemes:Bearer:ValidAudiences:0"] = Audience,
-            ["Authentication:Schemes:Bearer:SigningKeys:0:Issuer"] = Issuer,
-            ["Authentication:Schemes:Bearer:SigningKeys:0:Value"] = Convert.ToBase64String(key),
-        });
-        return new DemoAccess(key);
+    /// <summary>Adds the demo issuer, audience and key to what the bearer options already trust.</summary>
+    public void Trust(JwtBearerOptions options)
+    {
+        var parameters = options.TokenValidationParameters;
+        parameters.ValidIssuers = [.. parameters.ValidIssuers ?? [], Issuer];
+        parameters.ValidAudiences = [.. parameters.ValidAudiences ?? [], Audience];
+
+        // The configured keys are read lazily, when the first token arrives; they stay so.
+        parameters.IssuerSigningKeys = (parameters.IssuerSigningKeys ?? []).Append(signingKey);
     }
 
     /// <summary>A token of the demo administrator with every privilege.</summary>
@@ -50,6 +45,6 @@ internal sealed class DemoAccess(byte[] signingKey)
         IssuedAt = now.UtcDateTime,
         NotBefore = now.UtcDateTime.AddMinutes(-1),
         Expires = now.Add(Lifetime).UtcDateTime,
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(signingKey), SecurityAlgorithms.HmacSha256),
+        SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.HmacSha256),
     });
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using ExSync.Api.Infrastructure;
-using ExSync.Persistence;
-using ExSync.Engine.Secrets;
 using ExSync.Api.Infrastructure.Security;
+using ExSync.Engine.Secrets;
+using ExSync.Persistence;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
 using ExSync.ExchangeSimulator;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExSync.Api.Demo;
@@ -22,8 +23,8 @@ public static partial class DemoMode
     public static bool IsEnabled(this IConfiguration configuration) => configuration.GetValue<bool>("Demo:Enabled");
 
     /// <summary>
-    /// In demo mode, keeps the sample data in a database of its own, lets ExSync reach the simulator on 127.0.0.1 and, unless
-    /// tokens can already be validated, trusts a key of its own to sign a demo administrator's token.
+    /// In demo mode, keeps the sample data in a database of its own, lets ExSync reach the simulator on 127.0.0.1 and trusts a key of
+    /// its own to sign a demo administrator's token, besides the keys the configuration trusts.
     /// </summary>
     public static WebApplicationBuilder AddDemoMode(this WebApplicationBuilder builder)
     {
@@ -38,10 +39,9 @@ public static partial class DemoMode
             ["ConnectionStrings:ExSync"] = builder.Configuration["Demo:ConnectionString"] ?? "Data Source=exsync-demo.db",
             ["Exchange:OutboundPolicy:AllowLoopback"] = "true",
         });
-        if (DemoAccess.AddWhenNoKeyIsConfigured(builder.Configuration) is { } access)
-        {
-            builder.Services.AddSingleton(access);
-        }
+        var access = new DemoAccess();
+        builder.Services.AddSingleton(access);
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, access.Trust);
 
         return builder;
     }
@@ -104,9 +104,8 @@ public static partial class DemoMode
         var sampleAddresses = DemoScenario.Mailboxes.Select(s => Mailbox.NormalizeEmailAddress(s.EmailAddress)).ToList();
         var mailboxIds = await db.Mailboxes.Where(m => sampleAddresses.Contains(m.NormalizedEmailAddress)).Select(m => m.Id).ToListAsync();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ExSync.Demo");
-        var signIn = app.Services.GetService<DemoAccess>() is { } access
-            ? $"Authorize (the padlock) with this bearer token of '{DemoAccess.UserId}', who holds every privilege; it is valid until ExSync stops:{Environment.NewLine}  {access.CreateAdministratorToken(now)}"
-            : $"Authorize (the padlock) with a token from the identity provider you configured, holding {string.Join(", ", Privileges.All)}.";
+        var token = app.Services.GetRequiredService<DemoAccess>().CreateAdministratorToken(now);
+        var signIn = $"Authorize (the padlock) with this bearer token of '{DemoAccess.UserId}', who holds every privilege; it is valid until ExSync stops:{Environment.NewLine}  {token}";
         LogDemoReady(logger, simulator.EwsUrl, string.Join(Environment.NewLine, DemoScenario.Mailboxes.Select(m => $"  {m.EmailAddress}: {m.WhatHappens}")), signIn, JsonSerializer.Serialize(new { mailboxIds }));
     }
 

@@ -12,7 +12,8 @@ public static class ExchangeSetup
         builder.Services.AddExchangeClient();
 
         // Exchange:AllowInsecureHttp, Exchange:OutboundPolicy:{AllowLoopback, AllowPrivateNetworks, AllowedNetworks}, … (see the README).
-        builder.Services.AddOptions<ExchangeClientOptions>().BindConfiguration(ConfigurationSection);
+        // Checked at start: a network that is not a CIDR block would otherwise fail the first job, not the deployment.
+        builder.Services.AddOptions<ExchangeClientOptions>().BindConfiguration(ConfigurationSection).ValidateOnStart();
         return builder;
     }
 }

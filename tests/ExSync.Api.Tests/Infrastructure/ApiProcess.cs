@@ -39,6 +39,36 @@ public sealed class ApiProcess : IAsyncDisposable
         string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, string? configuration = null, bool trustTestTokens = true)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var api = Launch(StartInfo(dataDirectory, baseAddress, settings, configuration, trustTestTokens), baseAddress);
+        await api.WaitUntilReadyAsync(cancellationToken);
+        return api;
+    }
+
+    /// <summary>Starts ExSync as <see cref="StartAsync"/> does, for a start that is expected to fail: waits until the process ends.</summary>
+    /// <returns>The exit code, and what the process wrote to standard output and error.</returns>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, bool trustTestTokens = true)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        await using var api = Launch(StartInfo(dataDirectory, baseAddress, settings, configuration: null, trustTestTokens), baseAddress);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await api.process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"ExSync did not exit within 60 seconds:{Environment.NewLine}{api.Output}");
+        }
+
+        // WaitForExitAsync returns once the redirected output has been read to its end.
+        return (api.process.ExitCode, api.Output);
+    }
+
+    private static ProcessStartInfo StartInfo(
+        string dataDirectory, Uri baseAddress, IReadOnlyDictionary<string, string> settings, string? configuration, bool trustTestTokens)
+    {
         var start = new ProcessStartInfo("dotnet", [ApiAssembly(configuration)])
         {
             RedirectStandardOutput = true,
@@ -64,13 +94,17 @@ public sealed class ApiProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        return start;
+    }
+
+    private static ApiProcess Launch(ProcessStartInfo start, Uri baseAddress)
+    {
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ExSync.");
         var api = new ApiProcess(process, baseAddress, Tokens);
         process.OutputDataReceived += (_, line) => api.output.Enqueue(line.Data ?? "");
         process.ErrorDataReceived += (_, line) => api.output.Enqueue(line.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await api.WaitUntilReadyAsync(cancellationToken);
         return api;
     }
 

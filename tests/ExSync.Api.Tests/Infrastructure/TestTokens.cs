@@ -32,19 +32,26 @@ public sealed class TestTokens
 
     /// <summary>A token for <paramref name="userId"/> (no subject when null) with the given roles in the "roles" claim (or "role", as dotnet user-jwts writes them).</summary>
     public string Create(
-        string? userId, IEnumerable<string> roles, string roleClaim = "roles", DateTimeOffset? expires = null, string audience = Audience, byte[]? signingKey = null, string issuer = Issuer)
+        string? userId,
+        IEnumerable<string> roles,
+        string roleClaim = "roles",
+        DateTimeOffset? expires = null,
+        string audience = Audience,
+        byte[]? signingKey = null,
+        string issuer = Issuer,
+        DateTimeOffset? notBefore = null)
     {
         var now = DateTimeOffset.UtcNow;
-        var expiry = expires ?? now.AddHours(1);
+        var expiry = expires ?? (notBefore ?? now).AddHours(1);
 
         // Not-before stays before the expiry: an expired token must be refused as expired, not as having an impossible lifetime.
-        var notBefore = expiry < now ? expiry.AddHours(-1) : now.AddMinutes(-1);
+        notBefore ??= expiry < now ? expiry.AddHours(-1) : now.AddMinutes(-1);
         var payload = new Dictionary<string, object>
         {
             ["iss"] = issuer,
             ["aud"] = audience,
-            ["iat"] = notBefore.ToUnixTimeSeconds(),
-            ["nbf"] = notBefore.ToUnixTimeSeconds(),
+            ["iat"] = notBefore.Value.ToUnixTimeSeconds(),
+            ["nbf"] = notBefore.Value.ToUnixTimeSeconds(),
             ["exp"] = expiry.ToUnixTimeSeconds(),
             [roleClaim] = roles.ToArray(),
         };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ExSync.Api.Infrastructure.Security;
 using ExSync.Domain.Common;
 using ExSync.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
@@ -28,6 +29,11 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
             logger.LogError(exception, "Unhandled exception while processing {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        if (problem.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            RequestLimits.CloseConnectionAfterResponse(httpContext);
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;

@@ -24,12 +24,27 @@ public static class ProblemDetailsSetup
             problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.WriteProblemsWhateverTheAcceptHeader();
 
         // Minimal APIs answer a failed query or route binding with an empty 400 unless told to throw; the exception handler
         // then explains which parameter was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddSingleton<JsonRequestReader>();
         return services;
+    }
+
+    /// <summary>
+    /// The framework's writer declines a problem when the Accept header rules JSON out (a browser's text/html, an XML client): the
+    /// error then went out with no body at all, and the exception handler logged it as unhandled. ExSync has one error format, which
+    /// any client can read, so its writer is wrapped in one that always accepts.
+    /// </summary>
+    private static void WriteProblemsWhateverTheAcceptHeader(this IServiceCollection services)
+    {
+        var framework = services.Last(service => service.ServiceType == typeof(IProblemDetailsWriter));
+        var writer = framework.ImplementationType
+            ?? throw new InvalidOperationException($"AddProblemDetails registered {nameof(IProblemDetailsWriter)} without an implementation type.");
+        services.Remove(framework);
+        services.AddSingleton<IProblemDetailsWriter>(provider => new AnyAcceptProblemWriter((IProblemDetailsWriter)ActivatorUtilities.CreateInstance(provider, writer)));
     }
 
     /// <summary>
@@ -77,4 +92,11 @@ public static class ProblemDetailsSetup
         StatusCodes.Status400BadRequest => ProblemCodes.InvalidRequestBody,
         _ => ProblemCodes.InternalError,
     };
+
+    private sealed class AnyAcceptProblemWriter(IProblemDetailsWriter framework) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context) => framework.WriteAsync(context);
+    }
 }

@@ -29,11 +29,7 @@ public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttp
     {
         httpContext.Response.StatusCode = ProblemDetails.Status ?? StatusCodes.Status500InternalServerError;
         var service = httpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-        if (!await service.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = ProblemDetails }))
-        {
-            // The writer declines when the Accept header rules JSON out; an error must still reach the client.
-            await httpContext.Response.WriteAsJsonAsync(ProblemDetails, options: null, contentType: ContentType);
-        }
+        await service.WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = ProblemDetails });
     }
 
     protected static void Declare(EndpointBuilder builder, int status, Type schema) =>

@@ -3,6 +3,7 @@ using ExSync.Api.Infrastructure.Problems;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ExSync.Api.Infrastructure.Security;
 
@@ -51,6 +52,12 @@ public static class AuthenticationSetup
             };
         });
 
+        // The settings are checked at start, and the clock skew replaces the framework's 5 minutes.
+        builder.Services.AddOptions<AuthenticationSettings>().BindConfiguration(AuthenticationSettings.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthenticationSettings>, AuthenticationSettingsValidator>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthenticationSettings>>(
+            (options, settings) => options.TokenValidationParameters.ClockSkew = settings.Value.ClockSkew);
+
         builder.Services.AddAuthorization(options =>
         {
             foreach (var privilege in Privileges.All)
@@ -73,6 +80,8 @@ public static class AuthenticationSetup
         {
             null => "No bearer token was sent. Send 'Authorization: Bearer <token>' (see the README for how to get one).",
             Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "The bearer token has expired. Get a new one.",
+            Microsoft.IdentityModel.Tokens.SecurityTokenNotYetValidException =>
+                "The bearer token is not valid yet (its not-before time is ahead). Check the clocks of the token's issuer and of ExSync.",
             Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException => "The bearer token is not meant for this API (wrong audience).",
             Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException => "The bearer token comes from an issuer this API does not trust.",
             Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException =>

@@ -21,6 +21,34 @@ public sealed class RequestLimitOptions
     public int JobsBurst { get; set; } = 10;
 }
 
+/// <summary>Refuses limits at start that would fail requests later: a body limit below zero made every request, health included, a 500.</summary>
+internal sealed class RequestLimitOptionsValidator : IValidateOptions<RequestLimitOptions>
+{
+    // Below 1 KiB even a small mailbox is refused: a limit that low is a slip of the keyboard, not a policy.
+    private const long MinRequestBodyBytes = 1024;
+
+    public ValidateOptionsResult Validate(string? name, RequestLimitOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxRequestBodyBytes < MinRequestBodyBytes)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Limits:MaxRequestBodyBytes must be at least {MinRequestBodyBytes}; it is {options.MaxRequestBodyBytes}."));
+        }
+
+        if (options.JobsPerMinute < 1)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Limits:JobsPerMinute must be at least 1; it is {options.JobsPerMinute}."));
+        }
+
+        if (options.JobsBurst < 1)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Limits:JobsBurst must be at least 1 (no job could start); it is {options.JobsBurst}."));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
 /// <summary>The request body limit and the rate limit of job-creating endpoints (per caller, with the built-in rate limiter).</summary>
 public static class RequestLimits
 {
@@ -28,7 +56,8 @@ public static class RequestLimits
 
     public static WebApplicationBuilder AddRequestLimits(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RequestLimitOptions>().BindConfiguration("Limits");
+        builder.Services.AddOptions<RequestLimitOptions>().BindConfiguration("Limits").ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RequestLimitOptions>, RequestLimitOptionsValidator>();
         builder.Services.AddRateLimiter(options =>
         {
             options.AddPolicy(JobCreationPolicy, context =>
@@ -37,7 +66,7 @@ public static class RequestLimits
                 return RateLimitPartition.GetTokenBucketLimiter(context.User.Id(), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = limits.JobsBurst,
-                    TokensPerPeriod = Math.Max(1, limits.JobsPerMinute),
+                    TokensPerPeriod = limits.JobsPerMinute,
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
@@ -70,6 +99,7 @@ public static class RequestLimits
 
             if (context.Request.ContentLength > limit)
             {
+                CloseConnectionAfterResponse(context);
                 await new RequestTooLargeProblem(Problem.Create(
                     StatusCodes.Status413PayloadTooLarge,
                     ProblemCodes.RequestBodyTooLarge,
@@ -80,6 +110,19 @@ public static class RequestLimits
             await next(context);
         });
         return app;
+    }
+
+    /// <summary>
+    /// Ends an HTTP/1.x connection with this response, for a 413: the rest of the body stays unread, and Kestrel closes the connection
+    /// rather than read more than the limit. Without the header, a keep-alive client sends its next request on a connection that is
+    /// closing, and that request fails. (HTTP/2 streams end on their own; there the header is not allowed.)
+    /// </summary>
+    public static void CloseConnectionAfterResponse(HttpContext context)
+    {
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
     }
 
     /// <summary>Applies the per-caller job-creation rate limit and documents its 429.</summary>
