@@ -177,6 +177,11 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
 
         var application = builder.Build();
         runtime.AttachLifetime(application.Lifetime, application.Services);
+        application.Use(async (context, next) =>
+        {
+            using var inFlight = runtime.Requests.TrackRequest();
+            await next(context).ConfigureAwait(false);
+        });
         application.UseMiddleware<SimulatorAuthenticationMiddleware>(runtime);
         application.Run(new SimulatorRequestRouter(runtime).HandleAsync);
         return application;

@@ -81,12 +81,12 @@ public sealed partial class DatabaseInitializer(
         {
             try
             {
-                await db.Database.OpenConnectionAsync(cancellationToken);
                 if (settings.Provider == DatabaseProvider.Sqlite)
                 {
-                    await ProbeSqliteWriteLockAsync(db.Database.GetDbConnection(), cancellationToken);
+                    await ProbeSqliteWriteLockAsync(cancellationToken);
                 }
 
+                await db.Database.OpenConnectionAsync(cancellationToken);
                 return;
             }
             catch (SqliteException ex) when (IsLocked(ex))
@@ -97,13 +97,13 @@ public sealed partial class DatabaseInitializer(
             {
                 throw new DatabaseStartupException($"The SQLite database {Describe()} cannot be opened: {ex.Message} Check that the directory exists and is writable.", ex);
             }
-            catch (Exception ex) when (ex is NpgsqlException or DbException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
                 attempt++;
-                if (waiting.Elapsed >= settings.StartupTimeout || ex is PostgresException { SqlState: "28P01" or "3D000" or "28000" })
+                if (waiting.Elapsed >= settings.StartupTimeout || Innermost(ex) is PostgresException { SqlState: "28P01" or "3D000" or "28000" })
                 {
                     // Wrong password, unknown database, refused role: waiting will not help.
-                    throw new DatabaseStartupException($"PostgreSQL at {Describe()} cannot be reached: {ex.Message}", ex);
+                    throw new DatabaseStartupException($"PostgreSQL at {Describe()} cannot be reached: {Innermost(ex).Message}", ex);
                 }
 
                 LogWaiting(logger, Describe(), attempt, ex.Message);
@@ -114,14 +114,26 @@ public sealed partial class DatabaseInitializer(
     }
 
     /// <summary>
-    /// Takes and releases SQLite's write lock once, waiting at most the startup timeout (5 s by default for this probe): a database held
-    /// by another process otherwise stalls startup for the connection's whole busy timeout and then fails with a bare "database is locked".
+    /// Takes and releases SQLite's write lock once, on a connection of its own, waiting at most the startup timeout (5 s at most): a
+    /// database held by another process otherwise stalls the first statement of every connection for its whole busy timeout, and startup
+    /// fails minutes later with a bare "database is locked".
     /// </summary>
-    private async Task ProbeSqliteWriteLockAsync(DbConnection connection, CancellationToken cancellationToken)
+    private async Task ProbeSqliteWriteLockAsync(CancellationToken cancellationToken)
     {
         var waitMilliseconds = (int)Math.Min(settings.StartupTimeout.TotalMilliseconds, 5000);
+        var builder = new SqliteConnectionStringBuilder(Sqlite.SqliteSetup.ResolveConnectionString(settings.ConnectionString)) { Pooling = false };
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {waitMilliseconds}; BEGIN IMMEDIATE; ROLLBACK; PRAGMA busy_timeout = 30000;";
+        command.CommandText = $"PRAGMA busy_timeout = {waitMilliseconds};";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+
+        // One statement per command: Microsoft.Data.Sqlite does not report a busy error of a later statement in a batch. It retries a
+        // busy database itself until the command times out, so that retry is bounded by the same wait.
+        command.CommandTimeout = Math.Max(1, waitMilliseconds / 1000);
+        command.CommandText = "BEGIN IMMEDIATE;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = "ROLLBACK;";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -148,6 +160,12 @@ public sealed partial class DatabaseInitializer(
             }
         }
     }
+
+    // EF Core wraps a failed open in an InvalidOperationException about transient failures; the cause is inside.
+    private static bool IsConnectionFailure(Exception exception) =>
+        exception is NpgsqlException or DbException || exception.InnerException is { } inner && IsConnectionFailure(inner);
+
+    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 
     private static bool IsLocked(SqliteException exception) => exception.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 

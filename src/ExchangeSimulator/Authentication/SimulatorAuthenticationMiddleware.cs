@@ -166,10 +166,11 @@ internal sealed class SimulatorAuthenticationMiddleware
         }
     }
 
-    private Task ContinueAsAsync(HttpContext context, AuthenticatedCaller caller)
+    private async Task ContinueAsAsync(HttpContext context, AuthenticatedCaller caller)
     {
         context.Features.Set(caller);
-        return _next(context);
+        using var inFlight = _runtime.Requests.TrackRequestOf(caller.Name);
+        await _next(context).ConfigureAwait(false);
     }
 
     private Task WriteChallengeAsync(HttpContext context, string? bearerError = null) =>

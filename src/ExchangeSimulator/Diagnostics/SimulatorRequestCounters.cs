@@ -30,6 +30,8 @@ public sealed class SimulatorRequestCounters
     private readonly Counter _total = new();
     private readonly Counter _challenges = new();
     private readonly Counter _tokenRequests = new();
+    private readonly Gauge _inFlight = new();
+    private readonly ConcurrentDictionary<string, Gauge> _inFlightByAccount = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>EWS operations counted since start or the last <see cref="Reset"/>.</summary>
     public long Total => _total.Value;
@@ -60,6 +62,15 @@ public sealed class SimulatorRequestCounters
     public long AutodiscoverCountForMailbox(string emailAddress) =>
         _autodiscoverByMailbox.TryGetValue(emailAddress, out var counter) ? counter.Value : 0;
 
+    /// <summary>
+    /// The most requests (EWS, autodiscover, token; authentication round trips included) the simulator was handling at the same time,
+    /// since start or the last <see cref="Reset"/>: what a client's connection limit must keep within bounds.
+    /// </summary>
+    public long PeakConcurrentRequests => _inFlight.Peak;
+
+    /// <summary>The most authenticated requests of one account (a service account, or an application) handled at the same time.</summary>
+    public long PeakConcurrentRequestsOf(string account) => _inFlightByAccount.TryGetValue(account, out var gauge) ? gauge.Peak : 0;
+
     /// <summary>A snapshot of the per-operation counts.</summary>
     public IReadOnlyDictionary<string, long> SnapshotByOperation() =>
         _byOperation.ToDictionary(pair => pair.Key, pair => pair.Value.Value, StringComparer.Ordinal);
@@ -82,7 +93,18 @@ public sealed class SimulatorRequestCounters
         _total.Reset();
         _challenges.Reset();
         _tokenRequests.Reset();
+        _inFlight.ResetPeak();
+        foreach (var gauge in _inFlightByAccount.Values)
+        {
+            gauge.ResetPeak();
+        }
     }
+
+    /// <summary>Counts a request in flight until the returned scope is disposed.</summary>
+    internal Gauge.Scope TrackRequest() => _inFlight.Enter();
+
+    /// <summary>Counts an authenticated request of an account in flight until the returned scope is disposed.</summary>
+    internal Gauge.Scope TrackRequestOf(string account) => _inFlightByAccount.GetOrAdd(account, static _ => new Gauge()).Enter();
 
     internal void RecordOperation(string operation, string? mailbox)
     {
@@ -117,6 +139,34 @@ public sealed class SimulatorRequestCounters
         public void Increment() => Interlocked.Increment(ref _value);
 
         public void Reset() => Interlocked.Exchange(ref _value, 0);
+    }
+
+    /// <summary>How many requests are in flight, and the most there have been.</summary>
+    internal sealed class Gauge
+    {
+        private long _current;
+        private long _peak;
+
+        public long Peak => Interlocked.Read(ref _peak);
+
+        public Scope Enter()
+        {
+            var now = Interlocked.Increment(ref _current);
+            long peak;
+            while (now > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+            {
+                // Another request raised the peak meanwhile; compare again.
+            }
+
+            return new Scope(this);
+        }
+
+        public void ResetPeak() => Interlocked.Exchange(ref _peak, Interlocked.Read(ref _current));
+
+        internal readonly struct Scope(Gauge gauge) : IDisposable
+        {
+            public void Dispose() => Interlocked.Decrement(ref gauge._current);
+        }
     }
 
     private sealed class OperationMailboxComparer : IEqualityComparer<(string Operation, string Mailbox)>
