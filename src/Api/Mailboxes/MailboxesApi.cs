@@ -201,6 +201,21 @@ public static class MailboxesApi
             return ForbiddenProblemHandler.Forbidden([Privileges.Administrator]);
         }
 
+        // Test & Enable writes its results to the mailbox too, so a patch can race a running job as well as another client.
+        return await db.WriteAsync(() => UpdateOnceAsync(id, patch, ifMatch, db, time, validator, audit, response, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<MailboxResource>, BadRequestProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+        Guid id,
+        MergePatch<MailboxInput> patch,
+        string? ifMatch,
+        ExSyncDbContext db,
+        TimeProvider time,
+        IValidator<MailboxInput> validator,
+        AuditTrail audit,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
         var mailbox = await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (mailbox is null)
         {
@@ -241,9 +256,17 @@ public static class MailboxesApi
         return TypedResults.Ok(mailbox.ToResource());
     }
 
-    public static async Task<Results<NoContent, PreconditionFailedProblem>> DeleteMailbox(
+    public static Task<Results<NoContent, PreconditionFailedProblem>> DeleteMailbox(
         Guid id,
         [FromHeader(Name = "If-Match"), Description("Delete only if the mailbox's ETag still matches.")] string? ifMatch,
+        ExSyncDbContext db,
+        AuditTrail audit,
+        CancellationToken cancellationToken) =>
+        db.WriteAsync(() => DeleteOnceAsync(id, ifMatch, db, audit, cancellationToken), cancellationToken);
+
+    private static async Task<Results<NoContent, PreconditionFailedProblem>> DeleteOnceAsync(
+        Guid id,
+        string? ifMatch,
         ExSyncDbContext db,
         AuditTrail audit,
         CancellationToken cancellationToken)

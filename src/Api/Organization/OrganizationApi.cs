@@ -47,9 +47,20 @@ public static class OrganizationApi
         return TypedResults.Ok(settings.ToResource());
     }
 
-    public static async Task<Results<Ok<OrganizationEmailSettingsResource>, BadRequestProblem, PreconditionFailedProblem>> UpdateOrganizationEmailSettings(
+    public static Task<Results<Ok<OrganizationEmailSettingsResource>, BadRequestProblem, PreconditionFailedProblem>> UpdateOrganizationEmailSettings(
         MergePatch<OrganizationEmailSettingsInput> patch,
         [FromHeader(Name = "If-Match"), Description("Apply the change only if the settings' ETag still matches.")] string? ifMatch,
+        ExSyncDbContext db,
+        TimeProvider time,
+        IValidator<OrganizationEmailSettingsInput> validator,
+        AuditTrail audit,
+        HttpResponse response,
+        CancellationToken cancellationToken) =>
+        db.WriteAsync(() => UpdateOnceAsync(patch, ifMatch, db, time, validator, audit, response, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<OrganizationEmailSettingsResource>, BadRequestProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+        MergePatch<OrganizationEmailSettingsInput> patch,
+        string? ifMatch,
         ExSyncDbContext db,
         TimeProvider time,
         IValidator<OrganizationEmailSettingsInput> validator,

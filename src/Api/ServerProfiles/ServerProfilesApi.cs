@@ -85,13 +85,20 @@ public static class ServerProfilesApi
         return TypedResults.Ok(rows.ToPage(size, p => p.Id, p => p.ToResource(defaultProfileId), request));
     }
 
-    public static async Task<Results<Created<ServerProfileResource>, BadRequestProblem, ConflictProblem>> CreateServerProfile(
+    public static Task<Results<Created<ServerProfileResource>, BadRequestProblem, ConflictProblem>> CreateServerProfile(
         JsonBody<ServerProfileInput> body,
         [AsParameters] ServerProfileServices services,
         HttpResponse response,
+        CancellationToken cancellationToken) =>
+        // Making the profile the default changes the organization settings, which an administrator may be changing too.
+        services.Db.WriteAsync(() => CreateOnceAsync(body.Value, services, response, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Created<ServerProfileResource>, BadRequestProblem, ConflictProblem>> CreateOnceAsync(
+        ServerProfileInput input,
+        ServerProfileServices services,
+        HttpResponse response,
         CancellationToken cancellationToken)
     {
-        var input = body.Value;
         if (await services.NameTakenAsync(input.Name!, exceptId: null, cancellationToken))
         {
             return NameConflict(input.Name!);
@@ -138,11 +145,20 @@ public static class ServerProfilesApi
         return TypedResults.Ok(resource);
     }
 
-    public static async Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateServerProfile(
+    public static Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateServerProfile(
         Guid id,
         MergePatch<ServerProfileInput> patch,
         [FromHeader(Name = "If-Match"), Description("Apply the change only if the profile's ETag still matches.")] string? ifMatch,
         [AsParameters] ServerProfileServices services,
+        HttpResponse response,
+        CancellationToken cancellationToken) =>
+        services.Db.WriteAsync(() => UpdateOnceAsync(id, patch, ifMatch, services, response, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+        Guid id,
+        MergePatch<ServerProfileInput> patch,
+        string? ifMatch,
+        ServerProfileServices services,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -192,10 +208,17 @@ public static class ServerProfilesApi
         return TypedResults.Ok(resource);
     }
 
-    public static async Task<Results<NoContent, ConflictProblem, PreconditionFailedProblem>> DeleteServerProfile(
+    public static Task<Results<NoContent, ConflictProblem, PreconditionFailedProblem>> DeleteServerProfile(
         Guid id,
         [FromHeader(Name = "If-Match"), Description("Delete only if the profile's ETag still matches.")] string? ifMatch,
         [AsParameters] ServerProfileServices services,
+        CancellationToken cancellationToken) =>
+        services.Db.WriteAsync(() => DeleteOnceAsync(id, ifMatch, services, cancellationToken), cancellationToken);
+
+    private static async Task<Results<NoContent, ConflictProblem, PreconditionFailedProblem>> DeleteOnceAsync(
+        Guid id,
+        string? ifMatch,
+        ServerProfileServices services,
         CancellationToken cancellationToken)
     {
         var profile = await services.Db.ServerProfiles.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
