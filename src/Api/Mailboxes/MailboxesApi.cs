@@ -240,18 +240,25 @@ public static class MailboxesApi
 
         var organization = await db.OrganizationSettingsAsync(cancellationToken);
         var settings = organization.ApplyDefaults(input.ToDraft());
+        var unchanged = mailbox.ToResource();
         var before = mailbox.ToInput();
         var approvalBefore = mailbox.ApprovalStatus;
         mailbox.Update(settings, await FindProfileAsync(db, settings.ServerProfileId, cancellationToken), organization.DefaultServerProfileId, time.GetUtcNow());
-        audit.Record(
+        var changed = audit.Record(
             AuditOperations.MailboxUpdated,
             nameof(Mailbox),
             mailbox.Id,
             before,
             mailbox.ToInput(),
             approvalBefore == mailbox.ApprovalStatus ? null : [new AuditChange("approvalStatus", approvalBefore.ToString(), mailbox.ApprovalStatus.ToString())]);
-        await db.SaveChangesAsync(cancellationToken);
+        if (!changed)
+        {
+            // The mailbox as it was, unsaved: same ETag, same modification time, statuses untouched.
+            response.SetETag(unchanged.ETag);
+            return TypedResults.Ok(unchanged);
+        }
 
+        await db.SaveChangesAsync(cancellationToken);
         response.SetETag(ETags.For(mailbox.Revision));
         return TypedResults.Ok(mailbox.ToResource());
     }

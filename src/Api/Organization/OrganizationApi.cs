@@ -83,9 +83,16 @@ public static class OrganizationApi
         var defaultProfile = input.DefaultServerProfileId is { } profileId
             ? await db.ServerProfiles.SingleOrDefaultAsync(p => p.Id == profileId, cancellationToken)
             : null;
+        var unchanged = settings.ToResource();
         var before = settings.ToInput();
         settings.Update(input.ToChange(), defaultProfile, time.GetUtcNow());
-        audit.Record(AuditOperations.OrganizationSettingsUpdated, nameof(OrganizationEmailSettings), settings.OrganizationId, before, settings.ToInput());
+        if (!audit.Record(AuditOperations.OrganizationSettingsUpdated, nameof(OrganizationEmailSettings), settings.OrganizationId, before, settings.ToInput()))
+        {
+            // The settings as they were, unsaved: same ETag, same modification time.
+            response.SetETag(unchanged.ETag);
+            return TypedResults.Ok(unchanged);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
 
         response.SetETag(ETags.For(settings.Revision));

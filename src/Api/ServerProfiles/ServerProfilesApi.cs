@@ -185,6 +185,7 @@ public static class ServerProfilesApi
         }
 
         var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
+        var unchanged = profile.ToResource(organization.DefaultServerProfileId);
         var before = profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id };
         var now = services.Time.GetUtcNow();
         var stored = KeepStoredSecrets(profile.Authentication, patch);
@@ -194,15 +195,23 @@ public static class ServerProfilesApi
             organization.SetDefaultServerProfile(profile, isDefault, now);
         }
 
-        services.Audit.Record(
+        // Secrets are write-only and stored encrypted, so a patch that sends one counts as a change even if it is the stored one:
+        // telling them apart would mean decrypting the stored secret to compare, and resending a password is how it is confirmed.
+        var changed = services.Audit.Record(
             AuditOperations.ServerProfileUpdated,
             nameof(ServerProfile),
             profile.Id,
             before,
             profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id },
             SecretFields.Where(path => patch.Mentions(path.Split('.'))).Select(AuditTrail.Secret));
-        await services.Db.SaveChangesAsync(cancellationToken);
+        if (!changed)
+        {
+            // The profile as it was, unsaved: same ETag, same modification time.
+            response.SetETag(unchanged.ETag);
+            return TypedResults.Ok(unchanged);
+        }
 
+        await services.Db.SaveChangesAsync(cancellationToken);
         var resource = profile.ToResource(organization.DefaultServerProfileId);
         response.SetETag(resource.ETag);
         return TypedResults.Ok(resource);
