@@ -107,5 +107,5 @@ public sealed record TestConnectionInput
 public sealed class TestConnectionInputValidator : AbstractValidator<TestConnectionInput>
 {
     public TestConnectionInputValidator() =>
-        RuleFor(i => i.EmailAddress).NotEmpty().MaximumLength(Domain.Mailboxes.MailboxSettings.EmailAddressMaxLength).MustBeEmailAddress();
+        RuleFor(i => i.EmailAddress).NotEmpty().MaximumLength(Domain.Mailboxes.MailboxSettings.EmailAddressMaxLength).MustBeSingleLineText().MustBeEmailAddress();
 }

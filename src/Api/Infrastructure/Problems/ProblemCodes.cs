@@ -106,4 +106,5 @@ public static class FieldErrorCodes
     public const string InvalidEnumValue = "InvalidEnumValue";
     public const string Duplicate = "Duplicate";
     public const string TooMany = "TooMany";
+    public const string ControlCharacter = "ControlCharacter";
 }

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExSync.Api.Tests.Infrastructure;
+using ExSync.Client;
+
+namespace ExSync.Api.Tests;
+
+/// <summary>
+/// Text fields refuse control characters with 400 <c>ControlCharacter</c> at the field's path: one-line fields (names, ids,
+/// addresses, secrets) every one, multi-line fields (descriptions, PEM) all but tab, CR and LF.
+/// </summary>
+public sealed class ControlCharacterTests(ExSyncApplication app) : IClassFixture<ExSyncApplication>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("name", "\u0000")]
+    [InlineData("name", "Alice\u0000")]
+    [InlineData("name", "Alice\tJones")]
+    [InlineData("name", "Alice\nJones")]
+    [InlineData("name", "Alice\u007f")]
+    [InlineData("name", "Alice\u0085")]
+    [InlineData("owner.id", "\u0000")]
+    [InlineData("owner.name", "Bob\u001b[31m")]
+    [InlineData("emailAddress", "alice\u0000@contoso.com")]
+    public async Task AMailboxWithAControlCharacterInAOneLineFieldIsRefused(string path, string value)
+    {
+        var body = With(Json(MailboxWithoutSync()), path, value);
+
+        var response = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/mailboxes", body);
+
+        response.AssertProblem(HttpStatusCode.BadRequest, "ValidationFailed");
+        Assert.Contains(("ControlCharacter", path), response.Details);
+    }
+
+    [Fact]
+    public async Task APatchThatPutsAControlCharacterInANameIsRefusedAndChangesNothing()
+    {
+        var created = await app.ServerProfiles().CreateServerProfileAsync(TestData.Profile(), Ct);
+
+        var response = await app.CreateClient().SendAsync(HttpMethod.Patch, $"/api/v1/server-profiles/{created.Id}", """{"name":"Contoso\u0000"}""", RawHttp.MergePatch);
+
+        response.AssertProblem(HttpStatusCode.BadRequest, "ValidationFailed");
+        Assert.Equal([("ControlCharacter", "name")], response.Details);
+        Assert.Equal(created.Etag, (await app.ServerProfiles().GetServerProfileAsync(created.Id, Ct)).Etag);
+    }
+
+    [Fact]
+    public async Task AControlCharacterInAPasswordIsRefusedWithoutQuotingThePassword()
+    {
+        const string password = "Secret-With-Nul\u0000-Inside";
+        var body = With(Json(TestData.Profile()), "authentication.impersonation.password", password);
+
+        var response = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/server-profiles", body);
+
+        response.AssertProblem(HttpStatusCode.BadRequest, "ValidationFailed");
+        Assert.Equal([("ControlCharacter", "authentication.impersonation.password")], response.Details);
+        Assert.DoesNotContain("Secret-With-Nul", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADescriptionMaySpanLinesButHoldNoOtherControlCharacter()
+    {
+        var multiLine = await app.CreateClient().SendAsync(
+            HttpMethod.Post, "/api/v1/server-profiles", With(Json(TestData.Profile()), "description", "Contoso\r\n\tSecond line"));
+        var bell = await app.CreateClient().SendAsync(
+            HttpMethod.Post, "/api/v1/server-profiles", With(Json(TestData.Profile()), "description", "Contoso\u0007"));
+
+        Assert.Equal(HttpStatusCode.Created, multiLine.Status);
+        Assert.Equal("Contoso\r\n\tSecond line", multiLine.Json!["description"]!.GetValue<string>());
+        bell.AssertProblem(HttpStatusCode.BadRequest, "ValidationFailed");
+        Assert.Equal([("ControlCharacter", "description")], bell.Details);
+    }
+
+    [Fact]
+    public async Task AnUnpairedSurrogateIsRefusedByTheJsonReaderBeforeAnyRule()
+    {
+        var response = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/mailboxes", """{"name":"Alice\udc00","emailAddress":"a@contoso.com","owner":{"type":"User","id":"a"}}""");
+
+        response.AssertProblem(HttpStatusCode.BadRequest, "MalformedJson");
+    }
+
+    private static MailboxInput MailboxWithoutSync()
+    {
+        var mailbox = TestData.Mailbox();
+        mailbox.IncomingDeliveryMethod = IncomingEmailDeliveryMethod.None;
+        mailbox.OutgoingDeliveryMethod = DeliveryMethod.None;
+        mailbox.ActDeliveryMethod = DeliveryMethod.None;
+        return mailbox;
+    }
+
+    private static JsonObject Json(object input) =>
+        JsonNode.Parse(JsonSerializer.Serialize(input, input.GetType(), ServerProfilesTests.ClientJsonOptions))!.AsObject();
+
+    /// <summary>The body with the string at a dotted path set to <paramref name="value"/>.</summary>
+    private static string With(JsonObject body, string path, string value)
+    {
+        var names = path.Split('.');
+        var parent = names[..^1].Aggregate(body, (node, name) => node[name]!.AsObject());
+        parent[names[^1]] = value;
+        return body.ToJsonString();
+    }
+}
