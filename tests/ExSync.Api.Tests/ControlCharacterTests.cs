@@ -35,6 +35,36 @@ public sealed class ControlCharacterTests(ExSyncApplication app) : IClassFixture
     }
 
     [Fact]
+    public async Task EveryFreeTextFieldOfEveryRequestBodyRefusesANul()
+    {
+        // Each free-text field of each body schema, set to a value with a NUL in each example of the schema's resource (POST and
+        // PATCH bodies of a resource share their rules): somewhere it must be refused as ControlCharacter, and nowhere accepted.
+        var fields = OpenApiExamples.All
+            .SelectMany(e => OpenApiExamples.FreeTextPaths(e.Schema).Select(path => (e.Resource, Path: path)))
+            .ToHashSet();
+        var refused = new HashSet<(string Resource, string Path)>();
+        foreach (var example in OpenApiExamples.All)
+        {
+            var url = await RequestExampleTests.UrlAsync(app, example.Path);
+            foreach (var path in OpenApiExamples.FreeTextPaths(example.Schema))
+            {
+                var body = OpenApiExamples.With(example.Body, path, "x\u0000y").ToJsonString();
+
+                var response = await app.CreateClient().SendAsync(example.Method, url, body, example.MediaType);
+
+                Assert.True(response.Status == HttpStatusCode.BadRequest, $"{example.Key} with a NUL in {path}: {(int)response.Status} {response.Body}");
+                if (response.Details.Contains(("ControlCharacter", path)))
+                {
+                    refused.Add((example.Resource, path));
+                }
+            }
+        }
+
+        Assert.NotEmpty(fields);
+        Assert.Empty(fields.Except(refused));
+    }
+
+    [Fact]
     public async Task APatchThatPutsAControlCharacterInANameIsRefusedAndChangesNothing()
     {
         var created = await app.ServerProfiles().CreateServerProfileAsync(TestData.Profile(), Ct);

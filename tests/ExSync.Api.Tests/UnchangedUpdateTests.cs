@@ -20,7 +20,7 @@ public sealed class UnchangedUpdateTests(ExSyncApplication app) : IClassFixture<
         var eventsBefore = await AuditEventCountAsync(created.Id);
         app.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var empty = await profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput(), cancellationToken: Ct);
+        var empty = await profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch(), cancellationToken: Ct);
         var same = await profiles.UpdateServerProfileAsync(created.Id, CurrentValues(created), created.Etag, Ct);
 
         Assert.All([empty, same, await profiles.GetServerProfileAsync(created.Id, Ct)], profile =>
@@ -39,9 +39,9 @@ public sealed class UnchangedUpdateTests(ExSyncApplication app) : IClassFixture<
         var eventsBefore = await AuditEventCountAsync(created.Id);
         app.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var patch = new ServerProfileInput
+        var patch = new ServerProfilePatch
         {
-            Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput { Password = TestData.Password } },
+            Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch { Password = TestData.Password } },
         };
         var updated = await profiles.UpdateServerProfileAsync(created.Id, patch, created.Etag, Ct);
 
@@ -67,11 +67,11 @@ public sealed class UnchangedUpdateTests(ExSyncApplication app) : IClassFixture<
         var eventsBefore = await AuditEventCountAsync(created.Id);
         app.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var current = new MailboxInput
+        var current = new MailboxPatch
         {
             Name = approved.Name,
             EmailAddress = approved.EmailAddress,
-            Owner = new MailboxOwnerInput { Type = approved.Owner.Type, Id = approved.Owner.Id, Name = approved.Owner.Name },
+            Owner = new MailboxOwnerPatch { Type = approved.Owner.Type, Id = approved.Owner.Id, Name = approved.Owner.Name },
             ServerProfileId = approved.ServerProfileId,
             IncomingDeliveryMethod = approved.IncomingDeliveryMethod,
             OutgoingDeliveryMethod = approved.OutgoingDeliveryMethod,
@@ -80,7 +80,7 @@ public sealed class UnchangedUpdateTests(ExSyncApplication app) : IClassFixture<
             State = approved.State,
         };
         var same = await mailboxes.UpdateMailboxAsync(created.Id, current, approved.Etag, Ct);
-        var empty = await mailboxes.UpdateMailboxAsync(created.Id, new MailboxInput(), cancellationToken: Ct);
+        var empty = await mailboxes.UpdateMailboxAsync(created.Id, new MailboxPatch(), cancellationToken: Ct);
 
         Assert.All([same, empty, await mailboxes.GetMailboxAsync(created.Id, Ct)], mailbox =>
         {
@@ -117,16 +117,16 @@ public sealed class UnchangedUpdateTests(ExSyncApplication app) : IClassFixture<
     }
 
     // Every writable field of the profile as GET returned it (the password is write-only, so it is not among them).
-    private static ServerProfileInput CurrentValues(ServerProfile profile) => new()
+    private static ServerProfilePatch CurrentValues(ServerProfile profile) => new()
     {
         Name = profile.Name,
         Description = profile.Description,
         ServerType = profile.ServerType,
-        Owner = new ServerProfileOwnerInput { Id = profile.Owner.Id, EmailAddress = profile.Owner.EmailAddress },
-        Authentication = new ServerProfileAuthenticationInput
+        Owner = new ServerProfileOwnerPatch { Id = profile.Owner.Id, EmailAddress = profile.Owner.EmailAddress },
+        Authentication = new ServerProfileAuthenticationPatch
         {
             Type = profile.Authentication.Type,
-            Impersonation = new ServerProfileImpersonationInput { UserName = profile.Authentication.Impersonation!.UserName },
+            Impersonation = new ServerProfileImpersonationPatch { UserName = profile.Authentication.Impersonation!.UserName },
         },
         AutoDiscoverServerLocation = profile.AutoDiscoverServerLocation,
         Incoming = new ServerProfileConnectionInput

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
@@ -28,12 +29,14 @@ public static class MailboxActions
             .WithSummary("Approve mailboxes' email addresses")
             .WithDescription("Approves the email address of each mailbox, which the organization requires before processing email (processEmailsOnlyForApprovedUsers/Queues). " +
                              "Answers with an outcome per mailbox: Changed, Unchanged (already approved) or NotFound.")
+            .WithRequestExample("mailboxes", "Two mailboxes", MailboxExamples.MailboxIds)
             .RequireAuthorization(Privileges.Administrator, Privileges.EmailApprove);
 
         group.MapPost("/reject-email", RejectEmail)
             .WithName("RejectEmail")
             .WithSummary("Reject mailboxes' email addresses")
             .WithDescription("Rejects the email address of each mailbox: its email is not processed, its directions are disabled and scheduled retests are dropped.")
+            .WithRequestExample("mailboxes", "Two mailboxes", MailboxExamples.MailboxIds)
             .RequireAuthorization(Privileges.Administrator, Privileges.EmailApprove);
 
         group.MapPost("/apply-default-settings", ApplyDefaultSettings)
@@ -42,6 +45,7 @@ public static class MailboxActions
             .WithDescription("Gives each mailbox the organization's default server profile and delivery methods and reports what changed. " +
                              "With testAndEnable (the default) it also starts Test & Enable on the mailboxes and answers 202 with the job; " +
                              "with dryRun it changes nothing and reports what would change.")
+            .WithRequestExample("mailboxes", "Give two mailboxes the defaults, then test and enable them", MailboxExamples.ApplyDefaultSettings)
             .RequireAuthorization(Privileges.Administrator, Privileges.MailboxWrite)
             .RequireJobCreationLimit();
 
@@ -50,6 +54,7 @@ public static class MailboxActions
             .WithSummary("Test and enable mailboxes")
             .WithDescription("Starts a background job that tests each mailbox's directions that use server-side synchronization against Exchange and enables what works. " +
                              "Answers 202 with the job's status monitor; poll Operation-Location, then read the results.")
+            .WithRequestExample("mailboxes", "Test and enable two mailboxes", MailboxExamples.TestAndEnable)
             .RequireAuthorization(Privileges.Administrator)
             .RequireJobCreationLimit();
 

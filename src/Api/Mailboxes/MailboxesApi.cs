@@ -39,6 +39,7 @@ public static class MailboxesApi
             .WithSummary("Create a mailbox")
             .WithDescription("Creates the mailbox of a user or queue. Unset delivery methods and server profile take the organization defaults. " +
                              "New mailboxes are pending approval, untested and disabled.")
+            .WithRequestExample("user", "A user's mailbox with the organization's default profile and delivery methods", MailboxExamples.Create)
             .RequireAuthorization(Privileges.MailboxWrite)
             .WithMetadata(new AccessNote(ConnectionFieldsNote));
 
@@ -54,6 +55,7 @@ public static class MailboxesApi
             .WithDescription("Applies a JSON Merge Patch (RFC 7396). null resets a field to its default (the organization's, for the server profile and delivery methods). " +
                              "Changing the profile, a delivery method or the address resets the statuses to NotRun and disables the mailbox until it is tested again; " +
                              "changing the address also withdraws its approval. Read-only fields (statuses, approval) are rejected.")
+            .WithRequestExample("patch", "A new display name; only email received from 2026 on", MailboxExamples.Patch)
             .RequireAuthorization(Privileges.MailboxWrite)
             .WithMetadata(new AccessNote(ConnectionFieldsNote));
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
@@ -32,7 +33,8 @@ public static class OrganizationApi
             .WithName("UpdateOrganizationEmailSettings")
             .WithSummary("Update the organization email settings")
             .WithDescription("Applies a JSON Merge Patch (RFC 7396). The default delivery methods and profile apply to mailboxes created " +
-                             "afterwards, and to mailboxes the apply-default-settings action is run on. Send If-Match to avoid overwriting someone else's change.");
+                             "afterwards, and to mailboxes the apply-default-settings action is run on. Send If-Match to avoid overwriting someone else's change.")
+            .WithRequestExample("patch", "Process queues' email without approval; no information alerts", OrganizationExamples.Patch);
 
         return group;
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
@@ -36,7 +37,9 @@ public static class ServerProfilesApi
             .WithName("CreateServerProfile")
             .WithSummary("Create a server profile")
             .WithDescription("Creates a profile. Passwords and client secrets are encrypted at rest and never returned. " +
-                             "Set setAsDefaultForNewMailboxes to make it the organization's default for new mailboxes.");
+                             "Set setAsDefaultForNewMailboxes to make it the organization's default for new mailboxes.")
+            .WithRequestExample("impersonation", "Exchange on-premises with an impersonation service account", ServerProfileExamples.Impersonation)
+            .WithRequestExample("hybridModernAuth", "Exchange with Hybrid Modern Auth, found by autodiscover", ServerProfileExamples.HybridModernAuth);
 
         group.MapGet("/{id}", GetServerProfile)
             .WithName("GetServerProfile")
@@ -48,7 +51,8 @@ public static class ServerProfilesApi
             .WithSummary("Update a server profile")
             .WithDescription("Applies a JSON Merge Patch (RFC 7396): fields present replace the stored ones, null removes a value, " +
                              "absent fields are kept. Secrets left out are kept. Changing the authentication type discards the other type's settings. " +
-                             "Send If-Match with the ETag you read to avoid overwriting someone else's change.");
+                             "Send If-Match with the ETag you read to avoid overwriting someone else's change.")
+            .WithRequestExample("patch", "A new description and more connections", ServerProfileExamples.Patch);
 
         group.MapDelete("/{id}", DeleteServerProfile)
             .WithName("DeleteServerProfile")

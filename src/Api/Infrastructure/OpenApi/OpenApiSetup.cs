@@ -33,6 +33,7 @@ public static class OpenApiSetup
             });
             options.AddOperationTransformer(ResponseHeaders.DocumentAsync);
             options.AddOperationTransformer(ClientParameterNames.DocumentAsync);
+            options.ApplyRequestBodyDocumentation();
             options.ApplySecurity();
         });
 
