@@ -122,11 +122,7 @@ public sealed class ConcurrencyTests(ExSyncApplication app) : IClassFixture<ExSy
 
     private async Task<(Guid Id, string Etag)> CreateMailboxAsync()
     {
-        var input = TestData.Mailbox();
-        input.IncomingDeliveryMethod = IncomingEmailDeliveryMethod.None;
-        input.OutgoingDeliveryMethod = DeliveryMethod.None;
-        input.ActDeliveryMethod = DeliveryMethod.None;
-        var created = await app.Mailboxes().CreateMailboxAsync(input, Ct);
+        var created = await app.Mailboxes().CreateMailboxAsync(TestData.MailboxWithoutSync(), Ct);
         return (created.Id, created.Etag);
     }
 

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
 
@@ -26,7 +24,7 @@ public sealed class ControlCharacterTests(ExSyncApplication app) : IClassFixture
     [InlineData("emailAddress", "alice\u0000@contoso.com")]
     public async Task AMailboxWithAControlCharacterInAOneLineFieldIsRefused(string path, string value)
     {
-        var body = With(Json(MailboxWithoutSync()), path, value);
+        var body = OpenApiExamples.With(TestData.ToJson(TestData.MailboxWithoutSync()), path, value).ToJsonString();
 
         var response = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/mailboxes", body);
 
@@ -80,7 +78,7 @@ public sealed class ControlCharacterTests(ExSyncApplication app) : IClassFixture
     public async Task AControlCharacterInAPasswordIsRefusedWithoutQuotingThePassword()
     {
         const string password = "Secret-With-Nul\u0000-Inside";
-        var body = With(Json(TestData.Profile()), "authentication.impersonation.password", password);
+        var body = ProfileWith("authentication.impersonation.password", password);
 
         var response = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/server-profiles", body);
 
@@ -92,10 +90,8 @@ public sealed class ControlCharacterTests(ExSyncApplication app) : IClassFixture
     [Fact]
     public async Task ADescriptionMaySpanLinesButHoldNoOtherControlCharacter()
     {
-        var multiLine = await app.CreateClient().SendAsync(
-            HttpMethod.Post, "/api/v1/server-profiles", With(Json(TestData.Profile()), "description", "Contoso\r\n\tSecond line"));
-        var bell = await app.CreateClient().SendAsync(
-            HttpMethod.Post, "/api/v1/server-profiles", With(Json(TestData.Profile()), "description", "Contoso\u0007"));
+        var multiLine = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/server-profiles", ProfileWith("description", "Contoso\r\n\tSecond line"));
+        var bell = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/server-profiles", ProfileWith("description", "Contoso\u0007"));
 
         Assert.Equal(HttpStatusCode.Created, multiLine.Status);
         Assert.Equal("Contoso\r\n\tSecond line", multiLine.Json!["description"]!.GetValue<string>());
@@ -111,24 +107,5 @@ public sealed class ControlCharacterTests(ExSyncApplication app) : IClassFixture
         response.AssertProblem(HttpStatusCode.BadRequest, "MalformedJson");
     }
 
-    private static MailboxInput MailboxWithoutSync()
-    {
-        var mailbox = TestData.Mailbox();
-        mailbox.IncomingDeliveryMethod = IncomingEmailDeliveryMethod.None;
-        mailbox.OutgoingDeliveryMethod = DeliveryMethod.None;
-        mailbox.ActDeliveryMethod = DeliveryMethod.None;
-        return mailbox;
-    }
-
-    private static JsonObject Json(object input) =>
-        JsonNode.Parse(JsonSerializer.Serialize(input, input.GetType(), ServerProfilesTests.ClientJsonOptions))!.AsObject();
-
-    /// <summary>The body with the string at a dotted path set to <paramref name="value"/>.</summary>
-    private static string With(JsonObject body, string path, string value)
-    {
-        var names = path.Split('.');
-        var parent = names[..^1].Aggregate(body, (node, name) => node[name]!.AsObject());
-        parent[names[^1]] = value;
-        return body.ToJsonString();
-    }
+    private static string ProfileWith(string path, string value) => OpenApiExamples.With(TestData.ToJson(TestData.Profile()), path, value).ToJsonString();
 }

@@ -57,11 +57,7 @@ public sealed class UnchangedUpdateTests(ExSyncApplication app) : IClassFixture<
     public async Task PatchingAMailboxWithItsCurrentValuesKeepsItsETagModificationTimeAndStatusesAndRecordsNothing()
     {
         var mailboxes = app.Mailboxes();
-        var input = TestData.Mailbox();
-        input.IncomingDeliveryMethod = IncomingEmailDeliveryMethod.None;
-        input.OutgoingDeliveryMethod = DeliveryMethod.None;
-        input.ActDeliveryMethod = DeliveryMethod.None;
-        var created = await mailboxes.CreateMailboxAsync(input, Ct);
+        var created = await mailboxes.CreateMailboxAsync(TestData.MailboxWithoutSync(), Ct);
         await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = [created.Id] }, Ct);
         var approved = await mailboxes.GetMailboxAsync(created.Id, Ct);
         var eventsBefore = await AuditEventCountAsync(created.Id);
