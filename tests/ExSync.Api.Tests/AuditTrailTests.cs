@@ -31,10 +31,10 @@ public sealed class AuditTrailTests(SimulatedDeployment deployment) : IClassFixt
 
         var before = App.Time.GetUtcNow();
         var profile = await profiles.CreateServerProfileAsync(input, Ct);
-        await profiles.UpdateServerProfileAsync(profile.Id, new ServerProfileInput { Description = "Moved to the new data centre" }, cancellationToken: Ct);
+        await profiles.UpdateServerProfileAsync(profile.Id, new ServerProfilePatch { Description = "Moved to the new data centre" }, cancellationToken: Ct);
         await profiles.UpdateServerProfileAsync(
             profile.Id,
-            new ServerProfileInput { Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput { Password = SecondPassword } } },
+            new ServerProfilePatch { Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch { Password = SecondPassword } } },
             cancellationToken: Ct);
         await profiles.DeleteServerProfileAsync(profile.Id, cancellationToken: Ct);
 
@@ -78,7 +78,7 @@ public sealed class AuditTrailTests(SimulatedDeployment deployment) : IClassFixt
         var input = TestData.Mailbox(JobTesting.UniqueAddress("audited"));
 
         var mailbox = await mailboxes.CreateMailboxAsync(input, Ct);
-        await mailboxes.UpdateMailboxAsync(mailbox.Id, new MailboxInput { Name = "Alice Renamed" }, cancellationToken: Ct);
+        await mailboxes.UpdateMailboxAsync(mailbox.Id, new MailboxPatch { Name = "Alice Renamed" }, cancellationToken: Ct);
         await mailboxes.DeleteMailboxAsync(mailbox.Id, cancellationToken: Ct);
 
         var events = await TrailAsync(target: mailbox.Id.ToString());
@@ -173,7 +173,7 @@ public sealed class AuditTrailTests(SimulatedDeployment deployment) : IClassFixt
         App.Time.Advance(TimeSpan.FromMinutes(1));
         var since = App.Time.GetUtcNow();
         var second = await mailboxes.CreateMailboxAsync(TestData.Mailbox(), Ct);
-        await mailboxes.UpdateMailboxAsync(second.Id, new MailboxInput { Name = "Second" }, cancellationToken: Ct);
+        await mailboxes.UpdateMailboxAsync(second.Id, new MailboxPatch { Name = "Second" }, cancellationToken: Ct);
 
         Assert.Equal(3, (await TrailAsync(actor: actor)).Count);
         Assert.Equal([first.Id.ToString(), second.Id.ToString()], (await TrailAsync(actor: actor, operation: "Mailbox.Created")).Select(e => e.TargetId));

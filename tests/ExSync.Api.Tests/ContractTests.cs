@@ -76,6 +76,21 @@ public sealed class ContractTests(ExSyncApplication app) : IClassFixture<ExSyncA
     }
 
     [Fact]
+    public void GeneratedClientMethodsNameTheirParametersInCSharpStyle()
+    {
+        var parameters = typeof(Client.ClientJson).Assembly.GetTypes()
+            .Where(t => t.IsClass && t.Name.EndsWith("Client", StringComparison.Ordinal) && t.Namespace == "ExSync.Client")
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly))
+            .SelectMany(m => m.GetParameters().Select(p => (Method: $"{m.DeclaringType!.Name}.{m.Name}", p.Name)))
+            .ToList();
+
+        // Header parameters used to come out as repeatability_Request_ID and if_Match.
+        Assert.DoesNotContain(parameters, p => !System.Text.RegularExpressions.Regex.IsMatch(p.Name!, "^[a-z][A-Za-z0-9]*$"));
+        Assert.Contains(("MailboxesClient.TestAndEnableMailboxesAsync", "repeatabilityRequestId"), parameters);
+        Assert.Contains(("MailboxesClient.UpdateMailboxAsync", "ifMatch"), parameters);
+    }
+
+    [Fact]
     public void EveryGeneratedClientUsesExSyncJsonConventions()
     {
         var clients = typeof(Client.ClientJson).Assembly.GetTypes().Where(t => t.IsClass && t.Name.EndsWith("Client", StringComparison.Ordinal) && t.Namespace == "ExSync.Client").ToList();

@@ -195,7 +195,7 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
     [Fact]
     public async Task ATenThousandCharacterMailboxNameIsTooLong()
     {
-        var input = MailboxWithoutSync();
+        var input = TestData.MailboxWithoutSync();
         input.Name = new string('y', 10_000);
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => app.Mailboxes().CreateMailboxAsync(input, Ct));
@@ -381,8 +381,8 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
     [Fact]
     public async Task APairedSurrogateEscapeIsOrdinaryText()
     {
-        var input = MailboxWithoutSync();
-        var body = ToJson(input);
+        var input = TestData.MailboxWithoutSync();
+        var body = TestData.ToJson(input);
         body["name"] = "__name__";
         var json = body.ToJsonString().Replace("\"__name__\"", "\"Team \\ud83d\\ude00\"", StringComparison.Ordinal);
 
@@ -475,7 +475,7 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
 
         if (template == Mailboxes + "/{id}")
         {
-            return $"{Mailboxes}/{(await app.Mailboxes().CreateMailboxAsync(MailboxWithoutSync(), Ct)).Id}";
+            return $"{Mailboxes}/{(await app.Mailboxes().CreateMailboxAsync(TestData.MailboxWithoutSync(), Ct)).Id}";
         }
 
         return System.Text.RegularExpressions.Regex.Replace(template, "{[^}]+}", _ => Guid.NewGuid().ToString());
@@ -527,8 +527,8 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
     {
         Func<JsonObject>? valid = route.Template switch
         {
-            Profiles or Profiles + "/{id}" => () => ToJson(TestData.Profile()),
-            Mailboxes or Mailboxes + "/{id}" => () => ToJson(MailboxWithoutSync()),
+            Profiles or Profiles + "/{id}" => () => TestData.ToJson(TestData.Profile()),
+            Mailboxes or Mailboxes + "/{id}" => () => TestData.ToJson(TestData.MailboxWithoutSync()),
             Organization => () => JsonNode.Parse("""
                 {"incomingEmail":"None","outgoingEmail":"EmailRouter","appointmentsContactsAndTasks":"ServerSideSynchronization",
                  "processEmailsOnlyForApprovedUsers":true,"processEmailsOnlyForApprovedQueues":true,"alerts":{"errors":true,"warnings":true,"information":true}}
@@ -575,17 +575,4 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
             }
         }
     }
-
-    /// <summary>A mailbox that needs no server profile, so that requests reach the rules and the database.</summary>
-    private static MailboxInput MailboxWithoutSync()
-    {
-        var mailbox = TestData.Mailbox();
-        mailbox.IncomingDeliveryMethod = IncomingEmailDeliveryMethod.None;
-        mailbox.OutgoingDeliveryMethod = DeliveryMethod.None;
-        mailbox.ActDeliveryMethod = DeliveryMethod.None;
-        return mailbox;
-    }
-
-    private static JsonObject ToJson(object input) =>
-        JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(input, input.GetType(), ServerProfilesTests.ClientJsonOptions))!.AsObject();
 }

@@ -80,10 +80,10 @@ public sealed class SecretTests
         var client = app.ServerProfiles();
         var created = await client.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var renamed = await client.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "no password in this patch" }, cancellationToken: Ct);
+        var renamed = await client.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "no password in this patch" }, cancellationToken: Ct);
         Assert.True(renamed.Authentication.Impersonation!.PasswordSet);
 
-        var removal = new ServerProfileInput { Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput().WithNull(i => i.Password) } };
+        var removal = new ServerProfilePatch { Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch().WithNull(i => i.Password) } };
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => client.UpdateServerProfileAsync(created.Id, removal, cancellationToken: Ct));
         Assert.Equal("PasswordRequired", error.Result.Code);
     }
@@ -136,7 +136,7 @@ public sealed class SecretTests
         // Update to the right password; now both succeed.
         await profiles.UpdateServerProfileAsync(
             profile.Id,
-            new ServerProfileInput { Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput { Password = RightPassword } } },
+            new ServerProfilePatch { Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch { Password = RightPassword } } },
             cancellationToken: Ct);
         var passedJob = await jobs.WaitForCompletionAsync((await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = [mailbox.Id] }, cancellationToken: Ct)).Id, JobTesting.Poll, cancellationToken: Ct);
         var passedTest = await jobs.WaitForCompletionAsync((await profiles.TestServerProfileConnectionAsync(profile.Id, new TestConnectionInput { EmailAddress = address, SendTestMessage = true }, cancellationToken: Ct)).Id, JobTesting.Poll, cancellationToken: Ct);
@@ -166,7 +166,7 @@ public sealed class SecretTests
         Assert.Equal("OAuthClientAuthenticationFailed", Assert.Single((await jobs.ListJobResultsAsync(hmaFailed.Id, cancellationToken: Ct)).Value).Error?.Code);
         await profiles.UpdateServerProfileAsync(
             hma.Id,
-            new ServerProfileInput { Authentication = new ServerProfileAuthenticationInput { HybridModernAuth = new ServerProfileHybridModernAuthInput { ClientSecret = RightClientSecret } } },
+            new ServerProfilePatch { Authentication = new ServerProfileAuthenticationPatch { HybridModernAuth = new ServerProfileHybridModernAuthPatch { ClientSecret = RightClientSecret } } },
             cancellationToken: Ct);
         var hmaPassed = await jobs.WaitForCompletionAsync((await profiles.TestServerProfileConnectionAsync(hma.Id, new TestConnectionInput { EmailAddress = address }, cancellationToken: Ct)).Id, JobTesting.Poll, cancellationToken: Ct);
         var hmaResult = Assert.Single((await jobs.ListJobResultsAsync(hmaPassed.Id, cancellationToken: Ct)).Value);
@@ -262,7 +262,7 @@ public sealed class SecretTests
             // Changing the old profile's password re-encrypts it with the new key.
             await restarted.ServerProfiles().UpdateServerProfileAsync(
                 oldProfile,
-                new ServerProfileInput { Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput { Password = NewPassword } } },
+                new ServerProfilePatch { Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch { Password = NewPassword } } },
                 cancellationToken: Ct);
             Assert.Equal(newKey, KeyIdOf(await StoredPasswordAsync(restarted, oldProfile)));
         }

@@ -66,7 +66,7 @@ public sealed class ServerProfileActionTests(SimulatedDeployment deployment) : I
     {
         var profile = await App.ServerProfiles().CreateServerProfileAsync(JobTesting.Profile(Simulator), Ct);
         var mailbox = await App.CreateMailboxAsync(Simulator.AddExchangeMailbox("inactive-profile"), m => m.ServerProfileId = profile.Id);
-        await App.ServerProfiles().UpdateServerProfileAsync(profile.Id, new ServerProfileInput { State = RecordState.Inactive }, cancellationToken: Ct);
+        await App.ServerProfiles().UpdateServerProfileAsync(profile.Id, new ServerProfilePatch { State = RecordState.Inactive }, cancellationToken: Ct);
 
         var inactive = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(() => App.ServerProfiles().TestAndEnableServerProfileMailboxesAsync(profile.Id, cancellationToken: Ct));
         var unknown = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(() => App.ServerProfiles().TestAndEnableServerProfileMailboxesAsync(Guid.NewGuid(), cancellationToken: Ct));
@@ -140,7 +140,7 @@ public sealed class ServerProfileActionTests(SimulatedDeployment deployment) : I
     public async Task AConnectionTestWorksForAnInactiveProfileAndClaimsNoMailbox()
     {
         var profile = await App.ServerProfiles().CreateServerProfileAsync(JobTesting.Profile(Simulator), Ct);
-        await App.ServerProfiles().UpdateServerProfileAsync(profile.Id, new ServerProfileInput { State = RecordState.Inactive }, cancellationToken: Ct);
+        await App.ServerProfiles().UpdateServerProfileAsync(profile.Id, new ServerProfilePatch { State = RecordState.Inactive }, cancellationToken: Ct);
         var address = Simulator.AddExchangeMailbox("claimed", ownerOrganizationId: "another-organization");
 
         var job = await App.WaitAsync(await App.ServerProfiles().TestServerProfileConnectionAsync(profile.Id, new TestConnectionInput { EmailAddress = address }, cancellationToken: Ct));

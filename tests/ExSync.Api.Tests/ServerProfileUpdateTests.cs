@@ -22,7 +22,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         input.Advanced = new ServerProfileAdvancedOptionsInput { ConnectionTimeoutSeconds = 45, MinPollingIntervalMinutes = 15, SendAlertToOwnerOnMajorFailures = true };
         var created = await Profiles.CreateServerProfileAsync(input, Ct);
 
-        var patch = new ServerProfileInput { Advanced = new ServerProfileAdvancedOptionsInput { MaxConcurrentConnections = 25 } };
+        var patch = new ServerProfilePatch { Advanced = new ServerProfileAdvancedOptionsInput { MaxConcurrentConnections = 25 } };
         var updated = await Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct);
 
         Assert.Equal(25, updated.Advanced.MaxConcurrentConnections);
@@ -48,7 +48,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
         app.Time.Advance(TimeSpan.FromHours(1));
 
-        var updated = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "an hour later" }, cancellationToken: Ct);
+        var updated = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "an hour later" }, cancellationToken: Ct);
 
         Assert.Equal(app.Time.GetUtcNow(), updated.ModifiedAt);
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
@@ -61,7 +61,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
         Assert.NotNull(created.Description);
 
-        var updated = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput().WithNull(p => p.Description), cancellationToken: Ct);
+        var updated = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch().WithNull(p => p.Description), cancellationToken: Ct);
 
         Assert.Null(updated.Description);
         Assert.Null((await Profiles.GetServerProfileAsync(created.Id, Ct)).Description);
@@ -73,18 +73,18 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var renamed = new ServerProfileInput
+        var renamed = new ServerProfilePatch
         {
-            Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput { UserName = "svc-other@contoso.com" } },
+            Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch { UserName = "svc-other@contoso.com" } },
         };
         var afterRename = await Profiles.UpdateServerProfileAsync(created.Id, renamed, cancellationToken: Ct);
         Assert.Equal("svc-other@contoso.com", afterRename.Authentication.Impersonation!.UserName);
         Assert.True(afterRename.Authentication.Impersonation.PasswordSet);
         Assert.Equal(TestData.Password, await StoredPasswordAsync(created.Id));
 
-        var replaced = new ServerProfileInput
+        var replaced = new ServerProfilePatch
         {
-            Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput { Password = "A-New-Password-2" } },
+            Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch { Password = "A-New-Password-2" } },
         };
         var afterReplace = await Profiles.UpdateServerProfileAsync(created.Id, replaced, cancellationToken: Ct);
         Assert.True(afterReplace.Authentication.Impersonation!.PasswordSet);
@@ -114,7 +114,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var patch = new ServerProfileInput { Authentication = new ServerProfileAuthenticationInput { Type = ProfileAuthenticationType.HybridModernAuth } };
+        var patch = new ServerProfilePatch { Authentication = new ServerProfileAuthenticationPatch { Type = ProfileAuthenticationType.HybridModernAuth } };
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct));
 
         Assert.Equal("ValidationFailed", error.Result.Code);
@@ -133,12 +133,12 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var created = await Profiles.CreateServerProfileAsync(input, Ct);
         Assert.Equal("https://smtp.contoso.com/EWS/Exchange.asmx", created.Outgoing.ServerLocation);
 
-        var mirrored = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { UseSameSettingsForOutgoing = true }, cancellationToken: Ct);
+        var mirrored = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { UseSameSettingsForOutgoing = true }, cancellationToken: Ct);
         Assert.True(mirrored.UseSameSettingsForOutgoing);
         Assert.Equal(mirrored.Incoming.ServerLocation, mirrored.Outgoing.ServerLocation);
         Assert.Equal(AuthenticationProtocol.Basic, mirrored.Outgoing.AuthenticationProtocol);
 
-        var moved = new ServerProfileInput { Incoming = new ServerProfileConnectionInput { ServerLocation = "https://ex2019.contoso.com/EWS/Exchange.asmx" } };
+        var moved = new ServerProfilePatch { Incoming = new ServerProfileConnectionInput { ServerLocation = "https://ex2019.contoso.com/EWS/Exchange.asmx" } };
         var afterMove = await Profiles.UpdateServerProfileAsync(created.Id, moved, cancellationToken: Ct);
         Assert.Equal("https://ex2019.contoso.com/EWS/Exchange.asmx", afterMove.Outgoing.ServerLocation);
     }
@@ -147,7 +147,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     public async Task SendingOutgoingSettingsWhileMirroringIsRejected()
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
-        var patch = new ServerProfileInput { Outgoing = new ServerProfileConnectionInput { ServerLocation = "https://smtp.contoso.com/EWS/Exchange.asmx" } };
+        var patch = new ServerProfilePatch { Outgoing = new ServerProfileConnectionInput { ServerLocation = "https://smtp.contoso.com/EWS/Exchange.asmx" } };
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct));
 
@@ -166,7 +166,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         input.Outgoing = new ServerProfileConnectionInput { ServerLocation = "https://smtp.contoso.com/EWS/Exchange.asmx" };
         var created = await Profiles.CreateServerProfileAsync(input, Ct);
 
-        var patch = new ServerProfileInput { UseSameSettingsForOutgoing = true, Outgoing = new ServerProfileConnectionInput { ServerLocation = "https://smtp2.contoso.com/EWS/Exchange.asmx" } };
+        var patch = new ServerProfilePatch { UseSameSettingsForOutgoing = true, Outgoing = new ServerProfileConnectionInput { ServerLocation = "https://smtp2.contoso.com/EWS/Exchange.asmx" } };
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct));
 
         Assert.Equal("outgoing", Assert.Single(error.Result.Details).Target);
@@ -176,7 +176,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     public async Task InvalidValuesInAPatchAreReportedPerField()
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
-        var patch = new ServerProfileInput
+        var patch = new ServerProfilePatch
         {
             Name = new string('n', 101),
             Advanced = new ServerProfileAdvancedOptionsInput { MaxConcurrentConnections = 0 },
@@ -197,7 +197,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var patch = new ServerProfileInput { Owner = new ServerProfileOwnerInput().WithNull(o => o.EmailAddress) };
+        var patch = new ServerProfilePatch { Owner = new ServerProfileOwnerPatch().WithNull(o => o.EmailAddress) };
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct));
 
         var detail = Assert.Single(error.Result.Details);
@@ -209,7 +209,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput().WithNull(p => p.Name), cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch().WithNull(p => p.Name), cancellationToken: Ct));
 
         Assert.Equal(("name", "Required"), (Assert.Single(error.Result.Details).Target, error.Result.Details[0].Code));
     }
@@ -218,10 +218,10 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     public async Task StaleIfMatchIsRefusedWith412AndTheProfileIsLeftUnchanged()
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
-        var current = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "first writer" }, cancellationToken: Ct);
+        var current = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "first writer" }, cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(
-            () => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "second writer" }, created.Etag, Ct));
+            () => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "second writer" }, created.Etag, Ct));
 
         Assert.Equal(412, error.StatusCode);
         Assert.Equal("PreconditionFailed", error.Result.Code);
@@ -236,9 +236,9 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var first = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "with the current ETag" }, created.Etag, Ct);
-        var second = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "with a wildcard" }, "*", Ct);
-        var third = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "with a list" }, $"\"999\", {second.Etag}", Ct);
+        var first = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "with the current ETag" }, created.Etag, Ct);
+        var second = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "with a wildcard" }, "*", Ct);
+        var third = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "with a list" }, $"\"999\", {second.Etag}", Ct);
 
         Assert.Equal("with the current ETag", first.Description);
         Assert.Equal("with a wildcard", second.Description);
@@ -252,7 +252,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(
-            () => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "weak" }, "W/" + created.Etag, Ct));
+            () => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "weak" }, "W/" + created.Etag, Ct));
 
         Assert.Equal(412, error.StatusCode);
         Assert.Equal("PreconditionFailed", error.Result.Code);
@@ -333,12 +333,12 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(
-            () => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Name = " " + taken.Name.ToLowerInvariant() + " " }, cancellationToken: Ct));
+            () => Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Name = " " + taken.Name.ToLowerInvariant() + " " }, cancellationToken: Ct));
         Assert.Equal(409, error.StatusCode);
         Assert.Equal("ServerProfileNameConflict", error.Result.Code);
         Assert.Equal("name", error.Result.Target);
 
-        var recased = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Name = created.Name.ToUpperInvariant() }, cancellationToken: Ct);
+        var recased = await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Name = created.Name.ToUpperInvariant() }, cancellationToken: Ct);
         Assert.Equal(created.Name.ToUpperInvariant(), recased.Name);
     }
 
@@ -346,7 +346,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     public async Task PatchOfAMissingProfileIsNotFound()
     {
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(
-            () => Profiles.UpdateServerProfileAsync(Guid.NewGuid(), new ServerProfileInput { Description = "x" }, cancellationToken: Ct));
+            () => Profiles.UpdateServerProfileAsync(Guid.NewGuid(), new ServerProfilePatch { Description = "x" }, cancellationToken: Ct));
 
         Assert.Equal(404, error.StatusCode);
         Assert.Equal("ServerProfileNotFound", error.Result.Code);
@@ -360,7 +360,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var inactive = await Profiles.CreateServerProfileAsync(input, Ct);
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(
-            () => Profiles.UpdateServerProfileAsync(inactive.Id, new ServerProfileInput { SetAsDefaultForNewMailboxes = true }, cancellationToken: Ct));
+            () => Profiles.UpdateServerProfileAsync(inactive.Id, new ServerProfilePatch { SetAsDefaultForNewMailboxes = true }, cancellationToken: Ct));
 
         Assert.Equal("ServerProfileInactive", error.Result.Code);
         Assert.Equal("setAsDefaultForNewMailboxes", error.Result.Target);
@@ -373,7 +373,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var patch = new ServerProfileInput { State = RecordState.Inactive, SetAsDefaultForNewMailboxes = true };
+        var patch = new ServerProfilePatch { State = RecordState.Inactive, SetAsDefaultForNewMailboxes = true };
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct));
 
         Assert.Equal("ServerProfileInactive", error.Result.Code);
@@ -431,7 +431,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     public async Task DeleteWithAStaleETagIsRefusedAndKeepsTheProfile()
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
-        await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { Description = "changed since" }, cancellationToken: Ct);
+        await Profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { Description = "changed since" }, cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(() => Profiles.DeleteServerProfileAsync(created.Id, created.Etag, Ct));
 
@@ -465,9 +465,9 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
     public async Task ARemovedPasswordIsReportedAsRequired()
     {
         var created = await Profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
-        var patch = new ServerProfileInput
+        var patch = new ServerProfilePatch
         {
-            Authentication = new ServerProfileAuthenticationInput { Impersonation = new ServerProfileImpersonationInput().WithNull(i => i.Password) },
+            Authentication = new ServerProfileAuthenticationPatch { Impersonation = new ServerProfileImpersonationPatch().WithNull(i => i.Password) },
         };
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(() => Profiles.UpdateServerProfileAsync(created.Id, patch, cancellationToken: Ct));
@@ -485,22 +485,22 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var first = await profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
         var second = await profiles.CreateServerProfileAsync(TestData.Profile(), Ct);
 
-        var madeDefault = await profiles.UpdateServerProfileAsync(first.Id, new ServerProfileInput { SetAsDefaultForNewMailboxes = true }, cancellationToken: Ct);
+        var madeDefault = await profiles.UpdateServerProfileAsync(first.Id, new ServerProfilePatch { SetAsDefaultForNewMailboxes = true }, cancellationToken: Ct);
         Assert.True(madeDefault.IsDefaultForNewMailboxes);
         Assert.True((await profiles.GetServerProfileAsync(first.Id, Ct)).IsDefaultForNewMailboxes);
         Assert.Equal(first.Id, (await organization.GetOrganizationEmailSettingsAsync(Ct)).DefaultServerProfileId);
 
-        await profiles.UpdateServerProfileAsync(second.Id, new ServerProfileInput { SetAsDefaultForNewMailboxes = true }, cancellationToken: Ct);
+        await profiles.UpdateServerProfileAsync(second.Id, new ServerProfilePatch { SetAsDefaultForNewMailboxes = true }, cancellationToken: Ct);
         Assert.False((await profiles.GetServerProfileAsync(first.Id, Ct)).IsDefaultForNewMailboxes);
         Assert.Equal(second.Id, (await organization.GetOrganizationEmailSettingsAsync(Ct)).DefaultServerProfileId);
         var listed = await profiles.ListServerProfilesAsync(cancellationToken: Ct);
         Assert.Equal([second.Id], listed.Value.Where(p => p.IsDefaultForNewMailboxes).Select(p => p.Id));
 
         // False on a profile that is not the default must not clear someone else's default.
-        await profiles.UpdateServerProfileAsync(first.Id, new ServerProfileInput { SetAsDefaultForNewMailboxes = false }, cancellationToken: Ct);
+        await profiles.UpdateServerProfileAsync(first.Id, new ServerProfilePatch { SetAsDefaultForNewMailboxes = false }, cancellationToken: Ct);
         Assert.Equal(second.Id, (await organization.GetOrganizationEmailSettingsAsync(Ct)).DefaultServerProfileId);
 
-        var cleared = await profiles.UpdateServerProfileAsync(second.Id, new ServerProfileInput { SetAsDefaultForNewMailboxes = false }, cancellationToken: Ct);
+        var cleared = await profiles.UpdateServerProfileAsync(second.Id, new ServerProfilePatch { SetAsDefaultForNewMailboxes = false }, cancellationToken: Ct);
         Assert.False(cleared.IsDefaultForNewMailboxes);
         Assert.Null((await organization.GetOrganizationEmailSettingsAsync(Ct)).DefaultServerProfileId);
     }
@@ -524,7 +524,7 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         var created = await profiles.CreateServerProfileAsync(TestData.Profile(setAsDefault: true), Ct);
 
         var error = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(
-            () => profiles.UpdateServerProfileAsync(created.Id, new ServerProfileInput { State = RecordState.Inactive }, cancellationToken: Ct));
+            () => profiles.UpdateServerProfileAsync(created.Id, new ServerProfilePatch { State = RecordState.Inactive }, cancellationToken: Ct));
 
         Assert.Equal(409, error.StatusCode);
         Assert.Equal("DefaultServerProfileCannotBeDeactivated", error.Result.Code);
@@ -553,12 +553,12 @@ public sealed class ServerProfileUpdateTests(ExSyncApplication app) : IClassFixt
         Assert.Contains("1 mailbox uses it", error.Result.Detail);
     }
 
-    private static ServerProfileInput SwitchToHybridModernAuth() => new()
+    private static ServerProfilePatch SwitchToHybridModernAuth() => new()
     {
-        Authentication = new ServerProfileAuthenticationInput
+        Authentication = new ServerProfileAuthenticationPatch
         {
             Type = ProfileAuthenticationType.HybridModernAuth,
-            HybridModernAuth = new ServerProfileHybridModernAuthInput
+            HybridModernAuth = new ServerProfileHybridModernAuthPatch
             {
                 TenantId = "contoso.onmicrosoft.com",
                 ClientId = "0b7bd0a6-1e44-4c7a-9b0e-52d2c9d8b1a0",

@@ -272,7 +272,7 @@ public sealed class TestAndEnableSemanticsTests(SimulatedDeployment deployment) 
         }
         else
         {
-            await App.Mailboxes().UpdateMailboxAsync(mailbox.Id, new MailboxInput { OutgoingDeliveryMethod = DeliveryMethod.None }, cancellationToken: Ct);
+            await App.Mailboxes().UpdateMailboxAsync(mailbox.Id, new MailboxPatch { OutgoingDeliveryMethod = DeliveryMethod.None }, cancellationToken: Ct);
         }
 
         var job = await App.WaitAsync(accepted);
@@ -302,7 +302,7 @@ public sealed class TestAndEnableSemanticsTests(SimulatedDeployment deployment) 
         var address = simulator.AddExchangeMailbox("inactive-profile");
         var mailbox = await app.CreateMailboxAsync(address, m => m.ServerProfileId = profile.Id);
         await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator, setAsDefault: true), Ct);
-        await app.ServerProfiles().UpdateServerProfileAsync(profile.Id, new ServerProfileInput { State = RecordState.Inactive }, cancellationToken: Ct);
+        await app.ServerProfiles().UpdateServerProfileAsync(profile.Id, new ServerProfilePatch { State = RecordState.Inactive }, cancellationToken: Ct);
 
         var job = await app.TestAndEnableAsync(mailbox.Id);
 

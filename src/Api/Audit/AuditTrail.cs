@@ -22,11 +22,21 @@ public sealed class AuditTrail(ExSyncDbContext db, IDatabaseDialect dialect, Seq
     /// Records a change between two representations (the writable form of a resource), field by field, plus
     /// <paramref name="extra"/> changes the representations do not show (read-only fields; secrets, via <see cref="Secret"/>).
     /// </summary>
-    public void Record(string operation, string targetType, object targetId, object? before, object? after, IEnumerable<AuditChange>? extra = null)
+    /// <returns>
+    /// Whether anything changed. An update that changes no field is no event: nothing is recorded, and the caller leaves the resource
+    /// as it was, with its ETag and modification time.
+    /// </returns>
+    public bool Record(string operation, string targetType, object targetId, object? before, object? after, IEnumerable<AuditChange>? extra = null)
     {
         var changes = Diff(before, after);
         changes.AddRange(extra ?? []);
+        if (changes.Count == 0)
+        {
+            return false;
+        }
+
         Record(operation, targetType, targetId, changes);
+        return true;
     }
 
     /// <summary>A secret that changed; its value is never recorded.</summary>

@@ -1,3 +1,4 @@
+using ExSync.Api.Infrastructure.Requests;
 using ExSync.Api.Jobs;
 using FluentValidation;
 
@@ -7,6 +8,7 @@ namespace ExSync.Api.Mailboxes;
 public sealed record MailboxIdsInput
 {
     /// <summary>Ids of the mailboxes (1 to 10,000, no duplicates).</summary>
+    [RequiredField]
     public IReadOnlyList<Guid>? MailboxIds { get; init; }
 }
 
@@ -14,6 +16,7 @@ public sealed record MailboxIdsInput
 public sealed record ApplyDefaultSettingsInput
 {
     /// <summary>Ids of the mailboxes (1 to 10,000, no duplicates).</summary>
+    [RequiredField]
     public IReadOnlyList<Guid>? MailboxIds { get; init; }
 
     /// <summary>Also start Test &amp; Enable on the mailboxes (default true); the response is then 202 with the job.</summary>
@@ -27,6 +30,7 @@ public sealed record ApplyDefaultSettingsInput
 public sealed record TestAndEnableInput
 {
     /// <summary>Ids of the mailboxes (1 to 10,000, no duplicates).</summary>
+    [RequiredField]
     public IReadOnlyList<Guid>? MailboxIds { get; init; }
 
     /// <summary>

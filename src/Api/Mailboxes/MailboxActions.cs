@@ -1,6 +1,8 @@
 using ExSync.Engine.Jobs;
 using System.ComponentModel;
 using ExSync.Api.Audit;
+using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
@@ -28,12 +30,14 @@ public static class MailboxActions
             .WithSummary("Approve mailboxes' email addresses")
             .WithDescription("Approves the email address of each mailbox, which the organization requires before processing email (processEmailsOnlyForApprovedUsers/Queues). " +
                              "Answers with an outcome per mailbox: Changed, Unchanged (already approved) or NotFound.")
+            .WithRequestExample("mailboxes", "Two mailboxes", MailboxExamples.MailboxIds)
             .RequireAuthorization(Privileges.Administrator, Privileges.EmailApprove);
 
         group.MapPost("/reject-email", RejectEmail)
             .WithName("RejectEmail")
             .WithSummary("Reject mailboxes' email addresses")
             .WithDescription("Rejects the email address of each mailbox: its email is not processed, its directions are disabled and scheduled retests are dropped.")
+            .WithRequestExample("mailboxes", "Two mailboxes", MailboxExamples.MailboxIds)
             .RequireAuthorization(Privileges.Administrator, Privileges.EmailApprove);
 
         group.MapPost("/apply-default-settings", ApplyDefaultSettings)
@@ -42,6 +46,7 @@ public static class MailboxActions
             .WithDescription("Gives each mailbox the organization's default server profile and delivery methods and reports what changed. " +
                              "With testAndEnable (the default) it also starts Test & Enable on the mailboxes and answers 202 with the job; " +
                              "with dryRun it changes nothing and reports what would change.")
+            .WithRequestExample("mailboxes", "Give two mailboxes the defaults, then test and enable them", MailboxExamples.ApplyDefaultSettings)
             .RequireAuthorization(Privileges.Administrator, Privileges.MailboxWrite)
             .RequireJobCreationLimit();
 
@@ -50,17 +55,23 @@ public static class MailboxActions
             .WithSummary("Test and enable mailboxes")
             .WithDescription("Starts a background job that tests each mailbox's directions that use server-side synchronization against Exchange and enables what works. " +
                              "Answers 202 with the job's status monitor; poll Operation-Location, then read the results.")
+            .WithRequestExample("mailboxes", "Test and enable two mailboxes", MailboxExamples.TestAndEnable)
             .RequireAuthorization(Privileges.Administrator)
             .RequireJobCreationLimit();
 
         return group;
     }
 
+    // A running Test & Enable job writes results to the same mailboxes; a race with it must not fail the whole request.
     public static async Task<Ok<BulkActionResult>> ApproveEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, AuditTrail audit, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, audit, AuditOperations.EmailApproved, (mailbox, now) => mailbox.ApproveEmail(now), cancellationToken));
+        TypedResults.Ok(await db.WriteAsync(
+            () => ChangeApprovalAsync(body.Value.MailboxIds!, db, time, audit, AuditOperations.EmailApproved, (mailbox, now) => mailbox.ApproveEmail(now), cancellationToken),
+            cancellationToken));
 
     public static async Task<Ok<BulkActionResult>> RejectEmail(JsonBody<MailboxIdsInput> body, ExSyncDbContext db, TimeProvider time, AuditTrail audit, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ChangeApprovalAsync(body.Value.MailboxIds!, db, time, audit, AuditOperations.EmailRejected, (mailbox, now) => mailbox.RejectEmail(now), cancellationToken));
+        TypedResults.Ok(await db.WriteAsync(
+            () => ChangeApprovalAsync(body.Value.MailboxIds!, db, time, audit, AuditOperations.EmailRejected, (mailbox, now) => mailbox.RejectEmail(now), cancellationToken),
+            cancellationToken));
 
     public static async Task<Results<JobAccepted<ApplyDefaultSettingsResult>, Ok<ApplyDefaultSettingsResult>, ConflictProblem>> ApplyDefaultSettings(
         JsonBody<ApplyDefaultSettingsInput> body,
@@ -76,15 +87,57 @@ public static class MailboxActions
             return RequestIdReused(requestId!);
         }
 
+        // A running Test & Enable job writes results to the same mailboxes; a race with it must not fail the whole request.
+        var applied = await services.Db.WriteAsync(() => ApplyDefaultsOnceAsync(input, services, cancellationToken), cancellationToken);
+        if (applied.Report is not { } report)
+        {
+            return applied.Problem!;
+        }
+
+        var found = report.Mailboxes.Where(m => m.Outcome != MailboxActionOutcome.NotFound).Select(m => m.MailboxId).ToList();
+        if (report.DryRun || !(input.TestAndEnable ?? true) || found.Count == 0)
+        {
+            return TypedResults.Ok(report);
+        }
+
+        var launch = await services.LaunchAsync(JobKind.TestAndEnableMailboxes, new JobRequest(), requestId, "apply-default-settings", input, JobItemSources.Mailboxes(found), cancellationToken);
+        return launch.Job is { } job && launch.Status != LaunchStatus.RequestIdReused
+            ? services.Accepted(report with { Job = job.ToResource(services.Request) }, job)
+            : RequestIdReused(requestId!);
+    }
+
+    public static async Task<Results<JobAccepted<JobResource>, ConflictProblem>> TestAndEnableMailboxes(
+        JsonBody<TestAndEnableInput> body,
+        [FromHeader(Name = JobHeaders.RepeatabilityRequestId), Description(RepeatabilityDescription)] string? requestId,
+        [AsParameters] JobStartServices services,
+        CancellationToken cancellationToken)
+    {
+        var input = body.Value;
+        var launch = await services.LaunchAsync(
+            JobKind.TestAndEnableMailboxes,
+            new JobRequest(SendTestMessage: input.SendTestMessage ?? false),
+            requestId,
+            "test-and-enable",
+            input,
+            JobItemSources.Mailboxes(input.MailboxIds!),
+            cancellationToken);
+        return launch.Status == LaunchStatus.RequestIdReused ? RequestIdReused(requestId!) : services.Accepted(launch.Job!);
+    }
+
+    private static async Task<(ApplyDefaultSettingsResult? Report, ConflictProblem? Problem)> ApplyDefaultsOnceAsync(
+        ApplyDefaultSettingsInput input,
+        JobStartServices services,
+        CancellationToken cancellationToken)
+    {
         var ids = input.MailboxIds!;
         var dryRun = input.DryRun ?? false;
         var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
         if (organization.DefaultServerProfileId is null && UsesServerSideSynchronization(organization))
         {
-            return Problem.Conflict(
+            return (null, Problem.Conflict(
                 ProblemCodes.NoDefaultServerProfile,
                 "The organization's default delivery methods use server-side synchronization, but it has no default server profile. " +
-                "Set defaultServerProfileId in the organization email settings (or mark a profile setAsDefaultForNewMailboxes) first.");
+                "Set defaultServerProfileId in the organization email settings (or mark a profile setAsDefaultForNewMailboxes) first."));
         }
 
         var defaultProfile = organization.DefaultServerProfileId is { } profileId
@@ -118,42 +171,14 @@ public static class MailboxActions
             await services.Audit.SaveAsync(cancellationToken);
         }
 
-        var report = new ApplyDefaultSettingsResult
+        return (new ApplyDefaultSettingsResult
         {
             DryRun = dryRun,
             Changed = results.Count(r => r.Outcome == MailboxActionOutcome.Changed),
             Unchanged = results.Count(r => r.Outcome == MailboxActionOutcome.Unchanged),
             NotFound = results.Count(r => r.Outcome == MailboxActionOutcome.NotFound),
             Mailboxes = results,
-        };
-        if (dryRun || !(input.TestAndEnable ?? true) || mailboxes.Count == 0)
-        {
-            return TypedResults.Ok(report);
-        }
-
-        var found = ids.Where(mailboxes.ContainsKey).ToList();
-        var launch = await services.LaunchAsync(JobKind.TestAndEnableMailboxes, new JobRequest(), requestId, "apply-default-settings", input, JobItemSources.Mailboxes(found), cancellationToken);
-        return launch.Job is { } job && launch.Status != LaunchStatus.RequestIdReused
-            ? services.Accepted(report with { Job = job.ToResource(services.Request) }, job)
-            : RequestIdReused(requestId!);
-    }
-
-    public static async Task<Results<JobAccepted<JobResource>, ConflictProblem>> TestAndEnableMailboxes(
-        JsonBody<TestAndEnableInput> body,
-        [FromHeader(Name = JobHeaders.RepeatabilityRequestId), Description(RepeatabilityDescription)] string? requestId,
-        [AsParameters] JobStartServices services,
-        CancellationToken cancellationToken)
-    {
-        var input = body.Value;
-        var launch = await services.LaunchAsync(
-            JobKind.TestAndEnableMailboxes,
-            new JobRequest(SendTestMessage: input.SendTestMessage ?? false),
-            requestId,
-            "test-and-enable",
-            input,
-            JobItemSources.Mailboxes(input.MailboxIds!),
-            cancellationToken);
-        return launch.Status == LaunchStatus.RequestIdReused ? RequestIdReused(requestId!) : services.Accepted(launch.Job!);
+        }, null);
     }
 
     /// <summary>Documents the Repeatability-Request-ID header of every job-starting route.</summary>

@@ -126,12 +126,15 @@ public sealed class MailboxLastError
 public sealed record MailboxInput
 {
     /// <summary>Display name (at most 200 characters). Required on create.</summary>
+    [RequiredField]
     public string? Name { get; init; }
 
     /// <summary>SMTP address (unique ignoring case). Required on create.</summary>
+    [RequiredField]
     public string? EmailAddress { get; init; }
 
     /// <summary>The user or queue the mailbox belongs to. Required on create.</summary>
+    [RequiredField]
     public MailboxOwnerInput? Owner { get; init; }
 
     /// <summary>The server profile (it must be active); null uses the organization default.</summary>
@@ -161,9 +164,11 @@ public sealed record MailboxInput
 public sealed record MailboxOwnerInput
 {
     /// <summary>User or queue.</summary>
+    [RequiredField]
     public MailboxOwnerType? Type { get; init; }
 
     /// <summary>Identifier of the user (as in the identity provider) or of the queue (at most 200 characters).</summary>
+    [RequiredField]
     public string? Id { get; init; }
 
     /// <summary>Display name (at most 200 characters).</summary>

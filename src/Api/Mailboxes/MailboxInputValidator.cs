@@ -9,13 +9,13 @@ public sealed class MailboxInputValidator : AbstractValidator<MailboxInput>
 {
     public MailboxInputValidator()
     {
-        RuleFor(m => m.Name).NotEmpty().MaximumLength(MailboxSettings.NameMaxLength);
-        RuleFor(m => m.EmailAddress).NotEmpty().MaximumLength(MailboxSettings.EmailAddressMaxLength).MustBeEmailAddress();
+        RuleFor(m => m.Name).NotEmpty().MaximumLength(MailboxSettings.NameMaxLength).MustBeSingleLineText();
+        RuleFor(m => m.EmailAddress).NotEmpty().MaximumLength(MailboxSettings.EmailAddressMaxLength).MustBeSingleLineText().MustBeEmailAddress();
         RuleFor(m => m.Owner).NotNull().DependentRules(() =>
         {
             RuleFor(m => m.Owner!.Type).NotNull();
-            RuleFor(m => m.Owner!.Id).NotEmpty().MaximumLength(200);
-            RuleFor(m => m.Owner!.Name).MaximumLength(200);
+            RuleFor(m => m.Owner!.Id).NotEmpty().MaximumLength(200).MustBeSingleLineText();
+            RuleFor(m => m.Owner!.Name).MaximumLength(200).MustBeSingleLineText();
         });
     }
 }

@@ -39,6 +39,7 @@ public static class MailboxesApi
             .WithSummary("Create a mailbox")
             .WithDescription("Creates the mailbox of a user or queue. Unset delivery methods and server profile take the organization defaults. " +
                              "New mailboxes are pending approval, untested and disabled.")
+            .WithRequestExample("user", "A user's mailbox with the organization's default profile and delivery methods", MailboxExamples.Create)
             .RequireAuthorization(Privileges.MailboxWrite)
             .WithMetadata(new AccessNote(ConnectionFieldsNote));
 
@@ -54,6 +55,7 @@ public static class MailboxesApi
             .WithDescription("Applies a JSON Merge Patch (RFC 7396). null resets a field to its default (the organization's, for the server profile and delivery methods). " +
                              "Changing the profile, a delivery method or the address resets the statuses to NotRun and disables the mailbox until it is tested again; " +
                              "changing the address also withdraws its approval. Read-only fields (statuses, approval) are rejected.")
+            .WithRequestExample("patch", "A new display name; only email received from 2026 on", MailboxExamples.Patch)
             .RequireAuthorization(Privileges.MailboxWrite)
             .WithMetadata(new AccessNote(ConnectionFieldsNote));
 
@@ -201,6 +203,21 @@ public static class MailboxesApi
             return ForbiddenProblemHandler.Forbidden([Privileges.Administrator]);
         }
 
+        // Test & Enable writes its results to the mailbox too, so a patch can race a running job as well as another client.
+        return await db.WriteAsync(() => UpdateOnceAsync(id, patch, ifMatch, db, time, validator, audit, response, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<MailboxResource>, BadRequestProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+        Guid id,
+        MergePatch<MailboxInput> patch,
+        string? ifMatch,
+        ExSyncDbContext db,
+        TimeProvider time,
+        IValidator<MailboxInput> validator,
+        AuditTrail audit,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
         var mailbox = await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (mailbox is null)
         {
@@ -225,25 +242,40 @@ public static class MailboxesApi
 
         var organization = await db.OrganizationSettingsAsync(cancellationToken);
         var settings = organization.ApplyDefaults(input.ToDraft());
+        var unchanged = mailbox.ToResource();
         var before = mailbox.ToInput();
         var approvalBefore = mailbox.ApprovalStatus;
         mailbox.Update(settings, await FindProfileAsync(db, settings.ServerProfileId, cancellationToken), organization.DefaultServerProfileId, time.GetUtcNow());
-        audit.Record(
+        var changed = audit.Record(
             AuditOperations.MailboxUpdated,
             nameof(Mailbox),
             mailbox.Id,
             before,
             mailbox.ToInput(),
             approvalBefore == mailbox.ApprovalStatus ? null : [new AuditChange("approvalStatus", approvalBefore.ToString(), mailbox.ApprovalStatus.ToString())]);
-        await db.SaveChangesAsync(cancellationToken);
+        if (!changed)
+        {
+            // The mailbox as it was, unsaved: same ETag, same modification time, statuses untouched.
+            response.SetETag(unchanged.ETag);
+            return TypedResults.Ok(unchanged);
+        }
 
+        await db.SaveChangesAsync(cancellationToken);
         response.SetETag(ETags.For(mailbox.Revision));
         return TypedResults.Ok(mailbox.ToResource());
     }
 
-    public static async Task<Results<NoContent, PreconditionFailedProblem>> DeleteMailbox(
+    public static Task<Results<NoContent, PreconditionFailedProblem>> DeleteMailbox(
         Guid id,
         [FromHeader(Name = "If-Match"), Description("Delete only if the mailbox's ETag still matches.")] string? ifMatch,
+        ExSyncDbContext db,
+        AuditTrail audit,
+        CancellationToken cancellationToken) =>
+        db.WriteAsync(() => DeleteOnceAsync(id, ifMatch, db, audit, cancellationToken), cancellationToken);
+
+    private static async Task<Results<NoContent, PreconditionFailedProblem>> DeleteOnceAsync(
+        Guid id,
+        string? ifMatch,
         ExSyncDbContext db,
         AuditTrail audit,
         CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
@@ -32,7 +33,8 @@ public static class OrganizationApi
             .WithName("UpdateOrganizationEmailSettings")
             .WithSummary("Update the organization email settings")
             .WithDescription("Applies a JSON Merge Patch (RFC 7396). The default delivery methods and profile apply to mailboxes created " +
-                             "afterwards, and to mailboxes the apply-default-settings action is run on. Send If-Match to avoid overwriting someone else's change.");
+                             "afterwards, and to mailboxes the apply-default-settings action is run on. Send If-Match to avoid overwriting someone else's change.")
+            .WithRequestExample("patch", "Process queues' email without approval; no information alerts", OrganizationExamples.Patch);
 
         return group;
     }
@@ -47,9 +49,20 @@ public static class OrganizationApi
         return TypedResults.Ok(settings.ToResource());
     }
 
-    public static async Task<Results<Ok<OrganizationEmailSettingsResource>, BadRequestProblem, PreconditionFailedProblem>> UpdateOrganizationEmailSettings(
+    public static Task<Results<Ok<OrganizationEmailSettingsResource>, BadRequestProblem, PreconditionFailedProblem>> UpdateOrganizationEmailSettings(
         MergePatch<OrganizationEmailSettingsInput> patch,
         [FromHeader(Name = "If-Match"), Description("Apply the change only if the settings' ETag still matches.")] string? ifMatch,
+        ExSyncDbContext db,
+        TimeProvider time,
+        IValidator<OrganizationEmailSettingsInput> validator,
+        AuditTrail audit,
+        HttpResponse response,
+        CancellationToken cancellationToken) =>
+        db.WriteAsync(() => UpdateOnceAsync(patch, ifMatch, db, time, validator, audit, response, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<OrganizationEmailSettingsResource>, BadRequestProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+        MergePatch<OrganizationEmailSettingsInput> patch,
+        string? ifMatch,
         ExSyncDbContext db,
         TimeProvider time,
         IValidator<OrganizationEmailSettingsInput> validator,
@@ -72,9 +85,16 @@ public static class OrganizationApi
         var defaultProfile = input.DefaultServerProfileId is { } profileId
             ? await db.ServerProfiles.SingleOrDefaultAsync(p => p.Id == profileId, cancellationToken)
             : null;
+        var unchanged = settings.ToResource();
         var before = settings.ToInput();
         settings.Update(input.ToChange(), defaultProfile, time.GetUtcNow());
-        audit.Record(AuditOperations.OrganizationSettingsUpdated, nameof(OrganizationEmailSettings), settings.OrganizationId, before, settings.ToInput());
+        if (!audit.Record(AuditOperations.OrganizationSettingsUpdated, nameof(OrganizationEmailSettings), settings.OrganizationId, before, settings.ToInput()))
+        {
+            // The settings as they were, unsaved: same ETag, same modification time.
+            response.SetETag(unchanged.ETag);
+            return TypedResults.Ok(unchanged);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
 
         response.SetETag(ETags.For(settings.Revision));

@@ -1,5 +1,6 @@
 using ExSync.Engine.Jobs;
 using System.ComponentModel;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
@@ -33,6 +34,7 @@ public static class ServerProfileActions
             .WithDescription("Starts a job that runs the full diagnostic for one address with the profile — server location, TLS, authentication, version, " +
                              "impersonation, inbox, sending, calendar, contacts, tasks — and enables nothing. Read the step tree in the job's results. " +
                              "Works for inactive profiles too, so a profile can be checked before it is activated.")
+            .WithRequestExample("address", "Test with Alice's mailbox, without sending a message", ServerProfileExamples.TestConnection)
             .RequireJobCreationLimit();
 
         return group;
@@ -99,6 +101,7 @@ public static class ServerProfileActions
 public sealed record TestConnectionInput
 {
     /// <summary>SMTP address of a mailbox in Exchange that the profile's account may access.</summary>
+    [RequiredField]
     public string? EmailAddress { get; init; }
 
     /// <summary>Also send a real message to the mailbox as part of the outgoing test (default false).</summary>
@@ -108,5 +111,5 @@ public sealed record TestConnectionInput
 public sealed class TestConnectionInputValidator : AbstractValidator<TestConnectionInput>
 {
     public TestConnectionInputValidator() =>
-        RuleFor(i => i.EmailAddress).NotEmpty().MaximumLength(Domain.Mailboxes.MailboxSettings.EmailAddressMaxLength).MustBeEmailAddress();
+        RuleFor(i => i.EmailAddress).NotEmpty().MaximumLength(Domain.Mailboxes.MailboxSettings.EmailAddressMaxLength).MustBeSingleLineText().MustBeEmailAddress();
 }

@@ -158,6 +158,7 @@ public sealed class ServerProfileAdvancedOptions
 public sealed record ServerProfileInput
 {
     /// <summary>Display name (at most 100 characters), unique ignoring case. Required on create.</summary>
+    [RequiredField]
     public string? Name { get; init; }
 
     /// <summary>Free-text description (at most 2000 characters).</summary>
@@ -167,9 +168,11 @@ public sealed record ServerProfileInput
     public ServerType? ServerType { get; init; }
 
     /// <summary>The owner of the profile, who receives alerts about it. Required on create.</summary>
+    [RequiredField]
     public ServerProfileOwnerInput? Owner { get; init; }
 
     /// <summary>How ExSync authenticates to Exchange. Required on create.</summary>
+    [RequiredField]
     public ServerProfileAuthenticationInput? Authentication { get; init; }
 
     /// <summary>Find each mailbox's EWS URL with autodiscover; defaults to false.</summary>
@@ -205,9 +208,11 @@ public sealed record ServerProfileInput
 public sealed record ServerProfileOwnerInput
 {
     /// <summary>Identifier of the user in the identity provider (at most 200 characters).</summary>
+    [RequiredField]
     public string? Id { get; init; }
 
     /// <summary>Email address alerts are sent to.</summary>
+    [RequiredField]
     public string? EmailAddress { get; init; }
 }
 
@@ -216,6 +221,7 @@ public sealed record ServerProfileOwnerInput
 public sealed record ServerProfileAuthenticationInput
 {
     /// <summary>The authentication method.</summary>
+    [RequiredField]
     public ProfileAuthenticationType? Type { get; init; }
 
     /// <summary>The impersonation service account; only with type Impersonation.</summary>
@@ -230,9 +236,11 @@ public sealed record ServerProfileAuthenticationInput
 public sealed record ServerProfileImpersonationInput
 {
     /// <summary>User name in UPN form (user@domain); DOMAIN\user is not accepted.</summary>
+    [RequiredField]
     public string? UserName { get; init; }
 
     /// <summary>Password (write-only). Required when the profile has none yet.</summary>
+    [RequiredField]
     public string? Password { get; init; }
 }
 
@@ -241,18 +249,22 @@ public sealed record ServerProfileImpersonationInput
 public sealed record ServerProfileHybridModernAuthInput
 {
     /// <summary>Entra ID tenant id (a GUID) or primary domain name.</summary>
+    [RequiredField]
     public string? TenantId { get; init; }
 
     /// <summary>Application (client) id, a GUID.</summary>
+    [RequiredField]
     public string? ClientId { get; init; }
 
     /// <summary>Resource the token is requested for, usually the Exchange server's external URL.</summary>
+    [RequiredField]
     public string? ResourceUri { get; init; }
 
     /// <summary>OAuth 2.0 authority; defaults to https://login.microsoftonline.com.</summary>
     public string? AuthorityUrl { get; init; }
 
     /// <summary>Client secret (write-only). Required when the profile has none yet.</summary>
+    [RequiredField]
     public string? ClientSecret { get; init; }
 }
 

@@ -16,13 +16,13 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
 {
     public ServerProfileInputValidator(IOptionsMonitor<ExchangeClientOptions> exchange)
     {
-        RuleFor(p => p.Name).NotEmpty().MaximumLength(ServerProfileSettings.NameMaxLength);
-        RuleFor(p => p.Description).MaximumLength(ServerProfileSettings.DescriptionMaxLength);
+        RuleFor(p => p.Name).NotEmpty().MaximumLength(ServerProfileSettings.NameMaxLength).MustBeSingleLineText();
+        RuleFor(p => p.Description).MaximumLength(ServerProfileSettings.DescriptionMaxLength).MustBeMultiLineText();
 
         RuleFor(p => p.Owner).NotNull().DependentRules(() =>
         {
-            RuleFor(p => p.Owner!.Id).NotEmpty().MaximumLength(200);
-            RuleFor(p => p.Owner!.EmailAddress).NotEmpty().MaximumLength(254).MustBeEmailAddress();
+            RuleFor(p => p.Owner!.Id).NotEmpty().MaximumLength(200).MustBeSingleLineText();
+            RuleFor(p => p.Owner!.EmailAddress).NotEmpty().MaximumLength(254).MustBeSingleLineText().MustBeEmailAddress();
         });
 
         RuleFor(p => p.Authentication).NotNull().DependentRules(() =>
@@ -41,6 +41,7 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
 
         RuleFor(p => p.TrustedCaCertificatePem)
             .MaximumLength(ServerProfileSettings.TrustedCaCertificatePemMaxLength)
+            .MustBeMultiLineText()
             .Must(ContainsCertificates)
             .WithErrorCode(FieldErrorCodes.InvalidFormat)
             .WithMessage("Expected one or more PEM certificates (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----) of the certificate authority that issued the Exchange server's certificate.")
@@ -65,13 +66,14 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
             RuleFor(p => p.Authentication!.Impersonation!.UserName)
                 .NotEmpty()
                 .MaximumLength(250)
+                .MustBeSingleLineText()
                 .Must(name => name is null || !name.Contains('\\'))
                 .WithErrorCode(FieldErrorCodes.NotUpnFormat)
                 .WithMessage("Use the user principal name (UPN) form user@domain, not DOMAIN\\user: Exchange accepts the service account for impersonation only in UPN form.")
                 .Must(name => name is null || name.Contains('\\') || IsUserPrincipalName(name))
                 .WithErrorCode(FieldErrorCodes.NotUpnFormat)
                 .WithMessage("Use the user principal name (UPN) form user@domain, for example svc-exsync@contoso.com.");
-            RuleFor(p => p.Authentication!.Impersonation!.Password).NotEmpty().MaximumLength(256).When(p => p.Authentication!.Impersonation!.Password is not null);
+            RuleFor(p => p.Authentication!.Impersonation!.Password).NotEmpty().MaximumLength(256).MustBeSingleLineText().When(p => p.Authentication!.Impersonation!.Password is not null);
         });
     }
 
@@ -83,25 +85,29 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
             RuleFor(p => p.Authentication!.HybridModernAuth!.TenantId)
                 .NotEmpty()
                 .MaximumLength(100)
+                .MustBeSingleLineText()
                 .Must(id => id is null || Guid.TryParse(id, out _) || Uri.CheckHostName(id) == UriHostNameType.Dns)
                 .WithErrorCode(FieldErrorCodes.InvalidFormat)
                 .WithMessage("The tenant id is a GUID, or the tenant's primary domain such as contoso.onmicrosoft.com.");
             RuleFor(p => p.Authentication!.HybridModernAuth!.ClientId)
                 .NotEmpty()
+                .MustBeSingleLineText()
                 .Must(id => id is null || Guid.TryParse(id, out _))
                 .WithErrorCode(FieldErrorCodes.InvalidFormat)
                 .WithMessage("The application (client) id is a GUID.");
             RuleFor(p => p.Authentication!.HybridModernAuth!.ResourceUri)
                 .NotEmpty()
                 .MaximumLength(1024)
+                .MustBeSingleLineText()
                 .Must(uri => uri is null || Uri.TryCreate(uri, UriKind.Absolute, out _))
                 .WithErrorCode(FieldErrorCodes.InvalidUrl)
                 .WithMessage("The resource is an absolute URI, usually the Exchange server's external URL such as https://mail.contoso.com.");
             RuleFor(p => p.Authentication!.HybridModernAuth!.AuthorityUrl)
                 .MaximumLength(1024)
+                .MustBeSingleLineText()
                 .MustBeServerUrl(() => false)
                 .When(p => p.Authentication!.HybridModernAuth!.AuthorityUrl is not null);
-            RuleFor(p => p.Authentication!.HybridModernAuth!.ClientSecret).NotEmpty().MaximumLength(1024).When(p => p.Authentication!.HybridModernAuth!.ClientSecret is not null);
+            RuleFor(p => p.Authentication!.HybridModernAuth!.ClientSecret).NotEmpty().MaximumLength(1024).MustBeSingleLineText().When(p => p.Authentication!.HybridModernAuth!.ClientSecret is not null);
         });
     }
 
@@ -129,7 +135,7 @@ public sealed class ServerProfileInputValidator : AbstractValidator<ServerProfil
     {
         public ConnectionValidator(Func<bool> allowHttp)
         {
-            RuleFor(c => c.ServerLocation).MaximumLength(2084).MustBeServerUrl(allowHttp).When(c => c.ServerLocation is not null);
+            RuleFor(c => c.ServerLocation).MaximumLength(2084).MustBeSingleLineText().MustBeServerUrl(allowHttp).When(c => c.ServerLocation is not null);
             RuleFor(c => c.Port).InclusiveBetween(ServerConnection.MinPort, ServerConnection.MaxPort);
             RuleFor(c => c.Port)
                 .Must((connection, port) => !HasConflictingPort(connection.ServerLocation, port))

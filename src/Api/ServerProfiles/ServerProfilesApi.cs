@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
@@ -36,7 +37,9 @@ public static class ServerProfilesApi
             .WithName("CreateServerProfile")
             .WithSummary("Create a server profile")
             .WithDescription("Creates a profile. Passwords and client secrets are encrypted at rest and never returned. " +
-                             "Set setAsDefaultForNewMailboxes to make it the organization's default for new mailboxes.");
+                             "Set setAsDefaultForNewMailboxes to make it the organization's default for new mailboxes.")
+            .WithRequestExample("impersonation", "Exchange on-premises with an impersonation service account", ServerProfileExamples.Impersonation)
+            .WithRequestExample("hybridModernAuth", "Exchange with Hybrid Modern Auth, found by autodiscover", ServerProfileExamples.HybridModernAuth);
 
         group.MapGet("/{id}", GetServerProfile)
             .WithName("GetServerProfile")
@@ -48,7 +51,8 @@ public static class ServerProfilesApi
             .WithSummary("Update a server profile")
             .WithDescription("Applies a JSON Merge Patch (RFC 7396): fields present replace the stored ones, null removes a value, " +
                              "absent fields are kept. Secrets left out are kept. Changing the authentication type discards the other type's settings. " +
-                             "Send If-Match with the ETag you read to avoid overwriting someone else's change.");
+                             "Send If-Match with the ETag you read to avoid overwriting someone else's change.")
+            .WithRequestExample("patch", "A new description and more connections", ServerProfileExamples.Patch);
 
         group.MapDelete("/{id}", DeleteServerProfile)
             .WithName("DeleteServerProfile")
@@ -85,13 +89,20 @@ public static class ServerProfilesApi
         return TypedResults.Ok(rows.ToPage(size, p => p.Id, p => p.ToResource(defaultProfileId), request));
     }
 
-    public static async Task<Results<Created<ServerProfileResource>, BadRequestProblem, ConflictProblem>> CreateServerProfile(
+    public static Task<Results<Created<ServerProfileResource>, BadRequestProblem, ConflictProblem>> CreateServerProfile(
         JsonBody<ServerProfileInput> body,
         [AsParameters] ServerProfileServices services,
         HttpResponse response,
+        CancellationToken cancellationToken) =>
+        // Making the profile the default changes the organization settings, which an administrator may be changing too.
+        services.Db.WriteAsync(() => CreateOnceAsync(body.Value, services, response, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Created<ServerProfileResource>, BadRequestProblem, ConflictProblem>> CreateOnceAsync(
+        ServerProfileInput input,
+        ServerProfileServices services,
+        HttpResponse response,
         CancellationToken cancellationToken)
     {
-        var input = body.Value;
         if (await services.NameTakenAsync(input.Name!, exceptId: null, cancellationToken))
         {
             return NameConflict(input.Name!);
@@ -138,11 +149,20 @@ public static class ServerProfilesApi
         return TypedResults.Ok(resource);
     }
 
-    public static async Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateServerProfile(
+    public static Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateServerProfile(
         Guid id,
         MergePatch<ServerProfileInput> patch,
         [FromHeader(Name = "If-Match"), Description("Apply the change only if the profile's ETag still matches.")] string? ifMatch,
         [AsParameters] ServerProfileServices services,
+        HttpResponse response,
+        CancellationToken cancellationToken) =>
+        services.Db.WriteAsync(() => UpdateOnceAsync(id, patch, ifMatch, services, response, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+        Guid id,
+        MergePatch<ServerProfileInput> patch,
+        string? ifMatch,
+        ServerProfileServices services,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -169,6 +189,7 @@ public static class ServerProfilesApi
         }
 
         var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
+        var unchanged = profile.ToResource(organization.DefaultServerProfileId);
         var before = profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id };
         var now = services.Time.GetUtcNow();
         var stored = KeepStoredSecrets(profile.Authentication, patch);
@@ -178,24 +199,39 @@ public static class ServerProfilesApi
             organization.SetDefaultServerProfile(profile, isDefault, now);
         }
 
-        services.Audit.Record(
+        // Secrets are write-only and stored encrypted, so a patch that sends one counts as a change even if it is the stored one:
+        // telling them apart would mean decrypting the stored secret to compare, and resending a password is how it is confirmed.
+        var changed = services.Audit.Record(
             AuditOperations.ServerProfileUpdated,
             nameof(ServerProfile),
             profile.Id,
             before,
             profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id },
             SecretFields.Where(path => patch.Mentions(path.Split('.'))).Select(AuditTrail.Secret));
-        await services.Db.SaveChangesAsync(cancellationToken);
+        if (!changed)
+        {
+            // The profile as it was, unsaved: same ETag, same modification time.
+            response.SetETag(unchanged.ETag);
+            return TypedResults.Ok(unchanged);
+        }
 
+        await services.Db.SaveChangesAsync(cancellationToken);
         var resource = profile.ToResource(organization.DefaultServerProfileId);
         response.SetETag(resource.ETag);
         return TypedResults.Ok(resource);
     }
 
-    public static async Task<Results<NoContent, ConflictProblem, PreconditionFailedProblem>> DeleteServerProfile(
+    public static Task<Results<NoContent, ConflictProblem, PreconditionFailedProblem>> DeleteServerProfile(
         Guid id,
         [FromHeader(Name = "If-Match"), Description("Delete only if the profile's ETag still matches.")] string? ifMatch,
         [AsParameters] ServerProfileServices services,
+        CancellationToken cancellationToken) =>
+        services.Db.WriteAsync(() => DeleteOnceAsync(id, ifMatch, services, cancellationToken), cancellationToken);
+
+    private static async Task<Results<NoContent, ConflictProblem, PreconditionFailedProblem>> DeleteOnceAsync(
+        Guid id,
+        string? ifMatch,
+        ServerProfileServices services,
         CancellationToken cancellationToken)
     {
         var profile = await services.Db.ServerProfiles.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);

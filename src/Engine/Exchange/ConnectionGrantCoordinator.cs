@@ -65,7 +65,7 @@ public sealed partial class ConnectionGrantCoordinator(
             {
                 contended = await RebalanceAsync(stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }

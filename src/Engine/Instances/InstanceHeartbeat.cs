@@ -38,7 +38,7 @@ public sealed partial class InstanceHeartbeat(
                 await BeatAsync(stoppingToken);
                 await ReapAsync(stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }

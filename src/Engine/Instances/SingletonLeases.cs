@@ -86,7 +86,7 @@ public abstract partial class SingletonDuty(SingletonLeases leases, ILogger logg
                     await RunOnceAsync(stoppingToken);
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }

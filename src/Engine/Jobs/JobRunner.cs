@@ -97,7 +97,7 @@ public sealed partial class JobRunner(
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var watch = WatchAsync(job.Id, workerId, canceled, watching.Token);
         var produce = ProduceAsync(job, handler, workerId, work.Writer, canceled.Token, stopping);
-        var write = WriteAsync(job, handler, workerId, results.Reader);
+        var write = WriteAsync(job, handler, workerId, results.Reader, stopping);
         try
         {
             await Parallel.ForEachAsync(
@@ -181,7 +181,7 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Records results in batches: whatever has accumulated during the batch window and while the previous batch was being written.</summary>
-    private async Task WriteAsync(Job job, IJobHandler handler, string workerId, ChannelReader<ProcessedItem> results)
+    private async Task WriteAsync(Job job, IJobHandler handler, string workerId, ChannelReader<ProcessedItem> results, CancellationToken stopping)
     {
         var batchSize = options.CurrentValue.ResultBatchSize;
         var window = options.CurrentValue.ResultBatchWindow;
@@ -199,6 +199,11 @@ public sealed partial class JobRunner(
             try
             {
                 await recorder.RecordAsync(job, handler, workerId, batch);
+            }
+            catch (Exception ex) when (stopping.IsCancellationRequested)
+            {
+                // Shutting down; the items keep their lease and are released with this instance.
+                LogWriteInterrupted(logger, ex, job.Id, batch.Count);
             }
             catch (Exception ex)
             {
@@ -242,9 +247,9 @@ public sealed partial class JobRunner(
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
-            // The job is done.
+            // The job is done, or the host stops.
         }
         catch (Exception ex)
         {
@@ -263,6 +268,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Count} results of job {JobId} failed; the items will be processed again when their lease expires")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, Guid jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {Count} results of job {JobId} was interrupted by shutdown; the items will be processed again")]
+    private static partial void LogWriteInterrupted(ILogger logger, Exception exception, Guid jobId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the leases of job {JobId} failed")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception, Guid jobId);

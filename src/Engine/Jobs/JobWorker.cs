@@ -60,7 +60,11 @@ public sealed partial class JobWorker(
                     }
                 }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
             {
                 // Like eShop's background services: log and keep going, a database hiccup must not stop job processing.
                 LogScanFailed(logger, ex);
@@ -105,9 +109,9 @@ public sealed partial class JobWorker(
 
             return finished;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down; the job resumes at the next start.
+            // Shutting down (the database may already refuse): the job resumes at the next start, here or in another instance.
             return false;
         }
         catch (Exception ex)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ExSync.Client;
 
 namespace ExSync.Api.Tests.Infrastructure;
@@ -29,4 +31,18 @@ public static class TestData
         EmailAddress = emailAddress ?? $"{Guid.NewGuid():N}@contoso.com",
         Owner = new MailboxOwnerInput { Type = ownerType, Id = "user-" + Guid.NewGuid().ToString("N")[..8], Name = "Alice Example" },
     };
+
+    /// <summary>A mailbox that needs no server profile (no direction uses server-side synchronization), so any service accepts it.</summary>
+    public static MailboxInput MailboxWithoutSync()
+    {
+        var mailbox = Mailbox();
+        mailbox.IncomingDeliveryMethod = IncomingEmailDeliveryMethod.None;
+        mailbox.OutgoingDeliveryMethod = DeliveryMethod.None;
+        mailbox.ActDeliveryMethod = DeliveryMethod.None;
+        return mailbox;
+    }
+
+    /// <summary>A request body as the generated client would send it, to be changed in ways the client cannot.</summary>
+    public static JsonObject ToJson(object input) =>
+        JsonNode.Parse(JsonSerializer.Serialize(input, input.GetType(), ServerProfilesTests.ClientJsonOptions))!.AsObject();
 }

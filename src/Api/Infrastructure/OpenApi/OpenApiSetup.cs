@@ -32,6 +32,8 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(ResponseHeaders.DocumentAsync);
+            options.AddOperationTransformer(ClientParameterNames.DocumentAsync);
+            options.ApplyRequestBodyDocumentation();
             options.ApplySecurity();
         });
 

@@ -25,7 +25,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception, httpContext.RequestServices);
+        var problem = ToProblem(exception, httpContext.Request);
         if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
             logger.LogError(exception, "Unhandled exception while processing {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
@@ -40,17 +40,20 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails ToProblem(Exception exception, IServiceProvider services) => exception switch
+    private static ProblemDetails ToProblem(Exception exception, HttpRequest request) => exception switch
     {
         DomainException { Error: var error } => FromDomainError(error),
         RequestRejectedException rejected when rejected.FieldErrors.Count > 0 => Problem.Validation(rejected.Code, rejected.Message, rejected.FieldErrors),
         RequestRejectedException rejected => Problem.Create(rejected.Status, rejected.Code, rejected.Message),
         BadHttpRequestException badRequest => FromBadRequest(badRequest),
+        // Writes run again on fresh state after a conflict (ConcurrentWrites), which answers a stale If-Match with 412 itself; should a
+        // conflict still escape, a conditional request learns the truth: the version it named is gone.
+        DbUpdateConcurrencyException when request.Headers.IfMatch.Count > 0 => Problem.PreconditionFailed(currentETag: null).ProblemDetails,
         DbUpdateConcurrencyException => Problem.Create(
             StatusCodes.Status409Conflict,
             ProblemCodes.ConcurrentModification,
             "The resource was changed by another request while this one was processed. Retry the request."),
-        DbUpdateException update when UniqueConflict(update, services) is { } conflict =>
+        DbUpdateException update when UniqueConflict(update, request.HttpContext.RequestServices) is { } conflict =>
             Problem.Create(StatusCodes.Status409Conflict, conflict.Code, conflict.Detail, conflict.Target),
         _ => Problem.Create(
             StatusCodes.Status500InternalServerError,

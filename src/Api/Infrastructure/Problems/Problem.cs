@@ -45,12 +45,13 @@ public static class Problem
     public static ConflictProblem Conflict(string code, string detail, string? target = null) =>
         new(Create(StatusCodes.Status409Conflict, code, detail, target));
 
-    /// <summary>A 412 for an If-Match that no longer matches.</summary>
-    public static PreconditionFailedProblem PreconditionFailed(string currentETag) =>
+    /// <summary>A 412 for an If-Match that no longer matches; <paramref name="currentETag"/> is named when it is known.</summary>
+    public static PreconditionFailedProblem PreconditionFailed(string? currentETag) =>
         new(Create(
             StatusCodes.Status412PreconditionFailed,
             ProblemCodes.PreconditionFailed,
-            $"The resource has changed since you read it (its ETag is now {currentETag}). Read it again, reapply your change, and send the new ETag in If-Match."));
+            $"The resource has changed since you read it{(currentETag is null ? string.Empty : $" (its ETag is now {currentETag})")}. " +
+            "Read it again, reapply your change, and send the new ETag in If-Match."));
 
     private static string Summarize(IReadOnlyList<ApiFieldError> fieldErrors) => fieldErrors.Count == 1
         ? $"{fieldErrors[0].Target}: {fieldErrors[0].Message}"

@@ -65,7 +65,7 @@ public static class ProblemCodes
         new(RepeatabilityRequestIdReused, 409, "The Repeatability-Request-ID was already used for a different request; use a new id for a new request."),
         new(NoDefaultServerProfile, 409, "The organization's default delivery methods use server-side synchronization but there is no default server profile to apply."),
         new(PreconditionFailed, 412, "The If-Match header does not match the resource's current ETag: someone else changed it. GET it again and reapply the change."),
-        new(ConcurrentModification, 409, "The resource changed while the request was processed. Retry the request."),
+        new(ConcurrentModification, 409, "The resource changed while the request was processed, even when ExSync ran the request again on the current state. Not expected (that second run holds the database's write lock); retry the request."),
         new(Unauthorized, 401, "No bearer token, or one that is expired, not yet valid, wrongly signed or meant for another audience."),
         new(Forbidden, 403, "The token lacks a privilege the operation needs; `missingPrivileges` names it."),
         new(TooManyRequests, 429, "The caller started too many jobs in a short time; retry after the number of seconds in Retry-After."),
@@ -106,4 +106,5 @@ public static class FieldErrorCodes
     public const string InvalidEnumValue = "InvalidEnumValue";
     public const string Duplicate = "Duplicate";
     public const string TooMany = "TooMany";
+    public const string ControlCharacter = "ControlCharacter";
 }

@@ -7,6 +7,42 @@ namespace ExSync.Api.Infrastructure.Validation;
 /// <summary>Validation rules shared by several request types.</summary>
 public static class CommonRules
 {
+    /// <summary>
+    /// Text on one line (names, identifiers, addresses, secrets): no control character at all, that is no C0 control (U+0000–U+001F,
+    /// tab and line breaks included), DEL or C1 control (U+007F–U+009F). They are invisible, break logs, CSV exports and Exchange
+    /// calls, and a NUL ends the string in native code. (Unpaired surrogates never get here: the JSON reader refuses them.)
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> MustBeSingleLineText<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MustHaveNoControlCharacterBut(string.Empty);
+
+    /// <summary>Free text that may span lines (descriptions, PEM certificates): tab, CR and LF are allowed, other control characters not.</summary>
+    public static IRuleBuilderOptions<T, string?> MustBeMultiLineText<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MustHaveNoControlCharacterBut("\t\r\n");
+
+    private static IRuleBuilderOptions<T, string?> MustHaveNoControlCharacterBut<T>(this IRuleBuilder<T, string?> rule, string allowed) => rule
+        .Must(value => FirstControlCharacter(value, allowed) < 0)
+        .WithErrorCode(FieldErrorCodes.ControlCharacter)
+        // The value itself is not quoted: the field may be a password.
+        .WithMessage((_, value) =>
+        {
+            var index = FirstControlCharacter(value, allowed);
+            return $"Control characters are not allowed here{(allowed.Length > 0 ? " (except tab and line breaks)" : string.Empty)}; " +
+                   $"found U+{(int)value![index]:X4} at position {index + 1}.";
+        });
+
+    private static int FirstControlCharacter(string? value, string allowed)
+    {
+        for (var i = 0; i < (value?.Length ?? 0); i++)
+        {
+            if (char.IsControl(value![i]) && !allowed.Contains(value[i], StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>A single SMTP address, without a display name.</summary>
     /// <remarks>A blank value passes: whether the field is required is NotEmpty's rule, so a missing address is reported once, as Required.</remarks>
     public static IRuleBuilderOptions<T, string?> MustBeEmailAddress<T>(this IRuleBuilder<T, string?> rule) => rule

@@ -1,0 +1,86 @@
+using System.Net;
+using ExSync.Api.Tests.Infrastructure;
+using ExSync.Client;
+
+namespace ExSync.Api.Tests;
+
+/// <summary>
+/// The request-body examples of openapi.json are what Swagger UI prefills, so each must work as it is; and the fields the schema marks
+/// required must really be required, so leaving one out of an example is refused, naming it.
+/// </summary>
+public sealed class RequestExampleTests(ExSyncApplication app) : IClassFixture<ExSyncApplication>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> Examples() => OpenApiExamples.Keys();
+
+    [Fact]
+    public void EveryRequestBodyHasAnExample()
+    {
+        var bodies = OpenApiExamples.All.Select(e => $"{e.Method} {e.Path}").Distinct().Count();
+
+        // Ten operations take a body; a body without an example would be missing here, and Swagger UI would prefill placeholders.
+        Assert.Equal(10, bodies);
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public async Task EachRequestBodyExampleSentAsItIsToAFreshServiceIsAccepted(string key)
+    {
+        var example = OpenApiExamples.Find(key);
+        await using var fresh = new ExSyncApplication();
+
+        var response = await fresh.CreateClient().SendAsync(example.Method, await UrlAsync(fresh, example.Path), example.Body.ToJsonString(), example.MediaType);
+
+        Assert.True((int)response.Status is >= 200 and < 300, $"{key}: {(int)response.Status} {response.Body}");
+    }
+
+    [Fact]
+    public void MergePatchBodiesRequireNothingAndOtherBodiesMarkWhatTheyRequire()
+    {
+        Assert.All(OpenApiExamples.All, example =>
+        {
+            var required = OpenApiExamples.RequiredPaths(example.Schema).ToList();
+            if (example.Method == HttpMethod.Patch)
+            {
+                Assert.True(required.Count == 0, $"{example.Key} is a merge patch, in which every field is optional, but {example.Schema} requires {string.Join(", ", required)}");
+            }
+            else
+            {
+                Assert.True(required.Count > 0, $"{example.Key}: {example.Schema} marks no required field");
+            }
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public async Task LeavingARequiredFieldOutOfAnExampleIsRefusedNamingTheField(string key)
+    {
+        var example = OpenApiExamples.Find(key);
+        var url = await UrlAsync(app, example.Path);
+
+        foreach (var path in OpenApiExamples.RequiredPaths(example.Schema, example.Body))
+        {
+            var response = await app.CreateClient().SendAsync(example.Method, url, OpenApiExamples.Without(example.Body, path).ToJsonString(), example.MediaType);
+
+            Assert.True(response.Status == HttpStatusCode.BadRequest, $"{key} without {path}: {(int)response.Status} {response.Body}");
+            Assert.Contains(path, response.Details.Select(d => d.Target));
+        }
+    }
+
+    /// <summary>
+    /// The operation's URL in <paramref name="service"/>, which gets what the examples take for granted: a default server profile
+    /// (mailboxes use the organization defaults) and the profile or mailbox the path names.
+    /// </summary>
+    internal static async Task<string> UrlAsync(ExSyncApplication service, string path)
+    {
+        var profile = await service.ServerProfiles().CreateServerProfileAsync(TestData.Profile(setAsDefault: true), Ct);
+        if (path.StartsWith("/api/v1/mailboxes/{id}", StringComparison.Ordinal))
+        {
+            var mailbox = await service.Mailboxes().CreateMailboxAsync(TestData.Mailbox(), Ct);
+            return path.Replace("{id}", mailbox.Id.ToString(), StringComparison.Ordinal);
+        }
+
+        return path.Replace("{id}", profile.Id.ToString(), StringComparison.Ordinal);
+    }
+}
