@@ -27,7 +27,14 @@ public abstract class TestDatabase
     /// application and process started on that directory.
     /// </summary>
     public static TestDatabase ForDirectory(string directory) =>
-        ByDirectory.GetOrAdd(Path.GetFullPath(directory), d => IsPostgreSql ? new PostgreSqlTestDatabase() : new SqliteTestDatabase(d));
+        ByDirectory.GetOrAdd(Path.GetFullPath(directory), d => IsPostgreSql ? new PostgreSqlTestDatabase(migrated: true) : new SqliteTestDatabase(d));
+
+    /// <summary>
+    /// Like <see cref="ForDirectory"/>, but a database without ExSync's tables, as a new deployment starts: on PostgreSQL an empty
+    /// database, on SQLite no file yet.
+    /// </summary>
+    public static TestDatabase EmptyForDirectory(string directory) =>
+        ByDirectory.GetOrAdd(Path.GetFullPath(directory), d => IsPostgreSql ? new PostgreSqlTestDatabase(migrated: false) : new SqliteTestDatabase(d));
 
     /// <summary>Removes the database of a directory, once no application uses it any more.</summary>
     public static Task DropAsync(string directory) =>
@@ -40,7 +47,11 @@ public abstract class TestDatabase
     public abstract Task<byte[]> ReadEverythingStoredAsync(CancellationToken cancellationToken);
 
     /// <summary>Counts the rows a query returns, read with a connection of its own (the application may be gone).</summary>
-    public abstract Task<long> CountAsync(string table, string whereSql, CancellationToken cancellationToken);
+    public async Task<long> CountAsync(string table, string whereSql, CancellationToken cancellationToken) =>
+        Convert.ToInt64((await QueryAsync($"SELECT COUNT(*) FROM \"{table}\" WHERE {whereSql}", cancellationToken))[0][0], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The rows of a query, read with a connection of its own (the application may be gone).</summary>
+    public abstract Task<IReadOnlyList<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken);
 
     /// <summary>Makes the database refuse the application's connections, as an outage would.</summary>
     public abstract Task MakeUnreachableAsync(CancellationToken cancellationToken);
@@ -50,6 +61,22 @@ public abstract class TestDatabase
 
     /// <summary>How a GUID is written in raw SQL against this database.</summary>
     public abstract string GuidLiteral(Guid id);
+
+    private static async Task<IReadOnlyList<object?[]>> ReadAllAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    {
+        await using (reader)
+        {
+            var rows = new List<object?[]>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = new object?[reader.FieldCount];
+                reader.GetValues(row!);
+                rows.Add([.. row.Select(value => value is DBNull ? null : value)]);
+            }
+
+            return rows;
+        }
+    }
 
     private sealed class SqliteTestDatabase(string directory) : TestDatabase
     {
@@ -75,13 +102,13 @@ public abstract class TestDatabase
             return [.. all];
         }
 
-        public override async Task<long> CountAsync(string table, string whereSql, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken)
         {
             await using var connection = new SqliteConnection($"Data Source={FilePath};Pooling=False");
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE {whereSql}";
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = sql;
+            return await ReadAllAsync(await command.ExecuteReaderAsync(cancellationToken), cancellationToken);
         }
 
         public override Task MakeUnreachableAsync(CancellationToken cancellationToken)
@@ -112,10 +139,10 @@ public abstract class TestDatabase
         private readonly string name = $"exsync_test_{Guid.NewGuid():N}";
         private readonly string connectionString;
 
-        public PostgreSqlTestDatabase()
+        public PostgreSqlTestDatabase(bool migrated)
         {
             var server = PostgreSqlTestServer.Instance;
-            server.CreateDatabase(name);
+            server.CreateDatabase(name, migrated);
             connectionString = server.ConnectionStringFor(name);
         }
 
@@ -155,12 +182,12 @@ public abstract class TestDatabase
             return Encoding.UTF8.GetBytes(text.ToString());
         }
 
-        public override async Task<long> CountAsync(string table, string whereSql, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken)
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand($"SELECT COUNT(*) FROM \"{table}\" WHERE {whereSql}", connection);
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            await using var command = new NpgsqlCommand(sql, connection);
+            return await ReadAllAsync(await command.ExecuteReaderAsync(cancellationToken), cancellationToken);
         }
 
         public override async Task MakeUnreachableAsync(CancellationToken cancellationToken)
@@ -241,13 +268,13 @@ public sealed class PostgreSqlTestServer
         ConnectionPruningInterval = 1,
     }.ToString();
 
-    /// <summary>Creates a database from the migrated template.</summary>
-    public void CreateDatabase(string name)
+    /// <summary>Creates a database, copied from the migrated template or empty.</summary>
+    public void CreateDatabase(string name, bool migrated)
     {
         // PostgreSQL copies one template at a time.
         lock (creating)
         {
-            Execute($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
+            Execute(migrated ? $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"" : $"CREATE DATABASE \"{name}\"");
         }
     }
 
