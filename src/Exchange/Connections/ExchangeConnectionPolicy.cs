@@ -184,14 +184,11 @@ public sealed class ExchangeConnectionPolicy : IDisposable
             lock (sync)
             {
                 var until = owner.time.GetTimestamp() + (long)(backOff.TotalSeconds * owner.time.TimestampFrequency);
-                if (until <= pausedUntil)
+                if (until > pausedUntil)
                 {
-                    return;
+                    pausedUntil = until;
+                    ArmResumeLocked();
                 }
-
-                pausedUntil = until;
-                resume?.Dispose();
-                resume = owner.time.CreateTimer(_ => Resume(), null, backOff, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -225,6 +222,14 @@ public sealed class ExchangeConnectionPolicy : IDisposable
             waiter.TrySetCanceled();
         }
 
+        private void ArmResumeLocked()
+        {
+            var now = owner.time.GetTimestamp();
+            var remaining = pausedUntil > now ? owner.time.GetElapsedTime(now, pausedUntil) : TimeSpan.Zero;
+            resume?.Dispose();
+            resume = owner.time.CreateTimer(_ => Resume(), null, remaining + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        }
+
         private int CapacityLocked() => owner.coordinated ? Math.Min(grant, limit) : limit;
 
         private bool IsPausedLocked() => pausedUntil > owner.time.GetTimestamp();
@@ -233,6 +238,8 @@ public sealed class ExchangeConnectionPolicy : IDisposable
         {
             if (IsPausedLocked())
             {
+                // A timer may fire a little before the instant it was set for: wait out the rest, or the waiters would wait for ever.
+                ArmResumeLocked();
                 return;
             }
 
