@@ -67,7 +67,7 @@ public static class AlertsApi
         HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        var mailbox = await db.FindMailboxAsync(id, cancellationToken);
         if (!MailboxesApi.CanRead(user, mailbox))
         {
             return ForbiddenProblemHandler.Forbidden([Privileges.MailboxRead]);

@@ -33,7 +33,7 @@ internal sealed class DemoAccess
         parameters.ValidAudiences = [.. parameters.ValidAudiences ?? [], Audience];
 
         // The configured keys are read lazily, when the first token arrives; they stay so.
-        parameters.IssuerSigningKeys = (parameters.IssuerSigningKeys ?? []).Append(signingKey);
+        parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], signingKey];
     }
 
     /// <summary>A token of the demo administrator with every privilege.</summary>

@@ -88,7 +88,7 @@ public static class JobsApi
         HttpResponse response,
         CancellationToken cancellationToken)
     {
-        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        var job = await db.FindJobAsync(id, cancellationToken);
         if (job is null)
         {
             return NotFound(id);

@@ -171,7 +171,7 @@ public static class MailboxesApi
         HttpResponse response,
         CancellationToken cancellationToken)
     {
-        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        var mailbox = await db.FindMailboxAsync(id, cancellationToken);
         if (!CanRead(user, mailbox))
         {
             return ForbiddenProblemHandler.Forbidden([Privileges.MailboxRead]);
@@ -314,7 +314,7 @@ public static class MailboxesApi
     }
 
     private static async Task<ServerProfile?> FindProfileAsync(ExSyncDbContext db, Guid? id, CancellationToken cancellationToken) =>
-        id is null ? null : await db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        id is null ? null : await db.FindServerProfileAsync(id.Value, cancellationToken);
 
     private static NotFoundProblem NotFound(Guid id) =>
         Problem.NotFound(ProblemCodes.MailboxNotFound, $"There is no mailbox with id '{id}'.");

@@ -46,7 +46,7 @@ public static class ServerProfileActions
         [AsParameters] JobStartServices services,
         CancellationToken cancellationToken)
     {
-        var profile = await services.Db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var profile = await services.Db.FindServerProfileAsync(id, cancellationToken);
         if (profile is null)
         {
             return Problem.NotFound(ProblemCodes.ServerProfileNotFound, $"There is no server profile with id '{id}'.");

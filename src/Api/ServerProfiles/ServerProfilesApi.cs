@@ -138,7 +138,7 @@ public static class ServerProfilesApi
         HttpResponse response,
         CancellationToken cancellationToken)
     {
-        var profile = await services.Db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var profile = await services.Db.FindServerProfileAsync(id, cancellationToken);
         if (profile is null)
         {
             return NotFound(id);

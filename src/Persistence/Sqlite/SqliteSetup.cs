@@ -8,13 +8,16 @@ public static class SqliteSetup
 {
     private static readonly SqliteConnectionSettings ConnectionSettings = new();
 
+#pragma warning disable EF1001 // Internal EF Core API, for the reason SqliteConnectionWithoutFunctions gives.
     internal static void Configure(DbContextOptionsBuilder options, DatabaseSettings settings) =>
         options.UseSqlite(
                 ResolveConnectionString(settings.ConnectionString),
                 // EF Core 10 expands a list in a query into one parameter per element by default; for the lists of up to 10,000 mailbox ids
                 // that bulk actions and jobs pass, one JSON parameter read with json_each is several times faster to parse and bind.
                 sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-            .AddInterceptors(ConnectionSettings);
+            .AddInterceptors(ConnectionSettings)
+            .ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, SqliteConnectionWithoutFunctions>();
+#pragma warning restore EF1001
 
     /// <summary>The database file of a connection string, resolved as ExSync resolves it; null for an in-memory database.</summary>
     public static string? DatabaseFile(string connectionString)

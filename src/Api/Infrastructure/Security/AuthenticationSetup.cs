@@ -16,14 +16,20 @@ public static class AuthenticationSetup
 {
     public static WebApplicationBuilder AddApiSecurity(this WebApplicationBuilder builder)
     {
+        var validated = new ValidatedTokenCache();
+        builder.Services.AddSingleton(validated);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             // Keep claim names as the token has them (sub, roles, role) instead of the legacy SOAP-style URIs.
             options.MapInboundClaims = false;
+
+            // Nothing reads the raw token from the authentication properties; storing it costs every request.
+            options.SaveToken = false;
             options.TokenValidationParameters.NameClaimType = "sub";
             options.TokenValidationParameters.RoleClaimType = Privileges.RoleClaim;
             options.Events = new JwtBearerEvents
             {
+                OnMessageReceived = validated.OnMessageReceived,
                 OnTokenValidated = context =>
                 {
                     // Every change is audited under the caller's id: a token that names nobody (or names ExSync's own
@@ -46,6 +52,7 @@ public static class AuthenticationSetup
                         }
                     }
 
+                    validated.Remember(context);
                     return Task.CompletedTask;
                 },
                 OnChallenge = WriteUnauthorizedAsync,
@@ -57,6 +64,12 @@ public static class AuthenticationSetup
         builder.Services.AddSingleton<IValidateOptions<AuthenticationSettings>, AuthenticationSettingsValidator>();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthenticationSettings>>(
             (options, settings) => options.TokenValidationParameters.ClockSkew = settings.Value.ClockSkew);
+
+        // The framework reads the signing keys from configuration lazily, at every request: a configuration lookup under a lock,
+        // base64 decoding, and a new key object whose new HMAC is never reused and ends in the finalizer queue. Read them once; new
+        // keys need a restart (README).
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            options.TokenValidationParameters.IssuerSigningKeys = options.TokenValidationParameters.IssuerSigningKeys?.ToList());
 
         builder.Services.AddAuthorization(options =>
         {

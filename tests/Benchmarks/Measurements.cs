@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ExSync.Benchmarks;
+
+/// <summary>What the benchmarks read off the processes they measure.</summary>
+internal static class Measurements
+{
+    /// <summary>utime + stime of a process, from /proc (clock ticks of 10 ms on Linux).</summary>
+    public static TimeSpan CpuTime(int processId)
+    {
+        var fields = File.ReadAllText($"/proc/{processId}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
+    /// <summary>VmHWM: the process's peak resident set (its peak working set), as the kernel counts it.</summary>
+    public static long PeakWorkingSetBytes(int processId)
+    {
+        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return Process.GetProcessById(processId).PeakWorkingSet64;
+    }
+
+    /// <summary>Stops the run when what it measures did not happen as it should.</summary>
+    public static void Check(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"Benchmark precondition failed: {what}.");
+        }
+    }
+}
