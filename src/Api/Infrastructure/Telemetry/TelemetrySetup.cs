@@ -70,7 +70,7 @@ public static class TelemetrySetup
             return builder;
         }
 
-        var telemetry = builder.Services.AddOpenTelemetry().AddExSyncSignals(signals, builder.Configuration);
+        var telemetry = builder.Services.AddOpenTelemetry().AddExSyncSignals(signals);
         if (prometheus)
         {
             telemetry.WithMetrics(metrics => metrics.AddPrometheusExporter());
@@ -89,14 +89,10 @@ public static class TelemetrySetup
     /// Collects the given signals with ExSync's resource (service name, version, instance id and roles), for whatever exporters the
     /// host adds: <see cref="AddTelemetry"/> adds OTLP and Prometheus, tests add in-memory ones.
     /// </summary>
-    public static OpenTelemetryBuilder AddExSyncSignals(this OpenTelemetryBuilder telemetry, TelemetrySignals signals, IConfiguration configuration)
+    public static OpenTelemetryBuilder AddExSyncSignals(this OpenTelemetryBuilder telemetry, TelemetrySignals signals)
     {
-        telemetry.ConfigureResource(resource => resource
-            .AddService(
-                configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : ServiceName,
-                serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString(),
-                autoGenerateServiceInstanceId: false)
-            .AddDetector(services => new InstanceDetector(services.GetRequiredService<InstanceIdentity>())));
+        telemetry.ConfigureResource(resource => resource.AddDetector(services =>
+            new InstanceDetector(services.GetRequiredService<InstanceIdentity>(), services.GetRequiredService<IConfiguration>())));
 
         if (signals.HasFlag(TelemetrySignals.Traces))
         {
@@ -159,13 +155,30 @@ public static class TelemetrySetup
         logging.Services.Configure<ConsoleLoggerOptions>(options => options.FormatterName ??= TraceIdConsoleFormatter.FormatterName);
     }
 
-    /// <summary>The instance id (a new one at each start) and roles, which tell apart the instances sharing a database.</summary>
-    private sealed class InstanceDetector(InstanceIdentity instance) : IResourceDetector
+    /// <summary>
+    /// The service name (unless <c>OTEL_SERVICE_NAME</c> gives one, which the SDK reads itself), the version, and the instance id (a
+    /// new one at each start) and roles, which tell apart the instances sharing a database.
+    /// </summary>
+    private sealed class InstanceDetector(InstanceIdentity instance, IConfiguration configuration) : IResourceDetector
     {
-        public Resource Detect() => new(new Dictionary<string, object>
+        public Resource Detect()
         {
-            ["service.instance.id"] = instance.Id.ToString(),
-            [RolesAttribute] = string.Join(',', new[] { InstanceRoles.Api, InstanceRoles.Worker }.Where(role => instance.Roles.HasFlag(role))),
-        });
+            var attributes = new Dictionary<string, object>
+            {
+                ["service.instance.id"] = instance.Id.ToString(),
+                [RolesAttribute] = string.Join(',', new[] { InstanceRoles.Api, InstanceRoles.Worker }.Where(role => instance.Roles.HasFlag(role))),
+            };
+            if (string.IsNullOrWhiteSpace(configuration["OTEL_SERVICE_NAME"]))
+            {
+                attributes["service.name"] = ServiceName;
+            }
+
+            if (typeof(TelemetrySetup).Assembly.GetName().Version is { } version)
+            {
+                attributes["service.version"] = version.ToString();
+            }
+
+            return new Resource(attributes);
+        }
     }
 }
