@@ -94,8 +94,13 @@ public sealed class TelemetryTests
         Assert.Equal([("GetFolder", "ServerBusy", "ErrorServerBusy")], ExchangeCalls(exchange, carolMailbox.Id));
         Assert.All(exchange.Where(s => !Equals(s.GetTagItem(ExchangeTelemetry.OutcomeTag), ExchangeTelemetry.Success)), s => Assert.Equal(ActivityStatusCode.Error, s.Status));
 
-        // Spans name mailboxes and profiles by id only: no address, no password, whatever the span.
-        var secrets = mailboxes.Values.Append(SimulatedExchange.ServiceAccountPassword).Append(SimulatedDeployment.RestrictedAccountPassword).ToList();
+        // Spans name mailboxes and profiles by id only: no address, no account, no password, whatever the span.
+        List<string> secrets =
+        [
+            .. mailboxes.Values,
+            SimulatedExchange.ServiceAccount, SimulatedExchange.ServiceAccountPassword,
+            SimulatedDeployment.RestrictedAccount, SimulatedDeployment.RestrictedAccountPassword,
+        ];
         Assert.All(spans, span => Assert.All(secrets, secret =>
         {
             Assert.DoesNotContain(secret, span.DisplayName, StringComparison.OrdinalIgnoreCase);
