@@ -10,6 +10,7 @@ using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
+using ExSync.Api.Infrastructure.Telemetry;
 using ExSync.Api.Infrastructure.Validation;
 using ExSync.Api.Jobs;
 using ExSync.Api.Mailboxes;
@@ -34,6 +35,9 @@ try
 
     // Roles: this process serves the API, runs the background engines, or both (the default)
     var roles = builder.Configuration.Roles();
+
+    // Observability: OpenTelemetry traces, metrics and logs over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT), Prometheus on request, trace ids in logs
+    builder.AddTelemetry();
 
     // The database (SQLite or PostgreSQL, migrated at startup), secrets encrypted with a key ring kept in it, and the engines:
     // jobs, schedulers, and the coordination of instances sharing the database (Worker role)
@@ -79,6 +83,9 @@ try
     await app.StartDemoAsync();
 
     app.MapHealth();
+
+    // GET /metrics for a Prometheus scraper (Telemetry:Prometheus:Enabled), anonymous, outside the contract; in every role
+    app.MapPrometheusMetrics();
 
     // A worker-only instance serves health probes and nothing else
     if (roles.HasFlag(InstanceRoles.Api))

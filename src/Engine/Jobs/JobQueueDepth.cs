@@ -10,10 +10,11 @@ namespace ExSync.Engine.Jobs;
 /// </summary>
 public sealed class JobQueueDepth
 {
-    private long depth;
+    // Nothing counted yet: an instance that runs no job worker (the Api role) never counts, and must not report an empty queue.
+    private long depth = -1;
 
-    /// <summary>The last count.</summary>
-    public long Observe() => Interlocked.Read(ref depth);
+    /// <summary>The last count, or null before the first.</summary>
+    public long? Current => Interlocked.Read(ref depth) is >= 0 and var counted ? counted : null;
 
     /// <summary>Counts again, from the unfinished jobs' progress counts (a handful of rows, not their items).</summary>
     public async Task RefreshAsync(ExSyncDbContext db, CancellationToken cancellationToken) =>

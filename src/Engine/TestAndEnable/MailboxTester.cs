@@ -27,6 +27,7 @@ public sealed class MailboxTester(IMailboxConnectivityTester tester, ExchangeCon
             return new TestWorkResult(work) { Precondition = precondition, Fingerprint = mailbox.ConnectionFingerprint };
         }
 
+        using var span = EngineTracing.StartTest("Test mailbox", work, mailbox.Id);
         using var scope = ExchangeCallScope.ForMailbox(mailbox.Id.ToString());
         var report = await TestAsync(work, mailbox.EmailAddress, Directions(mailbox), takeOwnership: mailbox.SyncOnlyFromThisOrganization, cancellationToken);
         return new TestWorkResult(work) { Report = report, Test = ToDomain(report), Fingerprint = mailbox.ConnectionFingerprint };
@@ -35,6 +36,8 @@ public sealed class MailboxTester(IMailboxConnectivityTester tester, ExchangeCon
     /// <summary>Tests the address of a connection test.</summary>
     public async Task<TestWorkResult> TestAddressAsync(TestWork work, CancellationToken cancellationToken)
     {
+        using var span = EngineTracing.StartTest("Test connection", work, mailboxId: null);
+
         // A connection test is a diagnostic: it must not take a mailbox over from another organization.
         var report = await TestAsync(work, work.Item.EmailAddress!, MailboxDirections.All, takeOwnership: false, cancellationToken);
         return new TestWorkResult(work) { Report = report, Test = ToDomain(report) };

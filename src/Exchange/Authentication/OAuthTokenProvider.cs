@@ -85,10 +85,12 @@ internal sealed class OAuthTokenProvider
     private async Task<(string Token, TimeSpan Lifetime)> RequestTokenTracedAsync(
         ConnectionProfile profile, HybridModernAuthentication oauth, CancellationToken cancellationToken)
     {
-        using var telemetry = ExchangeTelemetry.StartRequest("Token", profile.Settings.Limit);
+        using var telemetry = ExchangeTelemetry.StartRequest("Token", profile.Settings.Limit, TokenEndpoint(oauth));
         try
         {
-            return await RequestTokenAsync(profile, oauth, cancellationToken).ConfigureAwait(false);
+            var token = await RequestTokenAsync(profile, oauth, cancellationToken).ConfigureAwait(false);
+            telemetry.Succeeded();
+            return token;
         }
         catch (ExchangeException exception)
         {

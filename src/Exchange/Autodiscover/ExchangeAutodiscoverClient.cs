@@ -180,11 +180,15 @@ internal sealed partial class ExchangeAutodiscoverClient : IExchangeAutodiscover
     private async Task<CandidateResult> TryCandidateAsync(
         ConnectionProfile profile, ExchangeConnectionSettings settings, Candidate candidate, string address, CancellationToken cancellationToken)
     {
-        using var telemetry = ExchangeTelemetry.StartRequest("Autodiscover", settings.Limit);
+        using var telemetry = ExchangeTelemetry.StartRequest("Autodiscover", settings.Limit, candidate.Url);
         var result = await TryCandidateUntracedAsync(profile, settings, candidate, address, cancellationToken).ConfigureAwait(false);
         if (result.Error is { } error)
         {
             telemetry.Failed(error);
+        }
+        else
+        {
+            telemetry.Succeeded();
         }
 
         return result;

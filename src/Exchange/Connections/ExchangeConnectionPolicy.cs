@@ -75,7 +75,7 @@ public sealed class ExchangeConnectionPolicy : IDisposable
             return;
         }
 
-        ExchangeTelemetry.RecordThrottled(limit.Key, backOff);
+        ExchangeTelemetry.RecordThrottled(limit.Key);
         gates.GetOrAdd(limit.Key, k => new ServerGate(this, k)).Pause(backOff);
     }
 

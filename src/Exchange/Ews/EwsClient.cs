@@ -220,7 +220,7 @@ internal sealed class EwsClient : IEwsClient
 
         public async Task<TResult> RunAsync(CancellationToken cancellationToken)
         {
-            using var telemetry = ExchangeTelemetry.StartRequest(errorContext.Operation, target.Connection.Limit);
+            using var telemetry = ExchangeTelemetry.StartRequest(errorContext.Operation, target.Connection.Limit, target.EwsUrl);
             try
             {
                 var result = await RunUntracedAsync(cancellationToken).ConfigureAwait(false);

@@ -5,7 +5,7 @@ namespace ExSync.Exchange.Telemetry;
 
 /// <summary>
 /// Traces and metrics of every request ExSync sends to Exchange. Spans and measurements carry the operation, the server profile and
-/// the ExSync mailbox id — never a mailbox address, a URL with credentials or any secret.
+/// the ExSync mailbox id — never a mailbox address, a URL (which could hold user info) or any secret.
 /// </summary>
 public static class ExchangeTelemetry
 {
@@ -21,69 +21,117 @@ public static class ExchangeTelemetry
     /// <summary>Tag: the ExSync mailbox the request is for, when the caller said (<see cref="ExchangeCallScope"/>).</summary>
     public const string MailboxTag = "exsync.mailbox.id";
 
-    /// <summary>Tag: Success, or the error code of the failure.</summary>
+    /// <summary>Tag: <see cref="Success"/>, <see cref="Canceled"/>, or the error code of the failure.</summary>
     public const string OutcomeTag = "exsync.exchange.outcome";
 
     /// <summary>Tag: the EWS response code (NoError, ErrorServerBusy, …), when there was one.</summary>
     public const string ResponseCodeTag = "exsync.exchange.response_code";
 
-    internal static readonly ActivitySource Source = new(Name);
+    /// <summary>The outcome of a request that Exchange answered without error.</summary>
+    public const string Success = "Success";
 
-    private static readonly Meter Meter = new(Name);
+    /// <summary>The outcome of a request abandoned before it had an answer (its caller canceled it, or the job stopped).</summary>
+    public const string Canceled = "Canceled";
 
-    private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
-        "exsync.exchange.request.duration", "s", "Duration of Exchange requests (EWS, autodiscover, token), by operation and outcome.");
+    /// <summary>The name of the request duration histogram.</summary>
+    public const string RequestDurationMetric = "exsync.exchange.request.duration";
+
+    /// <summary>The name of the throttling counter.</summary>
+    public const string ThrottledMetric = "exsync.exchange.throttled";
+
+    /// <summary>The name of the connection slot wait histogram.</summary>
+    public const string SlotWaitMetric = "exsync.exchange.connection_slot.wait";
+
+    private static readonly string? Version = typeof(ExchangeTelemetry).Assembly.GetName().Version?.ToString();
+
+    internal static readonly ActivitySource Source = new(Name, Version);
+
+    private static readonly Meter Meter = new(Name, Version);
+
+    // The SDKs' default buckets are meant for milliseconds; these are the semantic conventions' buckets for HTTP durations in seconds.
+    private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram(
+        RequestDurationMetric,
+        "s",
+        "Duration of Exchange requests (EWS, autodiscover, token), by operation, outcome and server profile.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30] });
 
     private static readonly Counter<long> Throttled = Meter.CreateCounter<long>(
-        "exsync.exchange.throttled", "{event}", "Times Exchange answered 'server busy' with a back-off, pausing every request to that server.");
+        ThrottledMetric, "{event}", "Times Exchange answered 'server busy' with a back-off, pausing every request to that server.");
 
-    private static readonly Histogram<double> SlotWait = Meter.CreateHistogram<double>(
-        "exsync.exchange.connection_slot.wait", "s", "Time requests waited for a connection slot under their server profile's maxConcurrentConnections.");
+    // Most requests find a free slot at once: the first bucket tells those apart from the ones that queued.
+    private static readonly Histogram<double> SlotWait = Meter.CreateHistogram(
+        SlotWaitMetric,
+        "s",
+        "Time requests waited for a connection slot under their server profile's maxConcurrentConnections (or a back-off Exchange asked for).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
 
     /// <summary>Starts the span of one request; dispose it when the answer has been classified.</summary>
-    internal static ExchangeRequestScope StartRequest(string operation, ConnectionLimit? limit)
+    /// <param name="operation">The EWS operation, Autodiscover or Token.</param>
+    /// <param name="limit">The server profile's connection limit, whose key is the profile id.</param>
+    /// <param name="url">Where the request goes: only its host and port are recorded.</param>
+    internal static ExchangeRequestScope StartRequest(string operation, ConnectionLimit? limit, Uri? url)
     {
         var activity = Source.StartActivity($"Exchange {operation}", ActivityKind.Client);
-        if (activity is not null)
+        if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(OperationTag, operation);
             activity.SetTag(ServerProfileTag, limit?.Key);
             activity.SetTag(MailboxTag, ExchangeCallScope.MailboxId);
+            if (url is { IsAbsoluteUri: true })
+            {
+                activity.SetTag("server.address", url.IdnHost);
+                activity.SetTag("server.port", url.Port);
+            }
         }
 
-        return new ExchangeRequestScope(activity, operation, Stopwatch.GetTimestamp());
+        return new ExchangeRequestScope(activity, operation, limit?.Key, Stopwatch.GetTimestamp());
     }
 
-    internal static void RecordThrottled(string serverProfile, TimeSpan backOff) =>
+    internal static void RecordThrottled(string serverProfile) =>
         Throttled.Add(1, new KeyValuePair<string, object?>(ServerProfileTag, serverProfile));
 
     internal static void RecordSlotWait(string serverProfile, TimeSpan waited) =>
         SlotWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>(ServerProfileTag, serverProfile));
 
     /// <summary>The span and duration measurement of one request.</summary>
-    internal sealed class ExchangeRequestScope(Activity? activity, string operation, long started) : IDisposable
+    internal sealed class ExchangeRequestScope(Activity? activity, string operation, string? serverProfile, long started) : IDisposable
     {
-        private string outcome = "Success";
+        private string? outcome;
 
         /// <summary>Records the failure's code (and its EWS response code, when Exchange gave one).</summary>
+        /// <remarks>The error's message is left out on purpose: it names the mailbox and the URL.</remarks>
         public void Failed(ExchangeError error)
         {
             outcome = error.Code;
             activity?.SetStatus(ActivityStatusCode.Error, error.Code);
+            activity?.SetTag("error.type", error.Code);
             activity?.SetTag(ResponseCodeTag, error.ResponseCode);
         }
 
         /// <summary>Records that Exchange answered without error.</summary>
-        public void Succeeded(string? responseCode) => activity?.SetTag(ResponseCodeTag, responseCode);
+        public void Succeeded(string? responseCode = null)
+        {
+            outcome = Success;
+            activity?.SetTag(ResponseCodeTag, responseCode);
+        }
 
         public void Dispose()
         {
+            // Neither answered nor classified: an exception other than an Exchange error ended the request (cancellation, a deadline).
+            if (outcome is null)
+            {
+                outcome = Canceled;
+                activity?.SetStatus(ActivityStatusCode.Error, Canceled);
+                activity?.SetTag("error.type", Canceled);
+            }
+
             activity?.SetTag(OutcomeTag, outcome);
             activity?.Dispose();
             RequestDuration.Record(
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(OperationTag, operation),
-                new KeyValuePair<string, object?>(OutcomeTag, outcome));
+                new KeyValuePair<string, object?>(OutcomeTag, outcome),
+                new KeyValuePair<string, object?>(ServerProfileTag, serverProfile));
         }
     }
 }

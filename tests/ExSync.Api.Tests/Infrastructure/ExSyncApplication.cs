@@ -46,6 +46,9 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
     /// <summary>Settings added on top of the application's, as command-line style keys.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>Registrations applied after the application's own: in-memory telemetry exporters, for one.</summary>
+    public List<Action<IServiceCollection>> AddedServices { get; } = [];
+
     /// <summary>Mints bearer tokens this application trusts.</summary>
     public TestTokens Tokens { get; } = new();
 
@@ -120,7 +123,14 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+            foreach (var add in AddedServices)
+            {
+                add(services);
+            }
+        });
     }
 
     public override async ValueTask DisposeAsync()
