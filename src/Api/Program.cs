@@ -5,6 +5,7 @@ using ExSync.Api.Exchange;
 using ExSync.Api.Health;
 using ExSync.Api.Infrastructure;
 using ExSync.Api.Infrastructure.Hosting;
+using ExSync.Api.Infrastructure.Http;
 using ExSync.Api.Infrastructure.Json;
 using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Persistence;
@@ -49,6 +50,9 @@ try
 
     // The EWS client, with the deployment's rules for the Exchange addresses it may connect to
     builder.AddExchange();
+
+    // Representations kept with their revision, so that repeated reads of a resource skip reading and serializing it again
+    builder.Services.AddSingleton<RepresentationCache>();
 
     // Audit trail of every change, recorded with the change
     builder.Services.AddHttpContextAccessor();

@@ -29,3 +29,8 @@ public static class ResourceQueries
     /// <summary>A job, read without tracking; null when there is none with this id.</summary>
     public static Task<Job?> FindJobAsync(this ExSyncDbContext db, Guid id, CancellationToken cancellationToken) => Job(db, id, cancellationToken);
 }
+
+/// <summary>What a read of a mailbox needs before deciding whether to read the rest.</summary>
+/// <param name="Revision">The revision, incremented by every change.</param>
+/// <param name="OwnerId">The owner's id.</param>
+public sealed record MailboxVersion(long Revision, string OwnerId);

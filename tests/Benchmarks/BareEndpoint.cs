@@ -10,7 +10,8 @@ namespace ExSync.Benchmarks;
 
 /// <summary>
 /// The yardstick of the read benchmark: a bare minimal endpoint that returns fixed JSON, in a process of its own configured like
-/// ExSync's (server GC, no dynamic PGO), so both sides pay for the same Kestrel, the same GC and the same loopback.
+/// ExSync's (server GC, no dynamic PGO, console logging at Warning), so both sides pay for the same Kestrel, the same GC, the same
+/// per-request diagnostics and the same loopback.
 /// </summary>
 internal sealed class BareEndpoint : IAsyncDisposable
 {
@@ -56,8 +57,8 @@ internal sealed class BareEndpoint : IAsyncDisposable
     public static async Task<int> RunAsync(string[] args)
     {
         var payload = await File.ReadAllBytesAsync(args[2]);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{args[1]}");
         var app = builder.Build();
         app.MapGet("/bare", () => Results.Bytes(payload, "application/json; charset=utf-8"));

@@ -164,13 +164,28 @@ public static class MailboxesApi
         return TypedResults.Created(ResourceUrls.Absolute(response.HttpContext.Request, $"/api/v1/mailboxes/{mailbox.Id}"), resource);
     }
 
-    public static async Task<Results<Ok<MailboxResource>, NotFoundProblem, ForbiddenProblem>> GetMailbox(
+    public static async Task<Results<SerializedOk<MailboxResource>, NotFoundProblem, ForbiddenProblem>> GetMailbox(
         Guid id,
         ExSyncDbContext db,
+        IDatabaseDialect dialect,
+        RepresentationCache representations,
         ClaimsPrincipal user,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
+        // The revision decides whether the representation kept from an earlier read is current; only a change reads the whole mailbox.
+        var version = await dialect.FindMailboxVersionAsync(db, id, cancellationToken);
+        if (!user.Has(Privileges.MailboxRead) && version?.OwnerId != user.Id())
+        {
+            return ForbiddenProblemHandler.Forbidden([Privileges.MailboxRead]);
+        }
+
+        if (version is not null && representations.Find(nameof(Mailbox), id, version.Revision) is { } kept)
+        {
+            response.SetETag(ETags.For(version.Revision));
+            return new SerializedOk<MailboxResource>(kept);
+        }
+
         var mailbox = await db.FindMailboxAsync(id, cancellationToken);
         if (!CanRead(user, mailbox))
         {
@@ -183,7 +198,7 @@ public static class MailboxesApi
         }
 
         response.SetETag(ETags.For(mailbox.Revision));
-        return TypedResults.Ok(mailbox.ToResource());
+        return new SerializedOk<MailboxResource>(representations.Keep(nameof(Mailbox), id, mailbox.Revision, mailbox.ToResource()));
     }
 
     public static async Task<Results<Ok<MailboxResource>, BadRequestProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem, PreconditionFailedProblem>> UpdateMailbox(

@@ -106,6 +106,23 @@ internal sealed class PostgreSqlDialect : IDatabaseDialect
              """,
             cancellationToken);
 
+    public async Task<MailboxVersion?> FindMailboxVersionAsync(ExSyncDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT \"Revision\", \"Owner_Id\" FROM \"Mailboxes\" WHERE \"Id\" = @id";
+            command.Parameters.Add(new NpgsqlParameter("id", id));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? new MailboxVersion(reader.GetInt64(0), reader.GetString(1)) : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     public Task LockAsync(ExSyncDbContext db, string name, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey(name)})", cancellationToken);
 

@@ -147,6 +147,23 @@ internal sealed class SqliteDialect : IDatabaseDialect
             cancellationToken);
     }
 
+    public async Task<MailboxVersion?> FindMailboxVersionAsync(ExSyncDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT \"Revision\", \"Owner_Id\" FROM \"Mailboxes\" WHERE \"Id\" = $id";
+            command.Parameters.Add(new SqliteParameter("$id", StoredGuid(id)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? new MailboxVersion(reader.GetInt64(0), reader.GetString(1)) : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     // One writer at a time: the caller's write transaction is the lock.
     public Task LockAsync(ExSyncDbContext db, string name, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -16,6 +16,8 @@ public static class SqliteSetup
                 // that bulk actions and jobs pass, one JSON parameter read with json_each is several times faster to parse and bind.
                 sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
             .AddInterceptors(ConnectionSettings)
+            // Each context serves one request or one unit of background work at a time; the check costs every query.
+            .EnableThreadSafetyChecks(false)
             .ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, SqliteConnectionWithoutFunctions>();
 #pragma warning restore EF1001
 

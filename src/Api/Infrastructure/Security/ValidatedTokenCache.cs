@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Caching.Memory;
+using ExSync.Api.Infrastructure.Caching;
 using Microsoft.Net.Http.Headers;
 
 namespace ExSync.Api.Infrastructure.Security;
@@ -11,22 +11,22 @@ namespace ExSync.Api.Infrastructure.Security;
 /// read. Only a token that passed every check (signature, issuer, audience, lifetime, subject) is remembered, keyed by its exact text,
 /// and never past its own expiry; the keys that verify tokens change only with a restart, which empties the cache.
 /// </summary>
-public sealed class ValidatedTokenCache : IDisposable
+public sealed class ValidatedTokenCache
 {
     private const int Capacity = 10_000;
 
     // Beyond this, a token is validated again even if it lives longer: it bounds how long a cached caller outlives a configuration change.
     private static readonly TimeSpan MaximumAge = TimeSpan.FromMinutes(10);
 
-    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Capacity });
+    private readonly ExpiringCache<string, ClaimsPrincipal> cache = new(Capacity);
 
     /// <summary>Answers from the cache, skipping validation, when the request carries a token validated before.</summary>
     public Task OnMessageReceived(MessageReceivedContext context)
     {
-        if (TokenOf(context.Request) is { } token && cache.TryGetValue(token, out ClaimsPrincipal? caller))
+        if (TokenOf(context.Request) is { } token && cache.TryGet(token, out var caller))
         {
             // A copy: the caller of one request must not be changed by another that shares the token.
-            context.Principal = caller!.Clone();
+            context.Principal = caller.Clone();
             context.Success();
         }
 
@@ -38,13 +38,10 @@ public sealed class ValidatedTokenCache : IDisposable
     {
         if (context.Principal is { } caller && context.SecurityToken is { ValidTo: var expires } && TokenOf(context.Request) is { } token)
         {
-            var until = new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc));
-            var cap = DateTimeOffset.UtcNow + MaximumAge;
-            cache.Set(token, caller.Clone(), new MemoryCacheEntryOptions { AbsoluteExpiration = until < cap ? until : cap, Size = 1 });
+            var remaining = DateTime.SpecifyKind(expires, DateTimeKind.Utc) - DateTime.UtcNow;
+            cache.Set(token, caller.Clone(), remaining < MaximumAge ? remaining : MaximumAge);
         }
     }
-
-    public void Dispose() => cache.Dispose();
 
     private static string? TokenOf(HttpRequest request)
     {

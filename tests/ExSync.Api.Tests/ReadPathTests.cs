@@ -1,0 +1,112 @@
+using System.Net;
+using ExSync.Api.Tests.Infrastructure;
+using ExSync.Client;
+using ExSync.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExSync.Api.Tests;
+
+/// <summary>
+/// The shortcuts of the fast read path never serve what is no longer true: a mailbox's kept representation goes stale with any change,
+/// made here or in another instance; a remembered token still expires when it says.
+/// </summary>
+public sealed class ReadPathTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AMailboxReadAgainAfterAChangeByAnotherInstanceShowsTheChange()
+    {
+        await using var app = new ExSyncApplication();
+        await app.ServerProfiles().CreateServerProfileAsync(TestData.Profile(setAsDefault: true), Ct);
+        var created = await app.Mailboxes().CreateMailboxAsync(TestData.Mailbox(), Ct);
+        var http = app.CreateClient();
+
+        // Read twice, so the second read is answered from the kept representation.
+        var first = await http.SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{created.Id}");
+        var second = await http.SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{created.Id}");
+        Assert.Equal(first.Body, second.Body);
+
+        // Another instance on the same database renames it.
+        await using (var other = app.Restarted())
+        {
+            await other.Mailboxes().UpdateMailboxAsync(created.Id, new MailboxPatch { Name = "Renamed Elsewhere" }, cancellationToken: Ct);
+        }
+
+        var after = await http.SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{created.Id}");
+        Assert.Equal(HttpStatusCode.OK, after.Status);
+        Assert.Equal("Renamed Elsewhere", after.Json!["name"]!.GetValue<string>());
+        Assert.NotEqual(first.ETag, after.ETag);
+
+        // And the representation is exactly what a fresh read of the whole mailbox gives.
+        await using var fresh = app.Restarted();
+        Assert.Equal(after.Body, (await fresh.CreateClient().SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{created.Id}")).Body);
+    }
+
+    [Fact]
+    public async Task AMailboxReadAgainAfterItsTestShowsTheTestsResult()
+    {
+        await using var simulator = await ExchangeSimulator.ExchangeSimulatorHost.StartAsync(SimulatedExchange.Scenario(["kept@contoso.local"]), Ct);
+        await using var app = new ExSyncApplication();
+        await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
+        var mailbox = await app.CreateMailboxAsync("kept@contoso.local");
+        var before = await app.Mailboxes().GetMailboxAsync(mailbox.Id, Ct);
+        Assert.False(before.EnabledForIncomingEmail);
+
+        // The job writes the result through the engine, not through the API that kept the representation.
+        var job = await app.Mailboxes().TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = [mailbox.Id] }, cancellationToken: Ct);
+        await app.Jobs().WaitForCompletionAsync(job.Id, TimeSpan.FromMilliseconds(50), cancellationToken: Ct);
+
+        Assert.True((await app.Mailboxes().GetMailboxAsync(mailbox.Id, Ct)).EnabledForIncomingEmail);
+    }
+
+    [Fact]
+    public async Task AnOwnerWithoutPrivilegesStillReadsOnlyTheirOwnMailboxFromTheKeptRepresentation()
+    {
+        await using var app = new ExSyncApplication();
+        await app.ServerProfiles().CreateServerProfileAsync(TestData.Profile(setAsDefault: true), Ct);
+        var input = TestData.Mailbox();
+        input.Owner!.Id = "owner-of-it";
+        var mailbox = await app.Mailboxes().CreateMailboxAsync(input, Ct);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{mailbox.Id}")).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient("owner-of-it").SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{mailbox.Id}")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.CreateClient("someone-else").SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{mailbox.Id}")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.CreateClient("someone-else").SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{Guid.NewGuid()}")).Status);
+    }
+
+    [Fact]
+    public async Task ARememberedTokenIsRefusedOnceItExpires()
+    {
+        await using var app = new ExSyncApplication();
+        app.Settings["Authentication:ClockSkew"] = "00:00:00";
+        var http = app.CreateAnonymousClient();
+        var expires = DateTimeOffset.UtcNow.AddSeconds(3);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", app.Tokens.Create("alice", TestTokens.AllPrivileges, expires: expires));
+
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(HttpMethod.Get, "/api/v1/server-profiles")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(HttpMethod.Get, "/api/v1/server-profiles")).Status);
+
+        await Task.Delay(expires - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.1), Ct);
+        var refused = await http.SendAsync(HttpMethod.Get, "/api/v1/server-profiles");
+        refused.AssertProblem(HttpStatusCode.Unauthorized, "Unauthorized");
+        Assert.Contains("expired", refused.Json!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheModelHasNoDecimalsForWhichSqliteWouldNeedEfCoresSqlFunctions()
+    {
+        // ExSync's SQLite connections leave out EF Core's SQL functions (SqliteConnectionWithoutFunctions); decimal arithmetic and
+        // comparisons need them.
+        await using var app = new ExSyncApplication();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExSyncDbContext>();
+        var decimals = db.Model.GetEntityTypes()
+            .SelectMany(type => type.GetProperties().Concat(type.GetComplexProperties().SelectMany(complex => complex.ComplexType.GetProperties())))
+            .Where(property => Nullable.GetUnderlyingType(property.ClrType) == typeof(decimal) || property.ClrType == typeof(decimal))
+            .Select(property => $"{property.DeclaringType.DisplayName()}.{property.Name}")
+            .ToList();
+        Assert.Empty(decimals);
+    }
+}
