@@ -21,7 +21,7 @@ namespace ExSync.Engine.Exchange;
 /// So at every moment the requests in flight across all instances stay within the limit.
 /// </para>
 /// <para>
-/// While nobody else wants more, a busy instance takes all that is free, and an idle one gives its grant back. When others wait, each gets a fair share
+/// While nobody else wants more, a busy instance takes all that is free, and one idle for five seconds gives its grant back. When others wait, each gets a fair share
 /// (max-min fairness over the demands; the remainder rotates every 10 seconds, so a limit smaller than the number of instances still
 /// serves them all in turn). A departed instance's grants are deleted with its heartbeat row, freeing its share within
 /// <see cref="InstanceOptions.DeadAfter"/>. Changes are made when demand changes (at once) and otherwise every second.
@@ -38,9 +38,11 @@ public sealed partial class ConnectionGrantCoordinator(
     private static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BusyInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly Dictionary<string, (int Granted, int Demand)> published = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> lastBusy = new(StringComparer.Ordinal);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -137,9 +139,17 @@ public sealed partial class ConnectionGrantCoordinator(
         var othersGranted = others.Sum(o => o.Granted);
         var othersWaiting = others.Any(o => o.Demand > o.Granted);
         var free = Math.Max(0, usage.Limit - othersGranted);
-        // Idle: give everything back. Alone in wanting: take all that is free, so a burst does not wait for grant after grant.
-        // Others waiting: no more than a fair share.
-        var target = demand == 0 ? 0
+        // Alone in wanting: take all that is free, so a burst does not wait for grant after grant. Others waiting: no more than a fair
+        // share. Idle: keep the grant for a while (a job's requests pause between batches, and waiting for a new grant would stall
+        // them), and give it back when idle for longer or when someone else wants it.
+        var now = Environment.TickCount64;
+        if (demand > 0)
+        {
+            lastBusy[usage.Key] = now;
+        }
+
+        var idleTooLong = now - lastBusy.GetValueOrDefault(usage.Key) > (long)IdleRelease.TotalMilliseconds;
+        var target = demand == 0 ? (othersWaiting || idleTooLong ? 0 : Math.Min(usage.Capacity, free))
             : othersWaiting ? Math.Min(free, FairShare(usage.Limit, others.Select(o => (o.InstanceId, o.Demand)).Append((instance.Id, demand)).ToList()))
             : free;
 

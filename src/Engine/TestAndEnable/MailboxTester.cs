@@ -37,6 +37,7 @@ public sealed class MailboxTester(IMailboxConnectivityTester tester, ExchangeCon
     public async Task<TestWorkResult> TestAddressAsync(TestWork work, CancellationToken cancellationToken)
     {
         using var span = EngineTracing.StartTest("Test connection", work, mailboxId: null);
+        using var scope = ExchangeCallScope.ForMailbox(null);
 
         // A connection test is a diagnostic: it must not take a mailbox over from another organization.
         var report = await TestAsync(work, work.Item.EmailAddress!, MailboxDirections.All, takeOwnership: false, cancellationToken);

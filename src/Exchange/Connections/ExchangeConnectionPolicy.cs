@@ -14,7 +14,9 @@ public readonly record struct ServerConnectionUsage(string Key, int Limit, int C
 /// <summary>
 /// The one gate every Exchange HTTP request passes (EWS, autodiscover, OAuth token), keyed by server (<see cref="ConnectionLimit"/>):
 /// a server's <see cref="ConnectionLimit.MaxConcurrentRequests"/> counts real concurrent requests, whoever makes them. When a server
-/// answers "busy" with a back-off, every caller to that server waits that long, not just the one that was told.
+/// answers "busy" with a back-off, every caller to that server waits that long, not just the one that was told. Requests of work already
+/// under way (a connectivity test's second and third requests, say; see <see cref="ExchangeCallScope"/>) go before the first request of
+/// work not started yet, so that started work finishes rather than every piece of work advancing one request at a time.
 /// </summary>
 /// <remarks>
 /// Alone, a process may use each server's whole limit. Processes sharing servers turn on <see cref="EnableCoordination"/>: each
@@ -62,7 +64,9 @@ public sealed class ExchangeConnectionPolicy : IDisposable
 
         var gate = gates.GetOrAdd(limit.Key, k => new ServerGate(this, k));
         var started = time.GetTimestamp();
-        await gate.AcquireAsync(limit.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+        var scope = ExchangeCallScope.CurrentState;
+        await gate.AcquireAsync(limit.MaxConcurrentRequests, continuing: scope?.Started == true, cancellationToken).ConfigureAwait(false);
+        scope?.Started = true;
         ExchangeTelemetry.RecordSlotWait(limit.Key, time.GetElapsedTime(started));
         return new ConnectionSlot(gate);
     }
@@ -97,12 +101,14 @@ public sealed class ExchangeConnectionPolicy : IDisposable
     }
 
     /// <summary>
-    /// One server's gate: a FIFO semaphore whose capacity can shrink and grow, and that can be paused. Shrinking never interrupts a
-    /// request in flight; it only holds back new ones until enough have finished.
+    /// One server's gate: a semaphore whose capacity can shrink and grow, and that can be paused, with two first-in first-out queues:
+    /// continuing work first, new work next. Shrinking never interrupts a request in flight; it only holds back new ones until enough
+    /// have finished.
     /// </summary>
     internal sealed class ServerGate(ExchangeConnectionPolicy owner, string key) : IDisposable
     {
         private readonly Lock sync = new();
+        private readonly LinkedList<TaskCompletionSource> continuing = new();
         private readonly LinkedList<TaskCompletionSource> waiters = new();
         private int limit = 1;
         private int grant;
@@ -114,7 +120,7 @@ public sealed class ExchangeConnectionPolicy : IDisposable
         {
             lock (sync)
             {
-                return new ServerConnectionUsage(key, limit, CapacityLocked(), inFlight, waiters.Count);
+                return new ServerConnectionUsage(key, limit, CapacityLocked(), inFlight, continuing.Count + waiters.Count);
             }
         }
 
@@ -127,22 +133,23 @@ public sealed class ExchangeConnectionPolicy : IDisposable
             }
         }
 
-        public async ValueTask AcquireAsync(int currentLimit, CancellationToken cancellationToken)
+        public async ValueTask AcquireAsync(int currentLimit, bool continuing, CancellationToken cancellationToken)
         {
             TaskCompletionSource waiter;
             bool wantMore;
             lock (sync)
             {
                 limit = currentLimit;
-                if (waiters.Count == 0 && !IsPausedLocked() && inFlight < CapacityLocked())
+                var queue = continuing ? this.continuing : waiters;
+                if (this.continuing.Count == 0 && (continuing || waiters.Count == 0) && !IsPausedLocked() && inFlight < CapacityLocked())
                 {
                     inFlight++;
                     return;
                 }
 
                 waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                waiters.AddLast(waiter);
-                wantMore = owner.coordinated && inFlight + waiters.Count > CapacityLocked();
+                queue.AddLast(waiter);
+                wantMore = owner.coordinated && inFlight + this.continuing.Count + waiters.Count > CapacityLocked();
             }
 
             if (wantMore)
@@ -161,7 +168,7 @@ public sealed class ExchangeConnectionPolicy : IDisposable
             {
                 inFlight--;
                 DispatchLocked();
-                idle = owner.coordinated && inFlight == 0 && waiters.Count == 0;
+                idle = owner.coordinated && inFlight == 0 && continuing.Count == 0 && waiters.Count == 0;
             }
 
             if (idle)
@@ -213,7 +220,7 @@ public sealed class ExchangeConnectionPolicy : IDisposable
             lock (sync)
             {
                 // Not handed a slot yet: leave the queue. Otherwise the slot is the caller's, who releases it as usual.
-                if (!waiters.Remove(waiter))
+                if (!continuing.Remove(waiter) && !waiters.Remove(waiter))
                 {
                     return;
                 }
@@ -243,9 +250,9 @@ public sealed class ExchangeConnectionPolicy : IDisposable
                 return;
             }
 
-            while (waiters.First is { } first && inFlight < CapacityLocked())
+            while ((continuing.First ?? waiters.First) is { } first && inFlight < CapacityLocked())
             {
-                waiters.RemoveFirst();
+                first.List!.RemoveFirst();
                 inFlight++;
                 first.Value.TrySetResult();
             }

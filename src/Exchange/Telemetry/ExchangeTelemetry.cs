@@ -137,25 +137,39 @@ public static class ExchangeTelemetry
 }
 
 /// <summary>
-/// Names the ExSync mailbox that the Exchange calls made within a scope are for, so their spans can say so without the mailbox's
-/// address. It flows with the async context, through autodiscover, EWS and token requests alike.
+/// One piece of work on a mailbox (a connectivity test, a synchronization cycle): the ExSync mailbox its Exchange calls are for, so their
+/// spans can say so without the mailbox's address; and whether it has already had a request served, so that its next request goes
+/// before the first request of work not yet started (see <see cref="ExchangeConnectionPolicy"/>). It flows with the async context,
+/// through autodiscover, EWS and token requests alike.
 /// </summary>
 public static class ExchangeCallScope
 {
-    private static readonly AsyncLocal<string?> Current = new();
+    private static readonly AsyncLocal<State?> Current = new();
 
     /// <summary>The mailbox of the current scope, if any.</summary>
-    public static string? MailboxId => Current.Value;
+    public static string? MailboxId => Current.Value?.MailboxId;
+
+    /// <summary>The current scope's state, if there is a scope.</summary>
+    internal static State? CurrentState => Current.Value;
 
     /// <summary>Starts a scope; dispose it to end it.</summary>
     public static IDisposable ForMailbox(string? mailboxId)
     {
         var previous = Current.Value;
-        Current.Value = mailboxId;
+        Current.Value = new State(mailboxId);
         return new Restore(previous);
     }
 
-    private sealed class Restore(string? previous) : IDisposable
+    /// <summary>What the scope's calls share.</summary>
+    internal sealed class State(string? mailboxId)
+    {
+        public string? MailboxId { get; } = mailboxId;
+
+        /// <summary>Whether a request of this scope has already been given a connection slot.</summary>
+        public bool Started { get; set; }
+    }
+
+    private sealed class Restore(State? previous) : IDisposable
     {
         public void Dispose() => Current.Value = previous;
     }
