@@ -81,8 +81,8 @@ public interface IDatabaseDialect
     Task LockAsync(ExSyncDbContext db, string name, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A mailbox's revision and owner, by a plain query on the context's connection: the hottest read, asked before every GET of a mailbox,
-    /// where EF Core's query pipeline cost three times the database's own work.
+    /// A mailbox's revision and owner as committed when asked: the hottest read, asked before every GET of a mailbox. A plain query, not
+    /// EF Core's pipeline, which cost three times the database's own work; on PostgreSQL the checks of concurrent requests share one query.
     /// </summary>
     Task<MailboxVersion?> FindMailboxVersionAsync(ExSyncDbContext db, Guid id, CancellationToken cancellationToken);
 

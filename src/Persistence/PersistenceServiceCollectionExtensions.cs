@@ -30,8 +30,8 @@ public static class PersistenceServiceCollectionExtensions
 
         // Disposing the scoped context returns it to its pool.
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<ExSyncDbContext>>().CreateDbContext());
-        services.AddSingleton<IDatabaseDialect>(provider => provider.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.PostgreSql
-            ? new PostgreSqlDialect()
+        services.AddSingleton<IDatabaseDialect>(provider => provider.GetRequiredService<DatabaseSettings>() is { Provider: DatabaseProvider.PostgreSql } settings
+            ? new PostgreSqlDialect(settings.ConnectionString)
             : new SqliteDialect());
         services.AddSingleton<SequentialIds>();
         services.AddSingleton<DatabaseInitializer>();

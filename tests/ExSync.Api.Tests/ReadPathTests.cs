@@ -45,6 +45,58 @@ public sealed class ReadPathTests
     }
 
     [Fact]
+    public async Task ConcurrentReadsOfManyMailboxesEachAnswerWithTheirOwnMailboxAsItIsNow()
+    {
+        // On PostgreSQL the revision checks of concurrent reads share one query; each read must still get its own mailbox, see a change
+        // committed before it was asked, and find nothing for an id that does not exist.
+        await using var app = new ExSyncApplication();
+        await app.ServerProfiles().CreateServerProfileAsync(TestData.Profile(setAsDefault: true), Ct);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            var input = TestData.Mailbox();
+            input.Name = $"Mailbox {i}";
+            ids.Add((await app.Mailboxes().CreateMailboxAsync(input, Ct)).Id);
+        }
+
+        var unknown = Guid.NewGuid();
+        var http = app.CreateClient();
+
+        async Task ReadAllAsync(Func<int, string> expectedName)
+        {
+            var reads = Enumerable.Range(0, 120).Select(async n =>
+            {
+                if (n % 13 == 0)
+                {
+                    Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{unknown}")).Status);
+                    return;
+                }
+
+                var index = n % ids.Count;
+                var read = await http.SendAsync(HttpMethod.Get, $"/api/v1/mailboxes/{ids[index]}");
+                Assert.Equal(HttpStatusCode.OK, read.Status);
+                Assert.Equal(ids[index], Guid.Parse(read.Json!["id"]!.GetValue<string>()));
+                Assert.Equal(expectedName(index), read.Json!["name"]!.GetValue<string>());
+            });
+            await Task.WhenAll(reads);
+        }
+
+        await ReadAllAsync(i => $"Mailbox {i}");
+
+        // Another instance renames every other mailbox; the next concurrent reads, served from kept representations where still
+        // current, show every rename.
+        await using (var other = app.Restarted())
+        {
+            for (var i = 0; i < ids.Count; i += 2)
+            {
+                await other.Mailboxes().UpdateMailboxAsync(ids[i], new MailboxPatch { Name = $"Renamed {i}" }, cancellationToken: Ct);
+            }
+        }
+
+        await ReadAllAsync(i => i % 2 == 0 ? $"Renamed {i}" : $"Mailbox {i}");
+    }
+
+    [Fact]
     public async Task AMailboxReadAgainAfterItsTestShowsTheTestsResult()
     {
         await using var simulator = await ExchangeSimulator.ExchangeSimulatorHost.StartAsync(SimulatedExchange.Scenario(["kept@contoso.local"]), Ct);

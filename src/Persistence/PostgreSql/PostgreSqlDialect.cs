@@ -13,8 +13,10 @@ namespace ExSync.Persistence.PostgreSql;
 /// writers lock the items they complete, and check-then-insert sequences take transaction-scoped advisory locks. Lists travel as
 /// arrays and are read with unnest.
 /// </summary>
-internal sealed class PostgreSqlDialect : IDatabaseDialect
+internal sealed class PostgreSqlDialect(string connectionString) : IDatabaseDialect
 {
+    private readonly MailboxVersionBatches versions = new(PostgreSqlSetup.WithDefaults(connectionString));
+
     public DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 
     public async Task<IReadOnlyList<ClaimedJobItem>> ClaimJobItemsAsync(
@@ -106,22 +108,9 @@ internal sealed class PostgreSqlDialect : IDatabaseDialect
              """,
             cancellationToken);
 
-    public async Task<MailboxVersion?> FindMailboxVersionAsync(ExSyncDbContext db, Guid id, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "SELECT \"Revision\", \"Owner_Id\" FROM \"Mailboxes\" WHERE \"Id\" = @id";
-            command.Parameters.Add(new NpgsqlParameter("id", id));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? new MailboxVersion(reader.GetInt64(0), reader.GetString(1)) : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    // Read as committed, on a connection of its own: the checks of concurrent requests share one query (see MailboxVersionBatches).
+    public Task<MailboxVersion?> FindMailboxVersionAsync(ExSyncDbContext db, Guid id, CancellationToken cancellationToken) =>
+        versions.FindAsync(id, cancellationToken);
 
     public Task LockAsync(ExSyncDbContext db, string name, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey(name)})", cancellationToken);
