@@ -222,6 +222,11 @@ internal static partial class EwsRequestWriter
         XmlWriter writer, BaseShape baseShape, IReadOnlyList<string> fieldUris, IReadOnlyList<ExtendedPropertyDefinition> extended)
     {
         writer.WriteElementString("BaseShape", EwsNamespaces.Types, baseShape.ToString());
+        WriteAdditionalProperties(writer, fieldUris, extended);
+    }
+
+    private static void WriteAdditionalProperties(XmlWriter writer, IReadOnlyList<string> fieldUris, IReadOnlyList<ExtendedPropertyDefinition> extended)
+    {
         if (fieldUris.Count == 0 && extended.Count == 0)
         {
             return;
