@@ -18,10 +18,7 @@ internal sealed partial class EwsClient
         return ExecuteStreamedAsync(target, "GetItem", idempotent: true, request, EwsRequestWriter.WriteGetItem,
             async (stream, context) =>
             {
-                var envelope = await EwsStreamingReader.ReadAsync(
-                    stream, "GetItemResponse", "Items", reader => EwsResponseParsers.ReadItemsAsync(reader, request.MaxMimeContentBytes, stream)).ConfigureAwait(false);
-                var response = EwsResponseParsers.ToMessagesResponse(
-                    envelope, request, ErrorsOf(envelope.Fault, envelope.ServerVersion, context), detail => ExchangeErrors.MalformedResponse(context, detail, 200));
+                var response = await EwsResponseParsers.ReadGetItemAsync(stream, request, context).ConfigureAwait(false);
                 return EscalateIfEveryItemFailedTransiently(target, response, response.Messages.Select(m => m.Error), idempotent: true);
             },
             cancellationToken);
@@ -35,12 +32,7 @@ internal sealed partial class EwsClient
         return ExecuteStreamedAsync(target, "GetAttachment", idempotent: true, request, EwsRequestWriter.WriteGetAttachment,
             async (stream, context) =>
             {
-                var envelope = await EwsStreamingReader.ReadAsync(
-                    stream, "GetAttachmentResponse", "Attachments", reader => EwsResponseParsers.ReadAttachmentsAsync(reader, request.MaxContentBytes, stream)).ConfigureAwait(false);
-                var response = EwsResponseParsers.ToAttachmentsResponse(
-                    envelope, request, ErrorsOf(envelope.Fault, envelope.ServerVersion, context),
-                    detail => ExchangeErrors.MalformedResponse(context, detail, 200),
-                    () => ExchangeErrors.AttachmentTooLarge(context, request.MaxContentBytes));
+                var response = await EwsResponseParsers.ReadGetAttachmentAsync(stream, request, context).ConfigureAwait(false);
                 return EscalateIfEveryItemFailedTransiently(target, response, response.Attachments.Select(a => a.Error), idempotent: true);
             },
             cancellationToken);
@@ -153,12 +145,6 @@ internal sealed partial class EwsClient
         ArgumentOutOfRangeException.ThrowIfLessThan(items.Count, 1, parameter);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(items.Count, max, parameter);
     }
-
-    /// <summary>The per-item error mapper of a streamed response, after raising its SOAP fault if it had one.</summary>
-    private static Func<EwsResponseMessage, ExchangeError> ErrorsOf(SoapFault? fault, ExchangeServerVersion? version, ErrorContext context) =>
-        fault is not null
-            ? throw new ExchangeException(ExchangeErrorClassifier.FromFault(fault, context, 200, version))
-            : message => ExchangeErrorClassifier.FromResponseMessage(message, context, version);
 
     /// <summary>
     /// The same transient error on every item (the mailbox database failing over, throttling) means the request as a whole failed:

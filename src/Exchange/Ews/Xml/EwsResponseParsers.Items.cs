@@ -10,7 +10,7 @@ internal sealed record AttachmentPayload(EwsAttachmentContent? Attachment, bool 
 internal static partial class EwsResponseParsers
 {
     /// <summary>The m:Items payload of a GetItem response message: the item elements, each read as it arrives.</summary>
-    public static async Task<IReadOnlyList<EwsMessage>> ReadItemsAsync(XmlReader reader, long maxMimeBytes, BoundedResponseStream? counter)
+    private static async Task<IReadOnlyList<EwsMessage>> ReadItemsAsync(XmlReader reader, long maxMimeBytes, BoundedResponseStream? counter)
     {
         var items = new List<EwsMessage>(1);
         await EwsStreamingReader.ForEachChildAsync(
@@ -20,7 +20,7 @@ internal static partial class EwsResponseParsers
     }
 
     /// <summary>The m:Attachments payload of a GetAttachment response message (one attachment per message).</summary>
-    public static async Task<AttachmentPayload> ReadAttachmentsAsync(XmlReader reader, long maxContentBytes, BoundedResponseStream? counter)
+    private static async Task<AttachmentPayload> ReadAttachmentsAsync(XmlReader reader, long maxContentBytes, BoundedResponseStream? counter)
     {
         AttachmentPayload? first = null;
         await EwsStreamingReader.ForEachChildAsync(reader, async () =>
@@ -31,7 +31,26 @@ internal static partial class EwsResponseParsers
         return first ?? new AttachmentPayload(null, false, Malformed: true);
     }
 
-    public static GetMessagesResponse ToMessagesResponse(
+    /// <summary>Reads a streamed GetItem response into per-item results (a SOAP fault is raised as its classified error).</summary>
+    public static async Task<GetMessagesResponse> ReadGetItemAsync(BoundedResponseStream body, GetMessagesRequest request, ErrorContext context)
+    {
+        var envelope = await EwsStreamingReader.ReadAsync(
+            body, "GetItemResponse", "Items", reader => ReadItemsAsync(reader, request.MaxMimeContentBytes, body)).ConfigureAwait(false);
+        return ToMessagesResponse(envelope, request, ErrorsOf(envelope.Fault, envelope.ServerVersion, context), detail => ExchangeErrors.MalformedResponse(context, detail, 200));
+    }
+
+    /// <summary>Reads a streamed GetAttachment response into per-attachment results.</summary>
+    public static async Task<GetAttachmentsResponse> ReadGetAttachmentAsync(BoundedResponseStream body, GetAttachmentsRequest request, ErrorContext context)
+    {
+        var envelope = await EwsStreamingReader.ReadAsync(
+            body, "GetAttachmentResponse", "Attachments", reader => ReadAttachmentsAsync(reader, request.MaxContentBytes, body)).ConfigureAwait(false);
+        return ToAttachmentsResponse(
+            envelope, request, ErrorsOf(envelope.Fault, envelope.ServerVersion, context),
+            detail => ExchangeErrors.MalformedResponse(context, detail, 200),
+            () => ExchangeErrors.AttachmentTooLarge(context, request.MaxContentBytes));
+    }
+
+    private static GetMessagesResponse ToMessagesResponse(
         StreamedEnvelope<IReadOnlyList<EwsMessage>> envelope, GetMessagesRequest request, Func<EwsResponseMessage, ExchangeError> toError,
         Func<string, ExchangeError> malformed)
     {
@@ -48,7 +67,7 @@ internal static partial class EwsResponseParsers
         return new GetMessagesResponse(envelope.ServerVersion, results);
     }
 
-    public static GetAttachmentsResponse ToAttachmentsResponse(
+    private static GetAttachmentsResponse ToAttachmentsResponse(
         StreamedEnvelope<AttachmentPayload> envelope, GetAttachmentsRequest request, Func<EwsResponseMessage, ExchangeError> toError,
         Func<string, ExchangeError> malformed, Func<ExchangeError> tooLarge)
     {
@@ -113,6 +132,12 @@ internal static partial class EwsResponseParsers
             ? new CreateFolderResponse(envelope.ServerVersion, new ExplicitFolderId(id, (string?)folderId.Attribute("ChangeKey")))
             : throw new EwsResponseFormatException("CreateFolderResponseMessage has no FolderId", isNotSoap: false);
     }
+
+    /// <summary>The per-item error mapper of a streamed response, after raising its SOAP fault if it had one.</summary>
+    private static Func<EwsResponseMessage, ExchangeError> ErrorsOf(SoapFault? fault, ExchangeServerVersion? version, ErrorContext context) =>
+        fault is not null
+            ? throw new ExchangeException(ExchangeErrorClassifier.FromFault(fault, context, 200, version))
+            : message => ExchangeErrorClassifier.FromResponseMessage(message, context, version);
 
     private static EwsItemId? FirstItemId(EwsResponseMessage message) =>
         message.Element.Element(EwsNames.Items)?.Elements().FirstOrDefault() is { } item ? EwsValues.ItemIdOf(item) : null;
