@@ -42,7 +42,8 @@ public enum NotificationEventType
 /// <c>X-AnchorMailbox</c> = <see cref="AnchorMailbox"/> and <c>X-PreferServerAffinity: true</c>, and, once the first Subscribe has
 /// returned it, the <c>X-BackEndOverrideCookie</c>. Group mailboxes by autodiscover's GroupingInformation and EWS URL, at most 200
 /// per group (one GetStreamingEvents carries up to 200 subscriptions), and anchor the group on its alphabetically first mailbox.
-/// Thread-safe.
+/// When the group's subscriptions are lost (<see cref="ExchangeErrorCodes.SubscriptionLost"/>), subscribe them again with a new
+/// instance: the old cookie may route to a server that no longer holds anything for the group. Thread-safe.
 /// </remarks>
 public sealed class SubscriptionAffinity
 {

@@ -42,13 +42,7 @@ internal static partial class EwsRequestWriter
         WriteAdditionalProperties(
             writer, request.IncludeTextBody ? [.. MessageFieldUris, "item:TextBody"] : MessageFieldUris, request.ExtendedProperties);
         writer.WriteEndElement(); // ItemShape
-        writer.WriteStartElement("ItemIds", EwsNamespaces.Messages);
-        foreach (var item in request.Items)
-        {
-            WriteItemId(writer, item);
-        }
-
-        writer.WriteEndElement();
+        WriteItemIds(writer, request.Items);
         writer.WriteEndElement();
     }
 
@@ -149,13 +143,7 @@ internal static partial class EwsRequestWriter
         writer.WriteStartElement("ToFolderId", EwsNamespaces.Messages);
         WriteFolderId(writer, request.Destination);
         writer.WriteEndElement();
-        writer.WriteStartElement("ItemIds", EwsNamespaces.Messages);
-        foreach (var item in request.Items)
-        {
-            WriteItemId(writer, item);
-        }
-
-        writer.WriteEndElement();
+        WriteItemIds(writer, request.Items);
         writer.WriteElementString("ReturnNewItemIds", EwsNamespaces.Messages, "true");
         writer.WriteEndElement();
     }

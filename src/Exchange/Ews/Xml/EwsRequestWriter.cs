@@ -127,13 +127,7 @@ internal static partial class EwsRequestWriter
             writer.WriteAttributeString("AffectedTaskOccurrences", occurrences.ToString());
         }
 
-        writer.WriteStartElement("ItemIds", EwsNamespaces.Messages);
-        foreach (var item in request.Items)
-        {
-            WriteItemId(writer, item);
-        }
-
-        writer.WriteEndElement();
+        WriteItemIds(writer, request.Items);
         writer.WriteEndElement();
     }
 
@@ -270,6 +264,18 @@ internal static partial class EwsRequestWriter
             default:
                 throw new ArgumentOutOfRangeException(nameof(folder), folder, "Unknown folder id type.");
         }
+    }
+
+    /// <summary>messages.xsd NonEmptyArrayOfBaseItemIdsType: the m:ItemIds of DeleteItem, GetItem and MoveItem.</summary>
+    private static void WriteItemIds(XmlWriter writer, IReadOnlyList<EwsItemId> items)
+    {
+        writer.WriteStartElement("ItemIds", EwsNamespaces.Messages);
+        foreach (var item in items)
+        {
+            WriteItemId(writer, item);
+        }
+
+        writer.WriteEndElement();
     }
 
     private static void WriteItemId(XmlWriter writer, EwsItemId item)

@@ -36,7 +36,7 @@ internal sealed class EwsResponseFormatException(string message, bool isNotSoap,
 /// </summary>
 internal static class EwsResponseReader
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
+    internal static readonly XmlReaderSettings ReaderSettings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,

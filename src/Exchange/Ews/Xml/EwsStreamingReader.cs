@@ -17,16 +17,7 @@ internal sealed record StreamedEnvelope<TPayload>(
 /// </summary>
 internal static class EwsStreamingReader
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        Async = true,
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = true,
-        CloseInput = false,
-    };
+    private static readonly XmlReaderSettings ReaderSettings = AsyncSettings();
 
     /// <summary>Reads the envelope of <paramref name="responseName"/>, handing each successful message's <paramref name="payloadName"/> element to <paramref name="readPayload"/>.</summary>
     public static async Task<StreamedEnvelope<TPayload>> ReadAsync<TPayload>(
@@ -193,6 +184,13 @@ internal static class EwsStreamingReader
         }
 
         await reader.ReadAsync().ConfigureAwait(false);
+    }
+
+    private static XmlReaderSettings AsyncSettings()
+    {
+        var settings = EwsResponseReader.ReaderSettings.Clone();
+        settings.Async = true;
+        return settings;
     }
 
     private static async Task<IReadOnlyList<StreamedMessage<TPayload>>> ReadResponseMessagesAsync<TPayload>(
