@@ -137,7 +137,7 @@ internal sealed class FindItemOperation : EwsOperation
         }
     }
 
-    private FindItemsPage Page(MailboxStore mailbox, SimulatedFolder folder)
+    private FindItemsPage Page(MailboxStore mailbox, FolderKey folder)
     {
         if (View is null)
         {

@@ -93,10 +93,15 @@ internal sealed class UpdateFolderOperation : EwsOperation
                 }
             }
 
-            var view = mailbox.GetFolderView(resolved.Folder);
+            if (mailbox.GetFolderView(resolved.Folder) is not { } view)
+            {
+                writer.WriteErrorMessage(ItemError.FolderNotFound, "Folders");
+                continue;
+            }
+
             writer.StartMessage(null);
             writer.Xml.WriteStartElement("m", "Folders", M);
-            writer.Xml.WriteStartElement("t", SimulatedFolderNames.FolderElementName(resolved.Folder), T);
+            writer.Xml.WriteStartElement("t", view.ElementName, T);
             EwsObjectWriter.WriteFolderId(writer.Xml, "FolderId", view.Id, view.ChangeKey);
             writer.Xml.WriteEndElement();
             writer.Xml.WriteEndElement();
