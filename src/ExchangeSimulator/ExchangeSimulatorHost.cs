@@ -180,6 +180,7 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
         application.Use(async (context, next) =>
         {
             using var inFlight = runtime.Requests.TrackRequest();
+            context.Features.Set(new InFlightRequestFeature(inFlight));
             await next(context).ConfigureAwait(false);
         });
         application.UseMiddleware<SimulatorAuthenticationMiddleware>(runtime);

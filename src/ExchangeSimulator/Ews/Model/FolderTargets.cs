@@ -34,6 +34,10 @@ internal static class FolderTargets
 
     public static readonly ElementSequence SyncFolderIdSequence = TargetSequence("SyncFolderId");
 
+    public static readonly ElementSequence ToFolderIdSequence = TargetSequence("ToFolderId");
+
+    public static readonly ElementSequence ParentFolderIdSequence = TargetSequence("ParentFolderId");
+
     /// <summary>Reads FolderIds/ParentFolderIds (an unbounded choice of FolderId and DistinguishedFolderId).</summary>
     public static List<FolderTarget> ReadList(XmlReader reader, ElementSequence sequence)
     {
