@@ -215,6 +215,46 @@ public sealed class StreamingNotificationTests : SimulatorTest
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(31)]
+    public async Task TheConnectionTimeoutIsOneToThirtyMinutes(int minutes)
+    {
+        var alice = await SubscribeAsync(Client, TestScenarios.Alice);
+
+        var response = await Client.EwsAsync(ChangeTrackingSoap.GetStreamingEvents(minutes, alice), impersonate: TestScenarios.Alice);
+
+        response.AssertFault("ErrorSchemaValidation");
+    }
+
+    [Theory]
+    [InlineData(SimulatedExchangeVersion.Exchange2013Sp1, 3)]
+    [InlineData(SimulatedExchangeVersion.Exchange2016, 10)]
+    [InlineData(SimulatedExchangeVersion.Exchange2019, 10)]
+    public async Task TheDefaultHangingConnectionLimitIsExchangesForTheVersion(SimulatedExchangeVersion version, int expected)
+    {
+        await using var host = await ExchangeSimulatorHost.StartAsync(TestScenarios.Default(version), TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, host.State.HangingConnectionLimit);
+    }
+
+    [Fact]
+    public async Task SubscriptionsPerMailboxAreLimited()
+    {
+        var scenario = TestScenarios.Default();
+        scenario.Server.ChangeTracking.MaxSubscriptionsPerMailbox = 2;
+        await using var host = await ExchangeSimulatorHost.StartAsync(scenario, TestContext.Current.CancellationToken);
+        using var client = new SimulatorClient(host);
+        await SubscribeAsync(client, TestScenarios.Alice);
+        await SubscribeAsync(client, TestScenarios.Alice);
+
+        var third = await client.EwsAsync(ChangeTrackingSoap.StreamingSubscribe("inbox"), impersonate: TestScenarios.Alice);
+        var bob = await client.EwsAsync(ChangeTrackingSoap.StreamingSubscribe("inbox"), impersonate: TestScenarios.Bob);
+
+        third.AssertItemError("ErrorExceededSubscriptionCount");
+        bob.AssertSuccess();
+    }
+
     private static async Task<string> SubscribeAsync(SimulatorClient client, string mailbox)
     {
         var response = await client.EwsAsync(ChangeTrackingSoap.StreamingSubscribe("inbox"), impersonate: mailbox);

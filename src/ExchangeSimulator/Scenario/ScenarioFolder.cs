@@ -37,7 +37,7 @@ public sealed class ScenarioFolder
                 problems.Add($"mailbox {mailbox}: folder '{folder.DisplayName}' has a negative itemCount.");
             }
 
-            Validate(mailbox, folder.Folders, nested: true, problems);
+            Validate(mailbox, folder.Folders ?? [], nested: true, problems);
         }
 
         foreach (var duplicate in folders.GroupBy(folder => (nested ? "" : folder.Parent ?? "msgfolderroot", folder.DisplayName.ToUpperInvariant())).Where(group => group.Count() > 1))

@@ -145,7 +145,7 @@ internal sealed partial class MailboxStore
         var key = new FolderKey(_nextObjectNumber++);
         var folder = _folders.Create(parent, key, FolderId(key), definition.DisplayName, definition.FolderClass ?? "IPF.Note");
         Seed(folder, definition.ItemCount);
-        foreach (var child in definition.Folders)
+        foreach (var child in definition.Folders ?? [])
         {
             SeedFolder(folder, child);
         }

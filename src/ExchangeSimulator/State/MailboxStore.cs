@@ -47,7 +47,7 @@ internal sealed partial class MailboxStore
             }
         }
 
-        foreach (var folder in definition.Folders)
+        foreach (var folder in definition.Folders ?? [])
         {
             SeedFolder(_folders[ScenarioFolderParent(folder)], folder);
         }

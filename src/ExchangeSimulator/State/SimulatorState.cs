@@ -21,9 +21,9 @@ public sealed partial class SimulatorState
     {
         _time = time;
         _latencyMilliseconds = scenario.Server.LatencyMilliseconds;
-        _changeTracking = scenario.Server.ChangeTracking;
+        _changeTracking = scenario.Server.ChangeTracking ?? new ScenarioChangeTracking();
         Faults = new FaultInjector(scenario.Faults);
-        Notifications = new NotificationHub(time, scenario.Server.ChangeTracking, scenario.Server.Version);
+        Notifications = new NotificationHub(time, _changeTracking, scenario.Server.Version);
         foreach (var mailbox in scenario.Mailboxes)
         {
             AddMailbox(mailbox);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml;
 
 namespace ExSync.ExchangeSimulator;
@@ -19,11 +18,9 @@ internal sealed class FindFolderOperation : EwsOperation
         Particle.Optional(M, "Restriction"),
         Particle.Required(M, "ParentFolderIds"));
 
-    private static readonly ElementSequence EmptyView = new(M, "IndexedPageFolderView");
     private static readonly string[] Traversals = ["Shallow", "Deep", "SoftDeleted"];
-    private static readonly string[] BasePoints = ["Beginning", "End"];
 
-    private FindFolderOperation(string traversal, ResponseShape shape, FindItemOperation.PagingView? view, IReadOnlyList<FolderTarget> parents)
+    private FindFolderOperation(string traversal, ResponseShape shape, PagingView? view, IReadOnlyList<FolderTarget> parents)
     {
         Traversal = traversal;
         Shape = shape;
@@ -37,7 +34,7 @@ internal sealed class FindFolderOperation : EwsOperation
 
     public ResponseShape Shape { get; }
 
-    public FindItemOperation.PagingView? View { get; }
+    public PagingView? View { get; }
 
     public IReadOnlyList<FolderTarget> Parents { get; }
 
@@ -45,7 +42,7 @@ internal sealed class FindFolderOperation : EwsOperation
     {
         var traversal = StrictXml.EnumAttribute(reader, "Traversal", "FolderQueryTraversalType", Traversals, required: true)!;
         ResponseShape? shape = null;
-        FindItemOperation.PagingView? view = null;
+        PagingView? view = null;
         List<FolderTarget>? parents = null;
         var cursor = Sequence.Open(reader);
         while (cursor.MoveNext(out _))
@@ -56,19 +53,10 @@ internal sealed class FindFolderOperation : EwsOperation
                     shape = ResponseShape.ReadFolderShape(reader);
                     break;
                 case "IndexedPageFolderView":
-                    view = new FindItemOperation.PagingView(
-                        StrictXml.IntAttribute(reader, "MaxEntriesReturned", required: false),
-                        StrictXml.IntAttribute(reader, "Offset", required: true)!.Value,
-                        StrictXml.EnumAttribute(reader, "BasePoint", "IndexBasePointType", BasePoints, required: true) == "End",
-                        Numerator: null, Denominator: null);
-                    EmptyView.Open(reader).SkipRemaining();
+                    view = PagingView.ReadIndexed(reader);
                     break;
                 case "FractionalPageFolderView":
-                    view = new FindItemOperation.PagingView(
-                        StrictXml.IntAttribute(reader, "MaxEntriesReturned", required: false), 0, FromEnd: false,
-                        StrictXml.IntAttribute(reader, "Numerator", required: true),
-                        StrictXml.IntAttribute(reader, "Denominator", required: true));
-                    EmptyView.Open(reader).SkipRemaining();
+                    view = PagingView.ReadFractional(reader);
                     break;
                 case "ParentFolderIds":
                     parents = FolderTargets.ReadList(reader, FolderTargets.ParentFolderIdsSequence);
@@ -98,18 +86,7 @@ internal sealed class FindFolderOperation : EwsOperation
             writer.StartMessage(null);
             var xml = writer.Xml;
             xml.WriteStartElement("m", "RootFolder", M);
-            if (View?.Numerator is not null)
-            {
-                xml.WriteAttributeString("NumeratorOffset", nextOffset.ToString(CultureInfo.InvariantCulture));
-                xml.WriteAttributeString("AbsoluteDenominator", folders!.Count.ToString(CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                xml.WriteAttributeString("IndexedPagingOffset", nextOffset.ToString(CultureInfo.InvariantCulture));
-            }
-
-            xml.WriteAttributeString("TotalItemsInView", folders!.Count.ToString(CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("IncludesLastItemInRange", nextOffset >= folders.Count ? "true" : "false");
+            PagingView.WriteRootFolderAttributes(xml, View, nextOffset, folders!.Count, nextOffset >= folders.Count);
             xml.WriteStartElement("t", "Folders", EwsNamespaces.Types);
             foreach (var folder in page)
             {
@@ -126,12 +103,7 @@ internal sealed class FindFolderOperation : EwsOperation
     private (IEnumerable<FolderView> Page, int NextOffset) Page(List<FolderView> folders)
     {
         var total = folders.Count;
-        var offset = View switch
-        {
-            null => 0,
-            { Numerator: { } numerator, Denominator: { } denominator } => (int)((long)total * numerator / denominator),
-            _ => View.Offset,
-        };
+        var offset = View?.StartOffset(total) ?? 0;
         var available = Math.Max(total - offset, 0);
         var count = Math.Min(available, View?.MaxEntriesReturned ?? int.MaxValue);
         var start = View?.FromEnd == true ? available - count : offset;
