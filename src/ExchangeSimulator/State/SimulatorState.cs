@@ -66,7 +66,7 @@ public sealed partial class SimulatorState
         }
     }
 
-    /// <summary>Removes a mailbox (later requests for it get ErrorNonExistentMailbox); false if there was none.</summary>
+    /// <summary>Removes a mailbox (later requests for it get ErrorNonExistentMailbox, its subscriptions ErrorSubscriptionNotFound); false if there was none.</summary>
     public bool RemoveMailbox(string smtpAddress)
     {
         lock (_mailboxWriteGate)
@@ -79,6 +79,7 @@ public sealed partial class SimulatorState
             _byPrincipalName.TryRemove(new KeyValuePair<string, MailboxStore>(store.UserPrincipalName, store));
             _bySid.TryRemove(new KeyValuePair<string, MailboxStore>(store.Sid, store));
             _byGuid.TryRemove(store.MailboxGuid, out _);
+            ExpireSubscriptions(store.SmtpAddress);
             return true;
         }
     }

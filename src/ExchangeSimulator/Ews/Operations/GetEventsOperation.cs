@@ -74,6 +74,7 @@ internal sealed class GetEventsOperation : EwsOperation
 
         subscription!.Touch(hub.Time.GetUtcNow());
         var events = mailbox!.ReadEvents(after, subscription.Matches, StreamingConnection.MaxEventsPerNotification, out var scannedThrough, out var more, out var missed);
+        // Not short-circuited: an injected loss is consumed even when the journal lost events too.
         if (missed | subscription.TakeInjectedMissedEvents())
         {
             writer.WriteErrorMessage(NotificationErrors.MissedNotificationEvents);
