@@ -30,4 +30,7 @@ public sealed class ScenarioMailbox
     /// Items to create at start, per distinguished folder id (for example { "inbox": 25, "calendar": 3 }).
     /// </summary>
     public Dictionary<string, int> ItemCounts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>User-created folders (with subfolders and seed items) the mailbox starts with.</summary>
+    public List<ScenarioFolder> Folders { get; set; } = [];
 }

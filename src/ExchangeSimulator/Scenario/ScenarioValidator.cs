@@ -26,6 +26,7 @@ internal static class ScenarioValidator
             problems.Add("server.latencyMilliseconds must not be negative.");
         }
 
+        scenario.Server.ChangeTracking?.Validate(problems);
         ValidateAbsoluteUrl(scenario.Server.Autodiscover?.EwsUrl, "server.autodiscover.ewsUrl", problems);
         ValidateAbsoluteUrl(scenario.Server.Autodiscover?.ExternalEwsUrl, "server.autodiscover.externalEwsUrl", problems);
         ValidateAbsoluteUrl(scenario.Server.Autodiscover?.RedirectUrl, "server.autodiscover.redirectUrl", problems);
@@ -117,6 +118,8 @@ internal static class ScenarioValidator
                 problems.Add($"mailbox {mailbox.SmtpAddress}: itemCounts['{folder}'] must not be negative.");
             }
         }
+
+        ScenarioFolder.Validate(mailbox.SmtpAddress, mailbox.Folders ?? [], nested: false, problems);
     }
 
     private static void ValidateAbsoluteUrl(string? value, string name, List<string> problems)

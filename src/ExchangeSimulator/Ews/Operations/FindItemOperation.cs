@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml;
 
 namespace ExSync.ExchangeSimulator;
@@ -21,13 +20,7 @@ internal sealed class FindItemOperation : EwsOperation
         Particle.Required(M, "ParentFolderIds"),
         Particle.Optional(M, "QueryString"));
 
-    private static readonly ElementSequence EmptyView = new(M, "IndexedPageItemView");
     private static readonly string[] Traversals = ["Shallow", "SoftDeleted", "Associated"];
-    private static readonly string[] BasePoints = ["Beginning", "End"];
-
-    private static readonly ItemError InvalidMaxRows = new("ErrorInvalidPagingMaxRows", "The specified value for MaxEntriesReturned is invalid.");
-    private static readonly ItemError InvalidIndexedPaging = new("ErrorInvalidIndexedPagingParameters", "The indexed paging parameters are invalid.");
-    private static readonly ItemError InvalidFractionalPaging = new("ErrorInvalidFractionalPagingParameters", "The fractional paging parameters are invalid.");
 
     private FindItemOperation(string traversal, ResponseShape shape, PagingView? view, IReadOnlyList<FolderTarget> folders)
     {
@@ -62,19 +55,10 @@ internal sealed class FindItemOperation : EwsOperation
                     shape = ResponseShape.ReadItemShape(reader);
                     break;
                 case "IndexedPageItemView":
-                    view = new PagingView(
-                        StrictXml.IntAttribute(reader, "MaxEntriesReturned", required: false),
-                        StrictXml.IntAttribute(reader, "Offset", required: true)!.Value,
-                        StrictXml.EnumAttribute(reader, "BasePoint", "IndexBasePointType", BasePoints, required: true) == "End",
-                        Numerator: null, Denominator: null);
-                    EmptyView.Open(reader).SkipRemaining();
+                    view = PagingView.ReadIndexed(reader);
                     break;
                 case "FractionalPageItemView":
-                    view = new PagingView(
-                        StrictXml.IntAttribute(reader, "MaxEntriesReturned", required: false), 0, FromEnd: false,
-                        StrictXml.IntAttribute(reader, "Numerator", required: true),
-                        StrictXml.IntAttribute(reader, "Denominator", required: true));
-                    EmptyView.Open(reader).SkipRemaining();
+                    view = PagingView.ReadFractional(reader);
                     break;
                 case "SortOrder":
                     // Accepted and ignored: results always come newest first (documented simplification).
@@ -113,18 +97,7 @@ internal sealed class FindItemOperation : EwsOperation
             writer.StartMessage(null);
             var xml = writer.Xml;
             xml.WriteStartElement("m", "RootFolder", M);
-            if (View?.Numerator is not null)
-            {
-                xml.WriteAttributeString("NumeratorOffset", page.NextOffset.ToString(CultureInfo.InvariantCulture));
-                xml.WriteAttributeString("AbsoluteDenominator", page.TotalItemsInView.ToString(CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                xml.WriteAttributeString("IndexedPagingOffset", page.NextOffset.ToString(CultureInfo.InvariantCulture));
-            }
-
-            xml.WriteAttributeString("TotalItemsInView", page.TotalItemsInView.ToString(CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("IncludesLastItemInRange", page.IncludesLastItemInRange ? "true" : "false");
+            PagingView.WriteRootFolderAttributes(xml, View, page.NextOffset, page.TotalItemsInView, page.IncludesLastItemInRange);
             xml.WriteStartElement("t", "Items", EwsNamespaces.Types);
             foreach (var item in page.Items)
             {
@@ -137,30 +110,18 @@ internal sealed class FindItemOperation : EwsOperation
         }
     }
 
-    private FindItemsPage Page(MailboxStore mailbox, SimulatedFolder folder)
+    private FindItemsPage Page(MailboxStore mailbox, FolderKey folder)
     {
         if (View is null)
         {
             return mailbox.FindItems(folder, 0, null, fromEnd: false);
         }
 
-        if (View.Numerator is { } numerator && View.Denominator is { } denominator)
+        if (View.IsFractional)
         {
-            var total = mailbox.CountItems(folder);
-            var offset = (int)((long)total * numerator / denominator);
-            return mailbox.FindItems(folder, offset, View.MaxEntriesReturned, fromEnd: false);
+            return mailbox.FindItems(folder, View.StartOffset(mailbox.CountItems(folder)), View.MaxEntriesReturned, fromEnd: false);
         }
 
         return mailbox.FindItems(folder, View.Offset, View.MaxEntriesReturned, View.FromEnd);
-    }
-
-    /// <summary>An IndexedPageItemView or FractionalPageItemView.</summary>
-    internal sealed record PagingView(int? MaxEntriesReturned, int Offset, bool FromEnd, int? Numerator, int? Denominator)
-    {
-        public ItemError? Validate() =>
-            MaxEntriesReturned is <= 0 ? InvalidMaxRows
-            : Offset < 0 ? InvalidIndexedPaging
-            : Numerator is { } numerator && (Denominator is not > 0 || numerator < 0 || numerator > Denominator) ? InvalidFractionalPaging
-            : null;
     }
 }
