@@ -55,7 +55,8 @@ public sealed record FindItemRequest
 /// <param name="ItemId">The id.</param>
 /// <param name="Subject">The subject, when returned.</param>
 /// <param name="ItemClass">The item class, when returned.</param>
-public sealed record EwsItem(string Kind, EwsItemId ItemId, string? Subject, string? ItemClass);
+/// <param name="DateTimeReceived">When the item arrived in the mailbox, when returned (ask for <c>item:DateTimeReceived</c>).</param>
+public sealed record EwsItem(string Kind, EwsItemId ItemId, string? Subject, string? ItemClass, DateTimeOffset? DateTimeReceived = null);
 
 /// <summary>FindItem response (one page).</summary>
 /// <param name="ServerVersion">The server version from the SOAP header, if sent.</param>
@@ -102,6 +103,12 @@ public sealed record SyncFolderItemsRequest
 
     /// <summary>The base property set for created and updated items.</summary>
     public BaseShape BaseShape { get; init; } = BaseShape.IdOnly;
+
+    /// <summary>
+    /// First-class properties to return with each created or updated item, for example <c>item:DateTimeReceived</c> to skip items older
+    /// than a date without reading them. Each one costs the server a little; Microsoft recommends IdOnly plus only what is needed.
+    /// </summary>
+    public IReadOnlyList<string> AdditionalFieldUris { get; init; } = [];
 }
 
 /// <summary>The kind of a SyncFolderItems change.</summary>

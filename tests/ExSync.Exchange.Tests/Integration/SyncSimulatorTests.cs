@@ -68,6 +68,23 @@ public sealed class SyncSimulatorTests : SimulatorTestBase
     }
 
     [Fact]
+    public async Task Created_items_carry_their_received_time_when_asked_so_old_mail_can_be_skipped_unread()
+    {
+        var response = await Client.Ews.SyncFolderItemsAsync(
+            Scenarios.Target(Simulator), Inbox() with { AdditionalFieldUris = ["item:DateTimeReceived", "item:ItemClass"] }, Ct);
+
+        Assert.NotEmpty(response.Changes);
+        foreach (var change in response.Changes)
+        {
+            var item = Simulator.State.GetItem(Scenarios.Alice, change.ItemId.Id)!;
+            // EWS writes times to the second.
+            var received = item.DateTimeReceived;
+            Assert.Equal(received.AddTicks(-(received.Ticks % TimeSpan.TicksPerSecond)), change.Item!.DateTimeReceived);
+            Assert.Equal(item.ItemClass, change.Item.ItemClass);
+        }
+    }
+
+    [Fact]
     public async Task Up_to_512_changes_may_be_asked_for_and_no_more()
     {
         var response = await Client.Ews.SyncFolderItemsAsync(Scenarios.Target(Simulator), Inbox(maxChanges: 512), Ct);

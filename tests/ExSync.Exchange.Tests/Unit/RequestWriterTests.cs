@@ -132,6 +132,20 @@ public sealed class RequestWriterTests
     }
 
     [Fact]
+    public void Sync_folder_items_asks_for_the_additional_properties_in_its_item_shape()
+    {
+        var envelope = Write(new SyncFolderItemsRequest
+        {
+            Folder = EwsFolderId.Distinguished(DistinguishedFolderName.Inbox),
+            AdditionalFieldUris = ["item:DateTimeReceived", "item:ItemClass"],
+        }, EwsRequestWriter.WriteSyncFolderItems);
+
+        var shape = envelope.Element(S + "Body")!.Element(M + "SyncFolderItems")!.Element(M + "ItemShape")!;
+        Assert.Equal("IdOnly", (string?)shape.Element(T + "BaseShape"));
+        Assert.Equal(["item:DateTimeReceived", "item:ItemClass"], shape.Element(T + "AdditionalProperties")!.Elements(T + "FieldURI").Select(f => (string?)f.Attribute("FieldURI")));
+    }
+
+    [Fact]
     public void First_sync_omits_the_sync_state()
     {
         var envelope = Write(new SyncFolderItemsRequest { Folder = EwsFolderId.Distinguished(DistinguishedFolderName.Inbox) }, EwsRequestWriter.WriteSyncFolderItems);

@@ -155,7 +155,7 @@ internal static partial class EwsRequestWriter
     {
         writer.WriteStartElement("SyncFolderItems", EwsNamespaces.Messages);
         writer.WriteStartElement("ItemShape", EwsNamespaces.Messages);
-        WriteShape(writer, request.BaseShape, [], []);
+        WriteShape(writer, request.BaseShape, request.AdditionalFieldUris, []);
         writer.WriteEndElement();
         writer.WriteStartElement("SyncFolderId", EwsNamespaces.Messages);
         WriteFolderId(writer, request.Folder);

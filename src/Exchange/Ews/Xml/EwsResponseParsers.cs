@@ -196,7 +196,12 @@ internal static partial class EwsResponseParsers
     {
         var id = item.Element(EwsNames.ItemId)
             ?? throw new EwsResponseFormatException($"<{item.Name.LocalName}> has no ItemId", isNotSoap: false);
-        return new EwsItem(item.Name.LocalName, ReadItemId(id), (string?)item.Element(EwsNames.Subject), (string?)item.Element(EwsNames.ItemClass));
+        return new EwsItem(
+            item.Name.LocalName,
+            ReadItemId(id),
+            (string?)item.Element(EwsNames.Subject),
+            (string?)item.Element(EwsNames.ItemClass),
+            EwsValues.DateTime((string?)item.Element(EwsNamespaces.T + "DateTimeReceived")));
     }
 
     private static EwsItemId ReadItemId(XElement itemId) =>
