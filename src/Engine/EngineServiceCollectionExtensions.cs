@@ -5,6 +5,7 @@ using ExSync.Engine.Instances;
 using ExSync.Engine.Jobs;
 using ExSync.Engine.Secrets;
 using ExSync.Engine.Sync;
+using ExSync.Engine.Sync.Notifications;
 using ExSync.Engine.TestAndEnable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<RetentionDuty>();
         services.AddHostedService<SyncWorker>();
         services.AddHostedService<SyncReconciler>();
+        services.AddHostedService<MailboxNotifications>();
         return services;
     }
 

@@ -35,10 +35,12 @@ public sealed class ExchangeClientOptions
     public ResolveEndpointsCallback? ResolveEndpoints { get; set; }
 
     /// <summary>
-    /// Maximum concurrent connections per Exchange host and connection setting. The default suits 32 concurrent
-    /// mailbox operations per profile with headroom; Exchange's own default EWS concurrency budget is per account.
+    /// Maximum concurrent connections per Exchange host and connection setting: a profile's concurrent requests (its
+    /// maxConcurrentConnections, at most 300) plus its streaming notification connections (one per 200 mailboxes, up to
+    /// <see cref="ConnectionLimit.MaxHangingConnections"/>) must fit, or requests wait for a pooled connection. Connections are
+    /// opened only as needed, so a high ceiling costs nothing.
     /// </summary>
-    public int MaxConnectionsPerServer { get; set; } = 64;
+    public int MaxConnectionsPerServer { get; set; } = 512;
 
     /// <summary>Upper bound for establishing one TCP connection, so a black-holed address cannot eat the whole call budget.</summary>
     public TimeSpan TcpConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);

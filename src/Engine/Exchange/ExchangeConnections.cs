@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
 using ExSync.Engine.Secrets;
 using ExSync.Exchange;
+using ExSync.Exchange.Ews;
 using ExchangeProtocol = ExSync.Exchange.AuthenticationProtocol;
 using ProfileProtocol = ExSync.Domain.ServerProfiles.AuthenticationProtocol;
 
@@ -32,8 +34,16 @@ public sealed class ExchangeConnections(SecretProtector secrets)
         return connections;
     }
 
-    /// <summary>The profile's connection limit, shared by its incoming and outgoing settings and by every caller.</summary>
-    public static ConnectionLimit LimitOf(ServerProfile profile) => new(profile.Id.ToString(), profile.Advanced.MaxConcurrentConnections);
+    /// <summary>
+    /// The profile's connection limit, shared by its incoming and outgoing settings and by every caller. Streaming notification
+    /// connections are limited apart: one per 200 mailboxes, each charged by Exchange to its group's anchor mailbox (impersonation),
+    /// so a profile of 20,000 mailboxes needs 100; mailboxes beyond that are still polled.
+    /// </summary>
+    public static ConnectionLimit LimitOf(ServerProfile profile) =>
+        new(profile.Id.ToString(), profile.Advanced.MaxConcurrentConnections) { MaxHangingConnections = MaxStreamingConnectionsPerProfile };
+
+    /// <summary>The most streaming notification connections one instance holds to one profile's server.</summary>
+    public const int MaxStreamingConnectionsPerProfile = 100;
 
     private static ExchangeConnectionSettings Settings(ServerProfile profile, ServerConnection connection, Func<ProfileProtocol, ExchangeAuthentication> authentication, ConnectionLimit limit) => new()
     {
@@ -65,6 +75,19 @@ public sealed class ExchangeConnections(SecretProtector secrets)
         ProfileProtocol.Basic => ExchangeProtocol.Basic,
         _ => ExchangeProtocol.AutoDetect,
     };
+}
+
+/// <summary>Where and as whom a mailbox's EWS calls go.</summary>
+public static class MailboxTargets
+{
+    /// <summary>
+    /// The mailbox's EWS endpoint: the one Test &amp; Enable found for it (autodiscover or configured, port applied), else the profile's
+    /// configured URL; null when neither is known (an autodiscover profile whose mailbox was never tested).
+    /// </summary>
+    public static EwsTarget? For(Mailbox mailbox, ExchangeConnectionSettings settings) =>
+        (mailbox.EwsUrl is { } found && Uri.TryCreate(found, UriKind.Absolute, out var url) ? url : settings.EwsUrl is { } configured ? settings.ApplyPortOverride(configured) : null) is { } ewsUrl
+            ? new EwsTarget(ewsUrl, settings, mailbox.EmailAddress)
+            : null;
 }
 
 /// <summary>The connection settings of a profile, per direction.</summary>

@@ -74,6 +74,9 @@ public abstract partial class SingletonDuty(SingletonLeases leases, ILogger logg
     /// <summary>One round of the duty.</summary>
     public abstract Task RunOnceAsync(CancellationToken cancellationToken);
 
+    /// <summary>A round in which another instance holds the duty: a duty that keeps state between rounds lets it go here.</summary>
+    protected virtual Task StandByAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -84,6 +87,10 @@ public abstract partial class SingletonDuty(SingletonLeases leases, ILogger logg
                 if (await leases.TryHoldAsync(Duty, stoppingToken))
                 {
                     await RunOnceAsync(stoppingToken);
+                }
+                else
+                {
+                    await StandByAsync(stoppingToken);
                 }
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
