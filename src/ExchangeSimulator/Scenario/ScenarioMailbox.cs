@@ -30,4 +30,10 @@ public sealed class ScenarioMailbox
     /// Items to create at start, per distinguished folder id (for example { "inbox": 25, "calendar": 3 }).
     /// </summary>
     public Dictionary<string, int> ItemCounts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Messages (real MIME, with headers, bodies and attachments) the mailbox holds at start.</summary>
+    public List<ScenarioMessage> Messages { get; set; } = [];
+
+    /// <summary>Messages generated in bulk at start (benchmarks); null for none.</summary>
+    public ScenarioGeneratedMessages? GeneratedMessages { get; set; }
 }

@@ -175,6 +175,7 @@ internal sealed class MailboxStore
                     CcRecipients = item.CcRecipients,
                     BccRecipients = item.BccRecipients,
                     ExtendedProperties = item.ExtendedProperties,
+                    Content = item.Content,
                 });
             }
 
@@ -325,6 +326,7 @@ internal sealed class MailboxStore
             CcRecipients = newItem.CcRecipients,
             BccRecipients = newItem.BccRecipients,
             ExtendedProperties = newItem.ExtendedProperties ?? new Dictionary<ExtendedPropertyKey, string[]>(),
+            Content = newItem.Content,
             ChangeNumber = 1,
             CreatedSequence = sequence,
             LastChangeSequence = sequence,

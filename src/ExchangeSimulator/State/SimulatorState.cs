@@ -39,6 +39,9 @@ public sealed class SimulatorState
 
     internal FaultInjector Faults { get; }
 
+    /// <summary>Conversation indexes of delivered messages by Message-ID, so replies join their thread.</summary>
+    internal MailThreads Threads { get; } = new();
+
     /// <summary>Whether a mailbox with this primary SMTP address exists.</summary>
     public bool HasMailbox(string smtpAddress) => _bySmtp.ContainsKey(smtpAddress);
 
@@ -50,6 +53,7 @@ public sealed class SimulatorState
         ArgumentNullException.ThrowIfNull(mailbox);
         ScenarioValidator.ThrowIfInvalid(mailbox);
         var store = new MailboxStore(mailbox, _time);
+        ScenarioMessages.Seed(store, mailbox, Threads, _time);
         lock (_mailboxWriteGate)
         {
             if (!_bySmtp.TryAdd(store.SmtpAddress, store))
