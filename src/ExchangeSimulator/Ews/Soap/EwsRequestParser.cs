@@ -69,15 +69,18 @@ internal static class EwsRequestParser
         ["FindItem"] = FindItemOperation.Parse,
         ["SyncFolderItems"] = SyncFolderItemsOperation.Parse,
         ["UpdateFolder"] = UpdateFolderOperation.Parse,
+        ["GetItem"] = GetItemOperation.Parse,
+        ["GetAttachment"] = GetAttachmentOperation.Parse,
+        ["ConvertId"] = ConvertIdOperation.Parse,
     };
 
     /// <summary>Real EWS operations the simulator does not implement: refused with an explicit fault, not a schema error.</summary>
     private static readonly HashSet<string> OtherEwsOperations = new(StringComparer.Ordinal)
     {
-        "AddDelegate", "ApplyConversationAction", "ArchiveItem", "ConvertId", "CopyFolder", "CopyItem", "CreateAttachment",
+        "AddDelegate", "ApplyConversationAction", "ArchiveItem", "CopyFolder", "CopyItem", "CreateAttachment",
         "CreateFolder", "CreateFolderPath", "CreateManagedFolder", "CreateUserConfiguration", "DeleteAttachment", "DeleteFolder",
         "DeleteUserConfiguration", "EmptyFolder", "ExpandDL", "ExportItems", "FindConversation", "FindFolder", "FindPeople",
-        "GetAttachment", "GetConversationItems", "GetDelegate", "GetEvents", "GetInboxRules", "GetItem", "GetMailTips",
+        "GetConversationItems", "GetDelegate", "GetEvents", "GetInboxRules", "GetMailTips",
         "GetPasswordExpirationDate", "GetRoomLists", "GetRooms", "GetServerTimeZones", "GetServiceConfiguration",
         "GetSharingFolder", "GetSharingMetadata", "GetStreamingEvents", "GetUserAvailability", "GetUserConfiguration",
         "GetUserOofSettings", "GetUserPhoto", "MarkAllItemsAsRead", "MarkAsJunk", "MoveFolder", "MoveItem", "RefreshSharingFolder",
