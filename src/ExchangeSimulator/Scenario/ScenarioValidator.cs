@@ -117,6 +117,8 @@ internal static class ScenarioValidator
                 problems.Add($"mailbox {mailbox.SmtpAddress}: itemCounts['{folder}'] must not be negative.");
             }
         }
+
+        ScenarioMessageValidation.Validate(mailbox, problems);
     }
 
     private static void ValidateAbsoluteUrl(string? value, string name, List<string> problems)
