@@ -36,20 +36,17 @@ internal static class MailParser
     /// <summary>Parses raw MIME, keeping the bytes exactly for MimeContent.</summary>
     public static ParsedMail Parse(byte[] mime, MailThreads threads, DateTimeOffset receivedAt)
     {
-        MimeMessage message;
         try
         {
             using var stream = new MemoryStream(mime, writable: false);
-            message = MimeMessage.Load(Options, stream);
-        }
-        catch (Exception exception) when (exception is FormatException or InvalidOperationException or ArgumentException or IOException)
-        {
-            return Unparseable(mime);
-        }
-
-        using (message)
-        {
+            using var message = MimeMessage.Load(Options, stream);
             return FromMessage(message, new MimeSource.Stored(mime), mime.LongLength, threads, receivedAt, depth: 0);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Whatever a hostile message makes the MIME library do, the message is still stored (as its MIME and a
+            // text body): delivery must never fail because of content.
+            return Unparseable(mime);
         }
     }
 
@@ -77,19 +74,19 @@ internal static class MailParser
             InternetMessageId = messageId,
             InReplyTo = inReplyTo,
             References = references.Count == 0 ? null : string.Join(' ', references),
-            ConversationTopic = message.Headers["Thread-Topic"] ?? NormalizedSubject(message.Subject),
+            ConversationTopic = XmlSafe(message.Headers["Thread-Topic"] ?? NormalizedSubject(message.Subject)),
             ConversationIndex = conversationIndex,
-            DateTimeSent = message.Headers.Contains(HeaderId.Date) ? message.Date : null,
+            DateTimeSent = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : null,
             Importance = Importance(message),
             Sensitivity = Sensitivity(message.Headers["Sensitivity"]),
             IsReadReceiptRequested = message.Headers.Contains(HeaderId.DispositionNotificationTo),
             IsDeliveryReceiptRequested = message.Headers.Contains(HeaderId.ReturnReceiptTo),
-            Headers = [.. message.Headers.Select(header => new KeyValuePair<string, string>(header.Field, RawValue(header)))],
-            HtmlBody = bodies.Html,
-            TextBody = bodies.Text,
+            Headers = [.. message.Headers.Select(header => new KeyValuePair<string, string>(XmlSafe(header.Field)!, RawValue(header)))],
+            HtmlBody = XmlSafe(bodies.Html),
+            TextBody = XmlSafe(bodies.Text),
             Attachments = attachments,
         };
-        return new ParsedMail(message.Subject, from, Recipients(message.To), Recipients(message.Cc), Recipients(message.Bcc), content);
+        return new ParsedMail(XmlSafe(message.Subject), from, Recipients(message.To), Recipients(message.Cc), Recipients(message.Bcc), content);
     }
 
     /// <summary>"RE: FW: Budget" → "Budget": the topic Exchange groups a conversation under.</summary>
@@ -114,7 +111,69 @@ internal static class MailParser
     }
 
     public static string? Bracketed(string? messageId) =>
-        string.IsNullOrWhiteSpace(messageId) ? null : messageId.StartsWith('<') ? messageId : $"<{messageId}>";
+        string.IsNullOrWhiteSpace(messageId) ? null : XmlSafe(messageId.StartsWith('<') ? messageId : $"<{messageId}>");
+
+    /// <summary>
+    /// Text from mail may hold characters XML 1.0 cannot carry (NUL, other controls, lone surrogates); they become
+    /// U+FFFD so every stored string can be written into an EWS response.
+    /// </summary>
+    public static string? XmlSafe(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var firstInvalid = -1;
+        for (var index = 0; index < text.Length; index++)
+        {
+            if (!IsXmlCharacterAt(text, index, out var width))
+            {
+                firstInvalid = index;
+                break;
+            }
+
+            index += width - 1;
+        }
+
+        if (firstInvalid < 0)
+        {
+            return text;
+        }
+
+        var clean = new StringBuilder(text.Length).Append(text, 0, firstInvalid);
+        for (var index = firstInvalid; index < text.Length; index++)
+        {
+            if (IsXmlCharacterAt(text, index, out var width))
+            {
+                clean.Append(text, index, width);
+                index += width - 1;
+            }
+            else
+            {
+                clean.Append('\uFFFD');
+            }
+        }
+
+        return clean.ToString();
+    }
+
+    private static bool IsXmlCharacterAt(string text, int index, out int width)
+    {
+        width = 1;
+        if (System.Xml.XmlConvert.IsXmlChar(text[index]))
+        {
+            return true;
+        }
+
+        if (index + 1 < text.Length && System.Xml.XmlConvert.IsXmlSurrogatePair(text[index + 1], text[index]))
+        {
+            width = 2;
+            return true;
+        }
+
+        return false;
+    }
 
     private static ParsedMail Unparseable(byte[] mime)
     {
@@ -123,7 +182,7 @@ internal static class MailParser
             Mime = new MimeSource.Stored(mime),
             Size = mime.LongLength,
             ConversationIndex = ConversationIndexes.NewThread(DateTimeOffset.UnixEpoch, messageId: null),
-            TextBody = LenientUtf8.GetString(mime, 0, Math.Min(mime.Length, 1024 * 1024)),
+            TextBody = XmlSafe(LenientUtf8.GetString(mime, 0, Math.Min(mime.Length, 1024 * 1024))),
         };
         return new ParsedMail(null, null, [], [], [], content);
     }
@@ -181,7 +240,7 @@ internal static class MailParser
         var name = part.FileName ?? part.ContentType.Name ?? $"ATT{position:00000}{DefaultExtension(part.ContentType)}";
         var isInline = part.ContentDisposition?.Disposition?.Equals(ContentDisposition.Inline, StringComparison.OrdinalIgnoreCase) == true ||
                        (part.ContentDisposition is null && part.ContentId is not null);
-        return new MailAttachment(name, part.ContentType.MimeType, part.ContentId, isInline, decoded.ToArray(), part.ContentDisposition?.ModificationDate);
+        return new MailAttachment(XmlSafe(name)!, XmlSafe(part.ContentType.MimeType)!, XmlSafe(part.ContentId), isInline, decoded.ToArray(), part.ContentDisposition?.ModificationDate);
     }
 
     private static MailAttachment AttachedMessage(MessagePart part, MimeMessage attached, DateTimeOffset receivedAt, int messageDepth)
@@ -198,7 +257,7 @@ internal static class MailParser
         }
 
         var name = part.ContentDisposition?.FileName ?? attached.Subject ?? "Attached message";
-        return new MailAttachment(name, part.ContentType.MimeType, part.ContentId, IsInline: false, bytes, part.ContentDisposition?.ModificationDate)
+        return new MailAttachment(XmlSafe(name)!, XmlSafe(part.ContentType.MimeType)!, XmlSafe(part.ContentId), IsInline: false, bytes, part.ContentDisposition?.ModificationDate)
         {
             Embedded = embedded,
         };
@@ -231,7 +290,7 @@ internal static class MailParser
         {
             if (!string.IsNullOrEmpty(mailbox.Address))
             {
-                recipients.Add(new SimulatedRecipient(string.IsNullOrEmpty(mailbox.Name) ? null : mailbox.Name, mailbox.Address));
+                recipients.Add(new SimulatedRecipient(string.IsNullOrEmpty(mailbox.Name) ? null : XmlSafe(mailbox.Name), XmlSafe(mailbox.Address)!));
             }
         }
 
@@ -281,7 +340,7 @@ internal static class MailParser
             }
         }
 
-        return unfolded.ToString().Trim();
+        return XmlSafe(unfolded.ToString().Trim())!;
     }
 
     private static string DefaultExtension(ContentType type) => type.MimeType.ToLowerInvariant() switch
