@@ -133,7 +133,7 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         using var mime = new MemoryStream();
-        message.WriteTo(mime);
+        message.WriteTo(MimeFormat.Crlf, mime);
         return DeliverMessage(mime.ToArray(), recipients ?? message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(mailbox => mailbox.Address));
     }
 

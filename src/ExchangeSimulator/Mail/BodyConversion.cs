@@ -68,7 +68,7 @@ internal static class BodyConversion
         }
     }
 
-    /// <summary>Outside &lt;pre&gt;, runs of white space are one space, as a browser renders them.</summary>
+    /// <summary>Outside &lt;pre&gt;, runs of HTML white space (not &amp;nbsp;) are one space, as a browser renders them.</summary>
     private static void AppendData(StringBuilder text, string data, bool preformatted)
     {
         if (preformatted)
@@ -79,7 +79,7 @@ internal static class BodyConversion
 
         foreach (var character in data)
         {
-            if (char.IsWhiteSpace(character))
+            if (character is ' ' or '\t' or '\r' or '\n' or '\f')
             {
                 if (text.Length > 0 && text[^1] is not (' ' or '\n'))
                 {

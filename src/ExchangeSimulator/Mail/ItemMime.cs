@@ -24,7 +24,7 @@ internal static class ItemMime
         message.MessageId = FormattableString.Invariant($"{item.ObjectNumber}.{item.DateTimeCreated.ToUnixTimeMilliseconds()}@simulator.invalid");
         message.Body = new TextPart(item.BodyType == "HTML" ? "html" : "plain") { Text = item.Body ?? "" };
         using var stream = new MemoryStream();
-        message.WriteTo(stream);
+        message.WriteTo(MimeFormat.Crlf, stream);
         return stream.ToArray();
     }
 }

@@ -33,6 +33,8 @@ internal static class MailParser
 
     private static readonly UTF8Encoding LenientUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
+    static MailParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     /// <summary>Parses raw MIME, keeping the bytes exactly for MimeContent.</summary>
     public static ParsedMail Parse(byte[] mime, MailThreads threads, DateTimeOffset receivedAt)
     {
@@ -246,7 +248,7 @@ internal static class MailParser
     private static MailAttachment AttachedMessage(MessagePart part, MimeMessage attached, DateTimeOffset receivedAt, int messageDepth)
     {
         using var mime = new MemoryStream();
-        attached.WriteTo(mime);
+        attached.WriteTo(MimeFormat.Crlf, mime);
         var bytes = mime.ToArray();
         SimulatedItem? embedded = null;
         if (messageDepth < MaxAttachedMessageDepth)
@@ -378,18 +380,25 @@ internal static class MailParser
             return false;
         }
 
+        /// <summary>
+        /// Decodes the part in its charset (UTF-8 when the charset is unknown), keeping its line ends: MimeKit's
+        /// TextPart.Text would turn CRLF into the platform's newline.
+        /// </summary>
         private static string Decode(TextPart part)
         {
+            using var decoded = new MemoryStream();
+            part.Content?.DecodeTo(decoded);
+            Encoding encoding;
             try
             {
-                return part.Text;
+                encoding = part.ContentType.Charset is { } charset ? Encoding.GetEncoding(charset.Trim()) : LenientUtf8;
             }
-            catch (Exception exception) when (exception is NotSupportedException or ArgumentException or FormatException or DecoderFallbackException)
+            catch (Exception exception) when (exception is NotSupportedException or ArgumentException)
             {
-                using var decoded = new MemoryStream();
-                part.Content?.DecodeTo(decoded);
-                return LenientUtf8.GetString(decoded.GetBuffer(), 0, (int)decoded.Length);
+                encoding = LenientUtf8;
             }
+
+            return encoding.GetString(decoded.GetBuffer(), 0, (int)decoded.Length);
         }
     }
 }

@@ -66,7 +66,7 @@ internal static class OutgoingMime
     private static byte[] Render(MimeMessage message)
     {
         using var stream = new MemoryStream();
-        message.WriteTo(stream);
+        message.WriteTo(MimeFormat.Crlf, stream);
         return stream.ToArray();
     }
 }

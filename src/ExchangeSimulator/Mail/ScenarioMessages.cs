@@ -100,7 +100,7 @@ internal static class ScenarioMessages
 
         message.Body = body.ToMessageBody();
         using var stream = new MemoryStream();
-        message.WriteTo(stream);
+        message.WriteTo(MimeFormat.Crlf, stream);
         return stream.ToArray();
     }
 
@@ -177,7 +177,7 @@ internal static class ScenarioMessages
         }
 
         using var stream = new MemoryStream();
-        message.WriteTo(stream);
+        message.WriteTo(MimeFormat.Crlf, stream);
         return stream.ToArray();
     }
 
