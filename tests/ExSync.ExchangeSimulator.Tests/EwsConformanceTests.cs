@@ -5,7 +5,8 @@ namespace ExSync.ExchangeSimulator.Tests;
 /// <summary>
 /// Proves the simulator with ews-javascript-api, an EWS client nobody here wrote: tests/EwsConformance/conformance.js
 /// binds folders, creates and deletes a draft, pages FindItem, runs SyncFolderItems, checks the error paths and runs
-/// autodiscover, once with Basic and once with NTLM (against a simulator that offers only NTLM).
+/// autodiscover, and content.js reads delivered messages (restriction and sort, properties, bodies, attachments, MIME,
+/// tags, ConvertId, GetUserSettings), once with Basic and once with NTLM (against a simulator that offers only NTLM).
 /// </summary>
 public sealed class EwsConformanceTests
 {
@@ -37,6 +38,14 @@ public sealed class EwsConformanceTests
 
         await using var basicHost = await ExchangeSimulatorHost.StartAsync(basicScenario, TestContext.Current.CancellationToken);
         await using var ntlmHost = await ExchangeSimulatorHost.StartAsync(ntlmScenario, TestContext.Current.CancellationToken);
+        foreach (var host in new[] { basicHost, ntlmHost })
+        {
+            // content.js reads these (see its header).
+            host.DeliverMessage(GetItemTests.RichMessage(), [TestScenarios.Alice]);
+            var reply = Mail.Message("RE: Budget review", to: TestScenarios.Alice);
+            reply.InReplyTo = "budget-2@example.org";
+            host.DeliverMessage(reply);
+        }
 
         // Node validates the simulator's certificates against its generated CAs instead of skipping validation.
         var caFile = Path.Combine(Path.GetTempPath(), $"exsync-simulator-ca-{Guid.NewGuid():N}.pem");
@@ -71,7 +80,7 @@ public sealed class EwsConformanceTests
         // The NTLM phase really went through NTLM: that simulator offers nothing else.
         Assert.True(ntlmHost.Requests.Count("GetFolder", TestScenarios.Alice) >= 6);
         Assert.True(ntlmHost.Requests.AuthenticationChallenges > 0);
-        Assert.Equal(1, ntlmHost.Requests.Count("CreateItem"));
+        Assert.Equal(2, ntlmHost.Requests.Count("CreateItem"));
         foreach (var host in new[] { basicHost, ntlmHost })
         {
             Assert.True(host.Requests.AutodiscoverCount(AutodiscoverRequestKind.GetProbe) >= 1, "the X-SOAP-Enabled probe was not sent");
@@ -80,6 +89,10 @@ public sealed class EwsConformanceTests
             Assert.True(host.Requests.Count("SyncFolderItems") >= 2);
             Assert.True(host.Requests.Count("FindItem") >= 1);
             Assert.Equal(0, host.State.CountItems(TestScenarios.Alice, SimulatedFolder.Drafts));
+            Assert.Equal(0, host.State.CountItems(TestScenarios.Alice, SimulatedFolder.SentItems));
+            Assert.True(host.Requests.Count("GetItem") >= 6);
+            Assert.True(host.Requests.Count("GetAttachment") >= 2);
+            Assert.True(host.Requests.Count("ConvertId") >= 3);
         }
     }
 
