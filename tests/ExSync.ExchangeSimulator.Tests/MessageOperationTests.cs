@@ -162,6 +162,19 @@ public sealed class MessageOperationTests : SimulatorTest
     }
 
     [Fact]
+    public async Task UpdateFolderRefusesSettingAFirstClassFolderPropertyByTag()
+    {
+        var response = await Client.EwsAsync(
+            "<m:UpdateFolder><m:FolderChanges><t:FolderChange><t:DistinguishedFolderId Id=\"inbox\"/><t:Updates><t:SetFolderField>" +
+            "<t:ExtendedFieldURI PropertyTag=\"0x3001\" PropertyType=\"String\"/><t:Folder><t:ExtendedProperty><t:ExtendedFieldURI PropertyTag=\"0x3001\" PropertyType=\"String\"/>" +
+            "<t:Value>Renamed</t:Value></t:ExtendedProperty></t:Folder></t:SetFolderField></t:Updates></t:FolderChange></m:FolderChanges></m:UpdateFolder>",
+            impersonate: TestScenarios.Bob);
+
+        response.AssertFault("ErrorInvalidPropertySet");
+        Assert.Equal("folder:DisplayName", response.FaultValue("FieldURI"));
+    }
+
+    [Fact]
     public async Task ConvertIdRoundTripsEveryFormat()
     {
         var itemId = Host.State.GetItems(TestScenarios.Bob, SimulatedFolder.Inbox)[0].Id;
