@@ -17,6 +17,7 @@ using ExSync.Api.Jobs;
 using ExSync.Api.Mailboxes;
 using ExSync.Api.Organization;
 using ExSync.Api.ServerProfiles;
+using ExSync.Api.Sync;
 using ExSync.Engine.Instances;
 
 // A startup failure (a setting that is wrong, a database that cannot be used) ends the process with one line saying what to fix and
@@ -97,7 +98,7 @@ try
         var api = app.MapGroup("/api/v1").WithStandardProblemResponses();
         api.MapServerProfiles().MapServerProfileActions();
         api.MapOrganization();
-        api.MapMailboxes().MapMailboxActions().MapMailboxAlerts();
+        api.MapMailboxes().MapMailboxActions().MapMailboxAlerts().MapMailboxSync();
         api.MapJobs();
         api.MapAlerts();
         api.MapAudit();

@@ -4,6 +4,7 @@ using ExSync.Engine.Exchange;
 using ExSync.Engine.Instances;
 using ExSync.Engine.Jobs;
 using ExSync.Engine.Secrets;
+using ExSync.Engine.Sync;
 using ExSync.Engine.TestAndEnable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<InstanceOptions>, InstanceOptionsValidator>();
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
+        services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
 
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobStore>();
@@ -40,6 +43,9 @@ public static class EngineServiceCollectionExtensions
         services.AddScoped<JobLauncher>();
         services.AddSingleton<ExchangeConnections>();
         services.AddSingleton<MailboxTester>();
+        services.AddSingleton<SyncSignal>();
+        services.AddSingleton<SyncReconcileSignal>();
+        services.AddSingleton<SyncWorkloads>();
 
         // Every kind of job, and the handler that processes it.
         services.AddJobHandler<TestAndEnableJobHandler>(JobKind.TestAndEnableMailboxes, JobKind.TestAndEnableServerProfileMailboxes, JobKind.RetestScheduledMailboxes);
@@ -59,6 +65,16 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<JobWorker>();
         services.AddHostedService<RetestScheduler>();
         services.AddHostedService<RetentionDuty>();
+        services.AddHostedService<SyncWorker>();
+        services.AddHostedService<SyncReconciler>();
+        return services;
+    }
+
+    /// <summary>Registers the handler of one synchronization direction: the one place a new kind of synchronization is added.</summary>
+    public static IServiceCollection AddSyncWorkload<THandler>(this IServiceCollection services)
+        where THandler : class, ISyncWorkloadHandler
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISyncWorkloadHandler, THandler>());
         return services;
     }
 

@@ -75,7 +75,7 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
     /// <summary>Request counters per operation and per mailbox.</summary>
     public SimulatorRequestCounters Requests => Runtime.Requests;
 
-    /// <summary>Live access to mailboxes, items, extended properties, faults and latency.</summary>
+    /// <summary>Live access to mailboxes, folders, items, extended properties, subscriptions, faults and latency.</summary>
     public SimulatorState State => Runtime.State;
 
     internal SimulatorRuntime Runtime { get; }
@@ -227,6 +227,7 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
         application.Use(async (context, next) =>
         {
             using var inFlight = runtime.Requests.TrackRequest();
+            context.Features.Set(new InFlightRequestFeature(inFlight));
             await next(context).ConfigureAwait(false);
         });
         application.UseMiddleware<SimulatorAuthenticationMiddleware>(runtime);

@@ -38,7 +38,7 @@ public sealed record UniqueViolation(string Table, IReadOnlyList<string> Columns
 /// Everything that needs SQL of one provider: the job queue, set-based writes, locks and the reading of constraint violations. Each
 /// provider has one implementation, and provider-specific SQL appears nowhere else.
 /// </summary>
-public interface IDatabaseDialect
+public partial interface IDatabaseDialect
 {
     /// <summary>The provider this dialect speaks.</summary>
     DatabaseProvider Provider { get; }

@@ -4,6 +4,7 @@ using ExSync.Domain.Jobs;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
 using ExSync.Domain.ServerProfiles;
+using ExSync.Domain.Sync;
 using ExSync.Persistence.Coordination;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,18 @@ public abstract class ExSyncDbContext(DbContextOptions options) : DbContext(opti
 
     /// <summary>Each instance's share of each server profile's connections to Exchange.</summary>
     public DbSet<ConnectionGrant> ConnectionGrants => Set<ConnectionGrant>();
+
+    /// <summary>Each mailbox's synchronization per direction: when it runs next, who runs it, how it is doing.</summary>
+    public DbSet<SyncWorkload> SyncWorkloads => Set<SyncWorkload>();
+
+    /// <summary>Where each mailbox's synchronization of each folder stands in Exchange.</summary>
+    public DbSet<FolderSyncState> FolderSyncStates => Set<FolderSyncState>();
+
+    /// <summary>What synchronization made of each Exchange item it looked at.</summary>
+    public DbSet<ExchangeItemLink> ExchangeItemLinks => Set<ExchangeItemLink>();
+
+    /// <summary>The outcome of each item synchronization looked at, kept for some days.</summary>
+    public DbSet<SyncItemEvent> SyncItemEvents => Set<SyncItemEvent>();
 
     /// <summary>The Data Protection key ring, shared by every instance so each can decrypt every stored secret.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

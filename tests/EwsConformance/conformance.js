@@ -56,6 +56,7 @@ async function main() {
         await draftRoundTrip(phase, xhr);
         await findItems(phase, xhr);
         await syncFolderItems(phase, xhr);
+        await require("./sync").run({ phase, xhr, options, createService, ewsUrl, check, expectFailure, describe });
         await missingMailbox(phase, xhr);
         await wrongPassword(phase);
         await autodiscover(phase, xhr);

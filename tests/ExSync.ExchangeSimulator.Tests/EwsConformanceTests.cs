@@ -5,7 +5,8 @@ namespace ExSync.ExchangeSimulator.Tests;
 /// <summary>
 /// Proves the simulator with ews-javascript-api, an EWS client nobody here wrote: tests/EwsConformance/conformance.js
 /// binds folders, creates and deletes a draft, pages FindItem, runs SyncFolderItems, checks the error paths and runs
-/// autodiscover, and content.js reads delivered messages (restriction and sort, properties, bodies, attachments, MIME,
+/// autodiscover, sync.js exercises folders, change sync, UpdateItem, moves, deletes and pull and streaming
+/// notifications, and content.js reads delivered messages (restriction and sort, properties, bodies, attachments, MIME,
 /// tags, ConvertId, GetUserSettings), once with Basic and once with NTLM (against a simulator that offers only NTLM).
 /// </summary>
 public sealed class EwsConformanceTests
@@ -80,7 +81,7 @@ public sealed class EwsConformanceTests
         // The NTLM phase really went through NTLM: that simulator offers nothing else.
         Assert.True(ntlmHost.Requests.Count("GetFolder", TestScenarios.Alice) >= 6);
         Assert.True(ntlmHost.Requests.AuthenticationChallenges > 0);
-        Assert.Equal(2, ntlmHost.Requests.Count("CreateItem"));
+
         foreach (var host in new[] { basicHost, ntlmHost })
         {
             Assert.True(host.Requests.AutodiscoverCount(AutodiscoverRequestKind.GetProbe) >= 1, "the X-SOAP-Enabled probe was not sent");
@@ -88,11 +89,21 @@ public sealed class EwsConformanceTests
             Assert.Equal(1, host.Requests.AutodiscoverCountForMailbox(LegacyAddress));
             Assert.True(host.Requests.Count("SyncFolderItems") >= 2);
             Assert.True(host.Requests.Count("FindItem") >= 1);
-            Assert.Equal(0, host.State.CountItems(TestScenarios.Alice, SimulatedFolder.Drafts));
-            Assert.Equal(0, host.State.CountItems(TestScenarios.Alice, SimulatedFolder.SentItems));
             Assert.True(host.Requests.Count("GetItem") >= 6);
             Assert.True(host.Requests.Count("GetAttachment") >= 2);
             Assert.True(host.Requests.Count("ConvertId") >= 3);
+            Assert.DoesNotContain(host.State.GetItems(TestScenarios.Alice, SimulatedFolder.Drafts), item => item.Subject?.StartsWith("ExSync conformance probe", StringComparison.Ordinal) == true);
+
+            // sync.js: its operations reached the simulator, and it cleaned up its folder and subscriptions.
+            foreach (var operation in new[] { "CreateFolder", "FindFolder", "UpdateItem", "MoveItem", "CopyItem", "DeleteFolder", "GetEvents", "GetStreamingEvents", "Unsubscribe" })
+            {
+                Assert.True(host.Requests.Count(operation, TestScenarios.Alice) >= 1, $"sync.js sent no {operation}");
+            }
+
+            Assert.Equal(2, host.Requests.Count("Subscribe", TestScenarios.Alice));
+            Assert.Equal(1, host.Requests.PeakHangingConnections);
+            Assert.Empty(host.State.GetSubscriptions());
+            Assert.DoesNotContain(host.State.GetFolders(TestScenarios.Alice), folder => folder.DisplayName.StartsWith("Conformance ", StringComparison.Ordinal));
         }
     }
 

@@ -28,7 +28,7 @@ public static class TestAndEnableAlerts
     public static IReadOnlyList<Alert> For(TestRecord record, Mailbox mailbox, ServerProfile? profile, AlertLevels levels, Func<Guid> newId, DateTimeOffset now, Guid? jobId)
     {
         var subject = new AlertSubject(mailbox.Id, profile?.Id, jobId);
-        var mailboxOwner = new AlertRecipient(mailbox.Owner.Id, AlertRecipientRole.MailboxOwner, mailbox.Owner.Type == MailboxOwnerType.Queue ? mailbox.EmailAddress : null);
+        var mailboxOwner = AlertRecipients.MailboxOwner(mailbox);
         var alerts = new List<Alert>(2);
         switch (record.Resolution)
         {
@@ -59,7 +59,7 @@ public static class TestAndEnableAlerts
                 alerts.Add(Alert.Create(newId(), now, AlertSeverity.Error, content, mailboxOwner, subject));
                 if (profile is not null)
                 {
-                    alerts.Add(Alert.Create(newId(), now, AlertSeverity.Error, content, ProfileOwner(profile), subject));
+                    alerts.Add(Alert.Create(newId(), now, AlertSeverity.Error, content, AlertRecipients.ProfileOwner(profile), subject));
                 }
 
                 break;
@@ -80,11 +80,8 @@ public static class TestAndEnableAlerts
             "This usually means a problem with the profile or with Exchange itself rather than with individual mailboxes: " +
             "check the service account's password and impersonation rights, the server location and Exchange's availability. " +
             "Run a connection test on the profile to see which step fails."),
-            ProfileOwner(profile),
+            AlertRecipients.ProfileOwner(profile),
             new AlertSubject(null, profile.Id, jobId));
-
-    private static AlertRecipient ProfileOwner(ServerProfile profile) =>
-        new(profile.Owner.Id, AlertRecipientRole.ServerProfileOwner, profile.Owner.EmailAddress);
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 

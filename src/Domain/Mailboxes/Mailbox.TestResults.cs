@@ -67,7 +67,7 @@ public sealed partial class Mailbox
                     enabled.Add(direction);
                     break;
                 case DirectionTestOutcome.Failed when retryPossible:
-                    SetDirection(direction, SyncStatus.Failure, enabled: IsEnabled(direction));
+                    SetDirection(direction, SyncStatus.Failure, enabled: IsEnabledFor(direction));
                     break;
                 case DirectionTestOutcome.Failed:
                     SetDirection(direction, SyncStatus.Failure, enabled: false);
@@ -138,7 +138,8 @@ public sealed partial class Mailbox
     private static readonly SyncDirection[] AllDirections =
         [SyncDirection.IncomingEmail, SyncDirection.OutgoingEmail, SyncDirection.AppointmentsContactsAndTasks];
 
-    private bool IsEnabled(SyncDirection direction) => direction switch
+    /// <summary>Whether a direction is enabled: Test &amp; Enable passed it and nothing has disabled it since.</summary>
+    public bool IsEnabledFor(SyncDirection direction) => direction switch
     {
         SyncDirection.IncomingEmail => EnabledForIncomingEmail,
         SyncDirection.OutgoingEmail => EnabledForOutgoingEmail,

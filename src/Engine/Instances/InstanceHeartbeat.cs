@@ -135,20 +135,24 @@ public sealed partial class InstanceHeartbeat(
         }
     }
 
-    /// <summary>Releases everything an instance holds and removes its row; returns how many job items it held.</summary>
-    private static async Task<int> ReleaseAsync(ExSyncDbContext db, Guid instanceId, CancellationToken cancellationToken)
+    /// <summary>Releases everything an instance holds and removes its row; returns how many job items and synchronization workloads it held.</summary>
+    private async Task<int> ReleaseAsync(ExSyncDbContext db, Guid instanceId, CancellationToken cancellationToken)
     {
         var owner = InstanceIdentity.OwnerOf(instanceId);
+        var now = time.GetUtcNow();
         var items = await db.JobItems
             .Where(i => i.LeaseOwner == owner && i.State == JobItemState.Leased)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.State, JobItemState.Pending).SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+        var workloads = await db.SyncWorkloads
+            .Where(w => w.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null).SetProperty(w => w.NextRunAt, now), cancellationToken);
         await db.SingletonLeases.Where(l => l.OwnerId == instanceId).ExecuteDeleteAsync(cancellationToken);
         await db.ConnectionGrants.Where(g => g.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
         await db.Instances.Where(i => i.Id == instanceId).ExecuteDeleteAsync(cancellationToken);
-        return items;
+        return items + workloads;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Name} ({InstanceId}) has not beaten for {Seconds} s and is presumed gone; released its {Items} job items, duties and connection grants")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Name} ({InstanceId}) has not beaten for {Seconds} s and is presumed gone; released its {Items} job items and synchronization workloads, its duties and connection grants")]
     private static partial void LogReaped(ILogger logger, string name, Guid instanceId, int seconds, int items);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This instance ({InstanceId}) was presumed gone by another one and registers again; its earlier leases were released")]

@@ -5,6 +5,7 @@ using ExSync.Domain.Organization;
 using ExSync.Domain.ServerProfiles;
 using ExSync.Domain.TestAndEnable;
 using ExSync.Engine.Jobs;
+using ExSync.Engine.Sync;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed class TestAndEnableJobHandler(
     IDbContextFactory<ExSyncDbContext> contexts,
     MailboxTester tester,
     SequentialIds ids,
+    SyncReconcileSignal reconcile,
     IOptionsMonitor<JobOptions> options) : IJobHandler
 {
     // A Test & Enable job's profiles cannot go away: a profile that mailboxes use cannot be deleted.
@@ -100,6 +102,13 @@ public sealed class TestAndEnableJobHandler(
         var record = result.Precondition is { } precondition
             ? mailbox.RecordPreconditionFailure(precondition, recording.Now)
             : mailbox.RecordTestResult(result.Test!, retry, recording.Now);
+        if (record.Enabled.Count > 0)
+        {
+            // Synchronization starts within seconds rather than at the reconciler's next round (a round that runs before this
+            // batch commits misses it, and the next one finds it).
+            reconcile.Wake();
+        }
+
         recording.Db.Alerts.AddRange(TestAndEnableAlerts.For(record, mailbox, result.Work.Profile, organization.Alerts, ids.Next, recording.Now, recording.Job.Id));
         var outcome = record.Resolution switch
         {

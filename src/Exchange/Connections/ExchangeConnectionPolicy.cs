@@ -19,9 +19,14 @@ public readonly record struct ServerConnectionUsage(string Key, int Limit, int C
 /// work not started yet, so that started work finishes rather than every piece of work advancing one request at a time.
 /// </summary>
 /// <remarks>
+/// Hanging requests (streaming notifications) do not take these slots: they pass a second, small gate per server
+/// (<see cref="ConnectionLimit.MaxHangingConnections"/>, see <see cref="AcquireHangingAsync"/>), which is per process even when
+/// coordinated.
+/// <para>
 /// Alone, a process may use each server's whole limit. Processes sharing servers turn on <see cref="EnableCoordination"/>: each
 /// server's capacity is then only what <see cref="Grant"/> allows (nothing until the first grant), and a coordinator divides every
 /// limit between the processes, using <see cref="Usage"/> and <see cref="DemandChanged"/>.
+/// </para>
 /// </remarks>
 public sealed class ExchangeConnectionPolicy : IDisposable
 {
@@ -71,6 +76,34 @@ public sealed class ExchangeConnectionPolicy : IDisposable
         return new ConnectionSlot(gate);
     }
 
+    /// <summary>
+    /// Takes one of the server's hanging-connection places for a request that stays open for minutes (GetStreamingEvents); dispose it
+    /// when the response ends. It takes no ordinary slot: Exchange leaves streaming out of EWSMaxConcurrency, and an ordinary slot held
+    /// for 30 minutes would starve the profile's synchronizations. A back-off the server asked for is waited out first, as for every
+    /// request. When every place is taken it fails at once with <see cref="ExchangeErrorCodes.HangingConnectionLimitReached"/> rather
+    /// than queueing behind connections that last half an hour: the caller polls meanwhile.
+    /// </summary>
+    internal async ValueTask<HangingSlot> AcquireHangingAsync(ConnectionLimit? limit, CancellationToken cancellationToken)
+    {
+        if (limit is null)
+        {
+            return default;
+        }
+
+        var gate = gates.GetOrAdd(limit.Key, k => new ServerGate(this, k));
+        for (var wait = gate.PausedFor(); wait > TimeSpan.Zero; wait = gate.PausedFor())
+        {
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return gate.TryAcquireHanging(limit.MaxHangingConnections)
+            ? new HangingSlot(gate)
+            : throw new ExchangeException(ExchangeErrors.HangingConnectionLimitReached(limit));
+    }
+
+    /// <summary>How many hanging requests this process holds open to a server.</summary>
+    public int HangingConnections(string key) => gates.TryGetValue(key, out var gate) ? gate.Hanging : 0;
+
     /// <summary>The server asked to be left alone for <paramref name="backOff"/>: hold every new request to it until then.</summary>
     internal void ReportThrottled(ConnectionLimit? limit, TimeSpan backOff)
     {
@@ -100,6 +133,12 @@ public sealed class ExchangeConnectionPolicy : IDisposable
         public void Dispose() => gate?.Release();
     }
 
+    /// <summary>A held hanging-connection place; disposing it frees the place.</summary>
+    internal readonly struct HangingSlot(ServerGate? gate) : IDisposable
+    {
+        public void Dispose() => gate?.ReleaseHanging();
+    }
+
     /// <summary>
     /// One server's gate: a semaphore whose capacity can shrink and grow, and that can be paused, with two first-in first-out queues:
     /// continuing work first, new work next. Shrinking never interrupts a request in flight; it only holds back new ones until enough
@@ -115,6 +154,28 @@ public sealed class ExchangeConnectionPolicy : IDisposable
         private int inFlight;
         private long pausedUntil;
         private ITimer? resume;
+        private int hanging;
+
+        public int Hanging => Volatile.Read(ref hanging);
+
+        public bool TryAcquireHanging(int max)
+        {
+            while (true)
+            {
+                var current = Volatile.Read(ref hanging);
+                if (current >= max)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref hanging, current + 1, current) == current)
+                {
+                    return true;
+                }
+            }
+        }
+
+        public void ReleaseHanging() => Interlocked.Decrement(ref hanging);
 
         public ServerConnectionUsage Usage()
         {

@@ -131,6 +131,60 @@ public static class ExchangeErrorCodes
     /// <summary>ErrorInvalidSyncStateData: drop the sync state and synchronize from scratch. Permanent for that state.</summary>
     public const string InvalidSyncState = nameof(InvalidSyncState);
 
+    /// <summary>ErrorSyncFolderNotFound: the folder being synchronized no longer exists (deleted or never there). Permanent for that folder.</summary>
+    public const string SyncFolderNotFound = nameof(SyncFolderNotFound);
+
+    /// <summary>
+    /// ErrorIrresolvableConflict, ErrorStaleObject or ErrorChangeKeyRequiredForWriteOperations: the item changed since its ChangeKey
+    /// was read (or none was given). Transient: read the item again for its current ChangeKey, re-apply the change and retry. Never
+    /// retried within the call, because the same request would fail the same way.
+    /// </summary>
+    public const string ItemConflict = nameof(ItemConflict);
+
+    /// <summary>ErrorCorruptData, ErrorItemCorrupt or ErrorCannotOpenFileAttachment: Exchange cannot read the item or attachment. Permanent for that item.</summary>
+    public const string CorruptItem = nameof(CorruptItem);
+
+    /// <summary>ErrorMessageSizeExceeded: the message is larger than a limit of the server. Permanent for that item.</summary>
+    public const string MessageSizeExceeded = nameof(MessageSizeExceeded);
+
+    /// <summary>
+    /// ErrorInvalidPropertyRequest: a requested property does not exist for the item's type (reading message properties of an item
+    /// that is not a message, such as a contact or a task). Permanent for that item.
+    /// </summary>
+    public const string PropertyNotSupported = nameof(PropertyNotSupported);
+
+    /// <summary>ErrorInvalidAttachmentId: no attachment has this id (the item or attachment was deleted). Permanent.</summary>
+    public const string AttachmentNotFound = nameof(AttachmentNotFound);
+
+    /// <summary>
+    /// An attachment's content is larger than the caller's limit (it was read past and dropped, never kept whole), or Exchange
+    /// refused it (ErrorAttachmentSizeLimitExceeded). Permanent for that attachment.
+    /// </summary>
+    public const string AttachmentTooLarge = nameof(AttachmentTooLarge);
+
+    /// <summary>ErrorFolderExists: a folder with that name already exists under the parent. Permanent (find it instead).</summary>
+    public const string FolderExists = nameof(FolderExists);
+
+    /// <summary>
+    /// ErrorSubscriptionNotFound, ErrorInvalidSubscription, ErrorExpiredSubscription, ErrorSubscriptionUnsubscribed,
+    /// ErrorReadEventsFailed, ErrorMissedNotificationEvents or ErrorInvalidWatermark: the notification subscription is gone or has
+    /// lost events. Transient: subscribe again without the old watermark and synchronize the folder to cover the gap (the
+    /// <see cref="ExchangeError.ResponseCode"/> says which case it was).
+    /// </summary>
+    public const string SubscriptionLost = nameof(SubscriptionLost);
+
+    /// <summary>ErrorExceededSubscriptionCount: the mailbox has as many subscriptions as its throttling policy allows (EWSMaxSubscriptions). Permanent.</summary>
+    public const string TooManySubscriptions = nameof(TooManySubscriptions);
+
+    /// <summary>ErrorBatchProcessingStopped: Exchange stopped processing the request's remaining items after one failed. Transient: request them again.</summary>
+    public const string BatchProcessingStopped = nameof(BatchProcessingStopped);
+
+    /// <summary>
+    /// This process already holds <see cref="ConnectionLimit.MaxHangingConnections"/> streaming connections to the server, so no
+    /// further one was opened. Transient: poll meanwhile, or stream again when one of them ends.
+    /// </summary>
+    public const string HangingConnectionLimitReached = nameof(HangingConnectionLimitReached);
+
     /// <summary>ErrorQuotaExceeded: the mailbox is full. Permanent.</summary>
     public const string MailboxQuotaExceeded = nameof(MailboxQuotaExceeded);
 

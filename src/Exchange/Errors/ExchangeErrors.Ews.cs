@@ -85,6 +85,51 @@ internal static partial class ExchangeErrors
                 ExchangeErrorCodes.InvalidSyncState,
                 $"Exchange rejected the synchronization state of {context.MailboxOrDefault} ({text}).",
                 "Discard the stored sync state and synchronize the folder from scratch."),
+            "ErrorSyncFolderNotFound" => PermanentEws(
+                ExchangeErrorCodes.SyncFolderNotFound,
+                $"The folder being synchronized no longer exists in {context.MailboxOrDefault} ({text}).",
+                "Stop synchronizing the folder, or find it again if it was recreated; its sync state is useless now."),
+            "ErrorIrresolvableConflict" or "ErrorStaleObject" or "ErrorChangeKeyRequiredForWriteOperations" or "ErrorChangeKeyRequired" => Transient(
+                ExchangeErrorCodes.ItemConflict, RetryScope.None,
+                $"The item in {context.MailboxOrDefault} changed since it was read, so {context.Operation} was not applied ({text}).",
+                "Read the item again for its current ChangeKey, re-apply the change and retry."),
+            "ErrorCorruptData" or "ErrorItemCorrupt" or "ErrorCannotOpenFileAttachment" => PermanentEws(
+                ExchangeErrorCodes.CorruptItem,
+                $"Exchange cannot read an item or attachment in {context.MailboxOrDefault} ({responseCode}: {text}).",
+                "The item is damaged in the mailbox; it is skipped. Repair the mailbox (New-MailboxRepairRequest) if many items are affected."),
+            "ErrorMessageSizeExceeded" => PermanentEws(
+                ExchangeErrorCodes.MessageSizeExceeded,
+                $"An item in {context.MailboxOrDefault} exceeds a size limit of the server ({text}).",
+                "The item is skipped; raise the message size limits of the organization if such items must be synchronized."),
+            "ErrorInvalidPropertyRequest" => PermanentEws(
+                ExchangeErrorCodes.PropertyNotSupported,
+                $"A requested property does not exist for an item of this type in {context.MailboxOrDefault} ({text}).",
+                "The item is probably not an email message (a contact, task or other item type); it is skipped."),
+            "ErrorInvalidAttachmentId" => PermanentEws(
+                ExchangeErrorCodes.AttachmentNotFound,
+                $"The attachment no longer exists in {context.MailboxOrDefault} ({text}).",
+                "No action needed if the item or attachment was deleted in the meantime."),
+            "ErrorAttachmentSizeLimitExceeded" => PermanentEws(
+                ExchangeErrorCodes.AttachmentTooLarge,
+                $"Exchange refused to return an attachment of {context.MailboxOrDefault} because of its size ({text}).",
+                "The attachment is skipped."),
+            "ErrorFolderExists" => PermanentEws(
+                ExchangeErrorCodes.FolderExists,
+                $"A folder with that name already exists in {context.MailboxOrDefault} ({text}).",
+                "Use the existing folder (find it by name)."),
+            "ErrorSubscriptionNotFound" or "ErrorInvalidSubscription" or "ErrorExpiredSubscription" or "ErrorSubscriptionUnsubscribed"
+                or "ErrorSubscriptionUnsubsribed" or "ErrorReadEventsFailed" or "ErrorMissedNotificationEvents" or "ErrorInvalidWatermark" => Transient(
+                ExchangeErrorCodes.SubscriptionLost, RetryScope.None,
+                $"The notification subscription for {context.MailboxOrDefault} is gone or has lost events ({responseCode}: {text}).",
+                "Subscribe again without the old watermark and synchronize the folders to cover the gap."),
+            "ErrorExceededSubscriptionCount" => PermanentEws(
+                ExchangeErrorCodes.TooManySubscriptions,
+                $"{context.MailboxOrDefault} has as many notification subscriptions as its throttling policy allows ({text}).",
+                "Unsubscribe unused subscriptions, or raise EwsMaxSubscriptions in the throttling policy (Set-ThrottlingPolicy)."),
+            "ErrorBatchProcessingStopped" => Transient(
+                ExchangeErrorCodes.BatchProcessingStopped, RetryScope.None,
+                $"Exchange stopped processing the remaining items of {context.Operation} after an earlier item failed ({text}).",
+                "Request the remaining items again."),
             "ErrorQuotaExceeded" => PermanentEws(
                 ExchangeErrorCodes.MailboxQuotaExceeded,
                 $"{context.MailboxOrDefault} is full ({text}).",
@@ -107,6 +152,16 @@ internal static partial class ExchangeErrors
                 "See the EWS response code in the Microsoft documentation (learn.microsoft.com, EWS ResponseCode) for what it means in your environment."),
         };
     }
+
+    public static ExchangeError HangingConnectionLimitReached(ConnectionLimit limit) => Create(
+        ExchangeErrorCodes.HangingConnectionLimitReached, ExchangeErrorClass.Transient, RetryScope.None,
+        $"This ExSync instance already holds {limit.MaxHangingConnections} streaming connection(s) to the Exchange server of profile {limit.Key}, its limit.",
+        "Synchronize the remaining mailboxes by polling, or raise the profile's hanging connection limit (Exchange allows 3 per account by default on 2013, 10 on 2016 and later; HangingConnectionLimit in the EWS web.config).");
+
+    public static ExchangeError AttachmentTooLarge(ErrorContext context, long limit) => Create(
+        ExchangeErrorCodes.AttachmentTooLarge, ExchangeErrorClass.Permanent, RetryScope.None,
+        string.Create(CultureInfo.InvariantCulture, $"An attachment of {context.MailboxOrDefault} is larger than the limit of {limit:N0} bytes; it was read past and not kept."),
+        "The attachment is skipped; raise the maximum attachment size if it must be synchronized.");
 
     public static ExchangeError ServerBusy(ErrorContext context, string? responseCode, int? httpStatus, TimeSpan? backOff)
     {

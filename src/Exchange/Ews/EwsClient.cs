@@ -16,7 +16,7 @@ namespace ExSync.Exchange.Ews;
 /// The EWS client: serializes each operation once, sends it through the shared resilience pipeline (deadline from
 /// the connection settings, retries of transient failures), and parses the answer.
 /// </summary>
-internal sealed class EwsClient : IEwsClient
+internal sealed partial class EwsClient : IEwsClient
 {
     private readonly ExchangeHttpClientProvider _clients;
     private readonly ExchangeRequestSender _sender;
@@ -105,14 +105,87 @@ internal sealed class EwsClient : IEwsClient
             static (envelope, _, toError) => EwsResponseParsers.ParseUpdateFolder(envelope, toError), cancellationToken);
     }
 
-    private async Task<TResult> ExecuteAsync<TRequest, TResult>(
+    /// <summary>Reads one attempt's response into the result, or throws the classified <see cref="ExchangeException"/>.</summary>
+    private delegate Task<TResult> ResponseReader<TResult>(HttpResponseMessage response, ErrorContext context, CancellationToken cancellationToken);
+
+    private Task<TResult> ExecuteAsync<TRequest, TResult>(
         EwsTarget target,
         string operation,
         bool idempotent,
         TRequest request,
         Action<XmlWriter, TRequest> writeBody,
         Func<EwsEnvelope, TRequest, Func<EwsResponseMessage, ExchangeError>, TResult> parse,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        SubscriptionAffinity? affinity = null) =>
+        ExecuteCoreAsync(target, operation, idempotent, request, writeBody, SendMode.Buffered, affinity, cancellationToken,
+            (response, context, _) =>
+            {
+                var (envelope, error) = ExchangeErrorClassifier.ReadEwsResponse(response, context);
+                if (error is not null)
+                {
+                    throw new ExchangeException(error);
+                }
+
+                var version = envelope!.ServerVersion;
+                try
+                {
+                    return Task.FromResult(parse(envelope, request, message => ExchangeErrorClassifier.FromResponseMessage(message, context, version)));
+                }
+                catch (EwsResponseFormatException exception)
+                {
+                    throw new ExchangeException(ExchangeErrorClassifier.FromFormatException(exception, context, (int)response.StatusCode), exception);
+                }
+            });
+
+    /// <summary>
+    /// Like <see cref="ExecuteAsync"/>, for responses read while they arrive: a 200 response is handed to <paramref name="readBody"/>
+    /// as a stream capped at <see cref="ExchangeClientOptions.MaxResponseBytes"/> (apart from the large values it exempts), while the
+    /// connection slot stays held; any other status is read whole and classified as usual.
+    /// </summary>
+    private Task<TResult> ExecuteStreamedAsync<TRequest, TResult>(
+        EwsTarget target,
+        string operation,
+        bool idempotent,
+        TRequest request,
+        Action<XmlWriter, TRequest> writeBody,
+        Func<BoundedResponseStream, ErrorContext, Task<TResult>> readBody,
+        CancellationToken cancellationToken) =>
+        ExecuteCoreAsync(target, operation, idempotent, request, writeBody, SendMode.Streamed, null, cancellationToken,
+            async (response, context, ct) =>
+            {
+                var maxBytes = _sender.Options.MaxResponseBytes;
+                if (response.StatusCode != System.Net.HttpStatusCode.OK)
+                {
+                    await response.Content.LoadIntoBufferAsync(maxBytes, ct).ConfigureAwait(false);
+                    var (_, error) = ExchangeErrorClassifier.ReadEwsResponse(response, context);
+                    throw new ExchangeException(error ?? ExchangeErrors.MalformedResponse(context, "HTTP 500 without a SOAP fault", (int)response.StatusCode));
+                }
+
+                var stream = new BoundedResponseStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), maxBytes, ct);
+                try
+                {
+                    return await readBody(stream, context).ConfigureAwait(false);
+                }
+                catch (EwsResponseFormatException exception)
+                {
+                    throw new ExchangeException(ExchangeErrorClassifier.FromFormatException(exception, context, 200), exception);
+                }
+                catch (ResponseTooLargeException exception)
+                {
+                    throw new ExchangeException(ExchangeErrors.UnexpectedResponse(context, exception.Message, 200), exception);
+                }
+            });
+
+    private async Task<TResult> ExecuteCoreAsync<TRequest, TResult>(
+        EwsTarget target,
+        string operation,
+        bool idempotent,
+        TRequest request,
+        Action<XmlWriter, TRequest> writeBody,
+        SendMode mode,
+        SubscriptionAffinity? affinity,
+        CancellationToken cancellationToken,
+        ResponseReader<TResult> read)
     {
         ArgumentNullException.ThrowIfNull(target);
         target.Connection.Validate();
@@ -123,7 +196,7 @@ internal sealed class EwsClient : IEwsClient
             _sender.EnsureUrlAllowed(target.EwsUrl);
             var profile = _clients.GetProfile(target.Connection);
             var body = EwsRequestWriter.Write(target.ImpersonatedMailbox, request, writeBody);
-            var attempt = new Attempt<TRequest, TResult>(this, profile, target, errorContext, body, request, parse);
+            var attempt = new Attempt<TResult>(this, profile, target, errorContext, body, mode, new EwsRouting(target.ImpersonatedMailbox, affinity), read);
 
             var timeout = target.Connection.ConnectionTimeout;
             var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
@@ -205,14 +278,15 @@ internal sealed class EwsClient : IEwsClient
     }
 
     /// <summary>One attempt of one call: send the prepared body, read and classify the answer, parse it.</summary>
-    private sealed class Attempt<TRequest, TResult>(
+    private sealed class Attempt<TResult>(
         EwsClient owner,
         ConnectionProfile profile,
         EwsTarget target,
         ErrorContext errorContext,
         ArraySegment<byte> body,
-        TRequest request,
-        Func<EwsEnvelope, TRequest, Func<EwsResponseMessage, ExchangeError>, TResult> parse)
+        SendMode mode,
+        EwsRouting routing,
+        ResponseReader<TResult> read)
     {
         public EwsClient Owner => owner;
 
@@ -236,22 +310,17 @@ internal sealed class EwsClient : IEwsClient
 
         private async Task<TResult> RunUntracedAsync(CancellationToken cancellationToken)
         {
-            using var response = await owner._sender.PostXmlAsync(
-                profile, target.EwsUrl, body, target.ImpersonatedMailbox, errorContext, cancellationToken).ConfigureAwait(false);
-            var (envelope, error) = ExchangeErrorClassifier.ReadEwsResponse(response, errorContext);
-            if (error is not null)
-            {
-                throw new ExchangeException(error);
-            }
-
-            var version = envelope!.ServerVersion;
+            using var sent = await owner._sender.PostEwsAsync(profile, target.EwsUrl, body, routing, mode, errorContext, cancellationToken)
+                .ConfigureAwait(false);
             try
             {
-                return parse(envelope, request, message => ExchangeErrorClassifier.FromResponseMessage(message, errorContext, version));
+                return await read(sent.Response, errorContext, cancellationToken).ConfigureAwait(false);
             }
-            catch (EwsResponseFormatException exception)
+            catch (Exception exception) when (exception is not (ExchangeException or OperationCanceledException) &&
+                ExchangeErrorClassifier.FromException(exception, errorContext, profile.Handler.CertificateValidator) is { } error)
             {
-                throw new ExchangeException(ExchangeErrorClassifier.FromFormatException(exception, errorContext, (int)response.StatusCode), exception);
+                // A streamed body can still break after the headers: a dropped connection, XML cut short.
+                throw new ExchangeException(error, exception);
             }
         }
     }

@@ -203,4 +203,105 @@ public interface IEwsClient
     /// <param name="request">The folder, property and value.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<UpdateFolderResponse> SetFolderExtendedPropertyAsync(EwsTarget target, SetFolderExtendedPropertyRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads up to 100 messages (GetItem) with what the sync engine needs: ids, parties, threading, bodies, attachment list, chosen
+    /// extended properties, and the MIME on request. The response is parsed as it streams in, and one odd or huge item never fails
+    /// the others: its problem is its own <see cref="MessageResult.Error"/> or flag. Retried like a read.
+    /// </summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The items and what to read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<GetMessagesResponse> GetMessagesAsync(EwsTarget target, GetMessagesRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads attachments' content (GetAttachment), decoding it as it streams in and keeping at most
+    /// <see cref="GetAttachmentsRequest.MaxContentBytes"/> of each; a larger one is reported as
+    /// <see cref="ExchangeErrorCodes.AttachmentTooLarge"/> without being buffered.
+    /// </summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The attachment ids and the size limit.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<GetAttachmentsResponse> GetAttachmentsAsync(EwsTarget target, GetAttachmentsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets categories and sets or deletes extended properties on items (UpdateItem, SaveOnly, nothing is sent). Each item answers
+    /// with its new ChangeKey or an error; <see cref="ExchangeErrorCodes.ItemConflict"/> means "read it again and retry".
+    /// </summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The items with their ChangeKeys and changes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<UpdateItemsResponse> UpdateItemsAsync(EwsTarget target, UpdateItemsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves items to a folder (MoveItem) and returns their new ids. Never retried once Exchange may have processed it.
+    /// </summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The items and the destination.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<MoveItemsResponse> MoveItemsAsync(EwsTarget target, MoveItemsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Lists the subfolders of a folder, optionally only the one with a given name (FindFolder).</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The parent and the name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<FindFolderResponse> FindFolderAsync(EwsTarget target, FindFolderRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a folder (CreateFolder). A folder of that name under the parent gives <see cref="ExchangeErrorCodes.FolderExists"/>.
+    /// </summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The parent, name and class.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<CreateFolderResponse> CreateFolderAsync(EwsTarget target, CreateFolderRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns the folder named <paramref name="displayName"/> under <paramref name="parent"/>, creating it when missing (for example
+    /// an "Undeliverable" folder under the Inbox); a folder created concurrently by someone else is found rather than duplicated.
+    /// </summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="parent">The parent folder.</param>
+    /// <param name="displayName">The folder's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<FoundOrCreatedFolder> FindOrCreateFolderAsync(EwsTarget target, EwsFolderId parent, string displayName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a streaming subscription on folders of the impersonated mailbox (Subscribe). Give a group's subscriptions the same
+    /// <see cref="StreamingSubscriptionRequest.Affinity"/> so that they, and the group's GetStreamingEvents, reach one Mailbox server.
+    /// </summary>
+    /// <param name="target">Where and as whom (the subscribing mailbox).</param>
+    /// <param name="request">Folders, event types and affinity.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<SubscribeResponse> SubscribeToStreamingNotificationsAsync(EwsTarget target, StreamingSubscriptionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Creates a pull subscription (Subscribe); read it with <see cref="GetEventsAsync"/>.</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">Folders, event types, watermark, timeout and affinity.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<SubscribeResponse> SubscribeToPullNotificationsAsync(EwsTarget target, PullSubscriptionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The events of a pull subscription since a watermark (GetEvents).</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The subscription and watermark.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<GetEventsResponse> GetEventsAsync(EwsTarget target, GetEventsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Ends a subscription (Unsubscribe). An unknown subscription gives <see cref="ExchangeErrorCodes.SubscriptionLost"/>.</summary>
+    /// <param name="target">Where and as whom.</param>
+    /// <param name="request">The subscription.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task UnsubscribeAsync(EwsTarget target, UnsubscribeRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens one streaming connection for up to 200 subscriptions (GetStreamingEvents) and yields each message Exchange sends, as soon
+    /// as it has arrived whole: notifications, heartbeats (<see cref="StreamingConnectionStatus.Ok"/>) and per-subscription errors.
+    /// The sequence ends after <see cref="StreamingConnectionStatus.Closed"/> or when Exchange ends the response; connect again then.
+    /// A dropped or silent connection, a notification cut short or a SOAP fault ends it with an <see cref="ExchangeException"/>.
+    /// The connection takes none of the profile's <see cref="ConnectionLimit.MaxConcurrentRequests"/> slots but one of its
+    /// <see cref="ConnectionLimit.MaxHangingConnections"/>; it is not retried.
+    /// </summary>
+    /// <param name="target">Where and as whom (for a group: impersonate its anchor mailbox).</param>
+    /// <param name="request">The subscriptions, connection timeout and affinity.</param>
+    /// <param name="cancellationToken">Closes the connection.</param>
+    IAsyncEnumerable<StreamingEventsResponse> GetStreamingEventsAsync(EwsTarget target, GetStreamingEventsRequest request, CancellationToken cancellationToken);
 }

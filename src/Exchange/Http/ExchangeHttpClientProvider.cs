@@ -149,6 +149,7 @@ internal sealed class ExchangeHttpClientProvider
             // A changed limit makes a new prepared profile (on the same pooled handler), so requests count against the new limit.
             Append(hmac, settings.Limit?.Key);
             Append(hmac, settings.Limit?.MaxConcurrentRequests.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Append(hmac, settings.Limit?.MaxHangingConnections.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         Span<byte> hash = stackalloc byte[32];

@@ -71,10 +71,12 @@ internal sealed class ExchangeRequestSender
         ConnectionProfile profile, Uri url, ArraySegment<byte> body, string? anchorMailbox, ErrorContext errorContext,
         CancellationToken cancellationToken, CredentialTiming credentials = CredentialTiming.Preemptive)
     {
+        var routing = new EwsRouting(anchorMailbox, null);
         var sendCredentials = credentials == CredentialTiming.Preemptive;
         while (true)
         {
-            var response = await SendOnceAsync(profile, url, body, anchorMailbox, sendCredentials, errorContext, cancellationToken).ConfigureAwait(false);
+            var (response, _) = await SendOnceAsync(
+                profile, url, body, routing, sendCredentials, SendMode.Buffered, errorContext, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Unauthorized)
             {
                 return response;
@@ -87,19 +89,42 @@ internal sealed class ExchangeRequestSender
                 continue;
             }
 
-            if (sendCredentials && profile.OAuth is { } rejected)
-            {
-                // The token may have been revoked or issued for a stale configuration; fetch a fresh one next time.
-                _tokens.Invalidate(rejected);
-            }
-
+            ForgetRejectedToken(profile);
             return response;
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(
-        ConnectionProfile profile, Uri url, ArraySegment<byte> body, string? anchorMailbox, bool sendCredentials, ErrorContext errorContext,
+    /// <summary>
+    /// POSTs an EWS request with pre-emptive credentials and the routing headers of <paramref name="routing"/>. With
+    /// <see cref="SendMode.Buffered"/> the response is read whole before the connection slot is given back; with the streamed modes the
+    /// caller reads the body and disposes the result, which frees the slot (an ordinary one, or a hanging-connection place).
+    /// </summary>
+    public async Task<SentRequest> PostEwsAsync(
+        ConnectionProfile profile, Uri url, ArraySegment<byte> body, EwsRouting routing, SendMode mode, ErrorContext errorContext,
         CancellationToken cancellationToken)
+    {
+        var (response, slot) = await SendOnceAsync(profile, url, body, routing, sendCredentials: true, mode, errorContext, cancellationToken)
+            .ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            ForgetRejectedToken(profile);
+        }
+
+        return new SentRequest(response, slot);
+    }
+
+    private void ForgetRejectedToken(ConnectionProfile profile)
+    {
+        if (profile.OAuth is { } rejected)
+        {
+            // The token may have been revoked or issued for a stale configuration; fetch a fresh one next time.
+            _tokens.Invalidate(rejected);
+        }
+    }
+
+    private async Task<(HttpResponseMessage Response, IDisposable? Slot)> SendOnceAsync(
+        ConnectionProfile profile, Uri url, ArraySegment<byte> body, EwsRouting routing, bool sendCredentials, SendMode mode,
+        ErrorContext errorContext, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -112,11 +137,7 @@ internal sealed class ExchangeRequestSender
         request.Content.Headers.TryAddWithoutValidation("Content-Type", XmlContentType);
         request.Headers.TryAddWithoutValidation("Accept", "text/xml");
         request.Headers.TryAddWithoutValidation("User-Agent", "ExSync/1.0");
-        if (anchorMailbox is not null)
-        {
-            // Routes the request to the mailbox's server; without it impersonated calls can fail with 500/503.
-            request.Headers.TryAddWithoutValidation("X-AnchorMailbox", anchorMailbox);
-        }
+        routing.Apply(request.Headers);
 
         if (sendCredentials && profile.BasicCredentials is { } basic)
         {
@@ -128,15 +149,29 @@ internal sealed class ExchangeRequestSender
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
+        IDisposable? slot = null;
         try
         {
-            // Each request, challenge round trips included, holds one of the server's connection slots while it is in flight.
-            using var slot = await _policy.AcquireAsync(profile.Settings.Limit, cancellationToken).ConfigureAwait(false);
+            // Each request, challenge round trips included, holds one of the server's connection slots while it is in flight;
+            // a hanging request holds a hanging-connection place instead (see ExchangeConnectionPolicy.AcquireHangingAsync).
+            slot = mode == SendMode.Hanging
+                ? (IDisposable)await _policy.AcquireHangingAsync(profile.Settings.Limit, cancellationToken).ConfigureAwait(false)
+                : await _policy.AcquireAsync(profile.Settings.Limit, cancellationToken).ConfigureAwait(false);
             var client = _clients.CreateClient(profile);
-            return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var completion = mode == SendMode.Buffered ? HttpCompletionOption.ResponseContentRead : HttpCompletionOption.ResponseHeadersRead;
+            var response = await client.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            routing.Remember(response.Headers);
+            if (mode == SendMode.Buffered)
+            {
+                slot.Dispose();
+                slot = null;
+            }
+
+            return (response, slot);
         }
         catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
+            slot?.Dispose();
             var error = ExchangeErrorClassifier.FromException(exception, errorContext, profile.Handler.CertificateValidator);
             if (error is null)
             {
@@ -144,6 +179,11 @@ internal sealed class ExchangeRequestSender
             }
 
             throw new ExchangeException(error, exception);
+        }
+        catch
+        {
+            slot?.Dispose();
+            throw;
         }
     }
 
@@ -153,6 +193,84 @@ internal sealed class ExchangeRequestSender
         var scheme = profile.BasicCredentials is not null ? "Basic" : profile.OAuth is not null ? "Bearer" : null;
         return scheme is not null &&
             response.Headers.WwwAuthenticate.Any(challenge => string.Equals(challenge.Scheme, scheme, StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>How a request's response is read, and which place it holds while it is.</summary>
+internal enum SendMode
+{
+    /// <summary>Read whole before returning; the connection slot is released then.</summary>
+    Buffered,
+
+    /// <summary>Return at the headers; the caller streams the body while holding an ordinary connection slot.</summary>
+    Streamed,
+
+    /// <summary>Return at the headers; the caller streams a response that lasts minutes, holding a hanging-connection place instead of a slot.</summary>
+    Hanging,
+}
+
+/// <summary>A sent request whose response may still be streaming; disposing it closes the response and frees its slot.</summary>
+internal sealed class SentRequest(HttpResponseMessage response, IDisposable? slot) : IDisposable
+{
+    public HttpResponseMessage Response => response;
+
+    public void Dispose()
+    {
+        response.Dispose();
+        slot?.Dispose();
+    }
+}
+
+/// <summary>
+/// Where Exchange should route a request: <c>X-AnchorMailbox</c> (the impersonated mailbox; without it impersonated calls can fail
+/// with 500/503), or a subscription group's affinity (anchor, <c>X-PreferServerAffinity</c> and the <c>X-BackEndOverrideCookie</c>).
+/// </summary>
+internal readonly record struct EwsRouting(string? AnchorMailbox, Ews.SubscriptionAffinity? Affinity)
+{
+    private const string OverrideCookie = "X-BackEndOverrideCookie";
+
+    public void Apply(HttpRequestHeaders headers)
+    {
+        if ((Affinity?.AnchorMailbox ?? AnchorMailbox) is { } anchor)
+        {
+            headers.TryAddWithoutValidation("X-AnchorMailbox", anchor);
+        }
+
+        if (Affinity is null)
+        {
+            return;
+        }
+
+        headers.TryAddWithoutValidation("X-PreferServerAffinity", "true");
+        if (Affinity.BackEndOverrideCookie is { } cookie)
+        {
+            // The handler keeps no cookie jar (X-BackEndCookie is per mailbox and must not leak between mailboxes), so the group's
+            // routing cookie is sent by hand.
+            headers.TryAddWithoutValidation("Cookie", $"{OverrideCookie}={cookie}");
+        }
+    }
+
+    /// <summary>Keeps the X-BackEndOverrideCookie the first Subscribe of the group returns.</summary>
+    public void Remember(HttpResponseHeaders headers)
+    {
+        if (Affinity is null || !headers.TryGetValues("Set-Cookie", out var cookies))
+        {
+            return;
+        }
+
+        foreach (var cookie in cookies)
+        {
+            if (cookie.StartsWith(OverrideCookie + "=", StringComparison.OrdinalIgnoreCase))
+            {
+                var value = cookie[(OverrideCookie.Length + 1)..];
+                var end = value.IndexOf(';', StringComparison.Ordinal);
+                value = (end < 0 ? value : value[..end]).Trim();
+                if (value.Length > 0)
+                {
+                    Affinity.Remember(value);
+                }
+            }
+        }
     }
 }
 

@@ -170,6 +170,7 @@ internal sealed class SimulatorAuthenticationMiddleware
     {
         context.Features.Set(caller);
         using var inFlight = _runtime.Requests.TrackRequestOf(caller.Name);
+        context.Features.Get<InFlightRequestFeature>()?.Add(inFlight);
         await _next(context).ConfigureAwait(false);
     }
 

@@ -32,6 +32,8 @@ public sealed class SimulatorRequestCounters
     private readonly Counter _tokenRequests = new();
     private readonly Gauge _inFlight = new();
     private readonly ConcurrentDictionary<string, Gauge> _inFlightByAccount = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Gauge _hanging = new();
+    private readonly ConcurrentDictionary<string, Gauge> _hangingByAccount = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>EWS operations counted since start or the last <see cref="Reset"/>.</summary>
     public long Total => _total.Value;
@@ -64,12 +66,23 @@ public sealed class SimulatorRequestCounters
 
     /// <summary>
     /// The most requests (EWS, autodiscover, token; authentication round trips included) the simulator was handling at the same time,
-    /// since start or the last <see cref="Reset"/>: what a client's connection limit must keep within bounds.
+    /// since start or the last <see cref="Reset"/>: what a client's connection limit must keep within bounds. Open streaming
+    /// connections (GetStreamingEvents) are not counted here, as Exchange's EWSMaxConcurrency does not count them; see
+    /// <see cref="PeakHangingConnections"/>.
     /// </summary>
     public long PeakConcurrentRequests => _inFlight.Peak;
 
     /// <summary>The most authenticated requests of one account (a service account, or an application) handled at the same time.</summary>
     public long PeakConcurrentRequestsOf(string account) => _inFlightByAccount.TryGetValue(account, out var gauge) ? gauge.Peak : 0;
+
+    /// <summary>Streaming connections (GetStreamingEvents) open now.</summary>
+    public long HangingConnections => _hanging.Current;
+
+    /// <summary>The most streaming connections open at the same time, since start or the last <see cref="Reset"/>.</summary>
+    public long PeakHangingConnections => _hanging.Peak;
+
+    /// <summary>The most streaming connections one account held open at the same time.</summary>
+    public long PeakHangingConnectionsOf(string account) => _hangingByAccount.TryGetValue(account, out var gauge) ? gauge.Peak : 0;
 
     /// <summary>A snapshot of the per-operation counts.</summary>
     public IReadOnlyDictionary<string, long> SnapshotByOperation() =>
@@ -93,18 +106,18 @@ public sealed class SimulatorRequestCounters
         _total.Reset();
         _challenges.Reset();
         _tokenRequests.Reset();
-        _inFlight.ResetPeak();
-        foreach (var gauge in _inFlightByAccount.Values)
+        foreach (var gauge in _inFlightByAccount.Values.Concat(_hangingByAccount.Values).Append(_inFlight).Append(_hanging))
         {
             gauge.ResetPeak();
         }
     }
 
     /// <summary>Counts a request in flight until the returned scope is disposed.</summary>
-    internal Gauge.Scope TrackRequest() => _inFlight.Enter();
+    internal InFlightScope TrackRequest() => new(_inFlight, _hanging);
 
     /// <summary>Counts an authenticated request of an account in flight until the returned scope is disposed.</summary>
-    internal Gauge.Scope TrackRequestOf(string account) => _inFlightByAccount.GetOrAdd(account, static _ => new Gauge()).Enter();
+    internal InFlightScope TrackRequestOf(string account) =>
+        new(_inFlightByAccount.GetOrAdd(account, static _ => new Gauge()), _hangingByAccount.GetOrAdd(account, static _ => new Gauge()));
 
     internal void RecordOperation(string operation, string? mailbox)
     {
@@ -147,9 +160,11 @@ public sealed class SimulatorRequestCounters
         private long _current;
         private long _peak;
 
+        public long Current => Interlocked.Read(ref _current);
+
         public long Peak => Interlocked.Read(ref _peak);
 
-        public Scope Enter()
+        public void Enter()
         {
             var now = Interlocked.Increment(ref _current);
             long peak;
@@ -157,15 +172,43 @@ public sealed class SimulatorRequestCounters
             {
                 // Another request raised the peak meanwhile; compare again.
             }
-
-            return new Scope(this);
         }
 
-        public void ResetPeak() => Interlocked.Exchange(ref _peak, Interlocked.Read(ref _current));
+        public void Exit() => Interlocked.Decrement(ref _current);
 
-        internal readonly struct Scope(Gauge gauge) : IDisposable
+        public void ResetPeak() => Interlocked.Exchange(ref _peak, Interlocked.Read(ref _current));
+    }
+
+    /// <summary>
+    /// A request counted in a gauge until disposed; a streaming request moves itself from the request gauge to the
+    /// hanging-connection gauge once it knows it will hang.
+    /// </summary>
+    internal sealed class InFlightScope : IDisposable
+    {
+        private readonly Gauge _hanging;
+        private Gauge? _current;
+
+        public InFlightScope(Gauge requests, Gauge hanging)
         {
-            public void Dispose() => Interlocked.Decrement(ref gauge._current);
+            _hanging = hanging;
+            _current = requests;
+            requests.Enter();
+        }
+
+        public void BecomeHanging()
+        {
+            if (_current is { } current && !ReferenceEquals(current, _hanging))
+            {
+                _hanging.Enter();
+                current.Exit();
+                _current = _hanging;
+            }
+        }
+
+        public void Dispose()
+        {
+            _current?.Exit();
+            _current = null;
         }
     }
 

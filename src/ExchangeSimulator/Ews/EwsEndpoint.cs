@@ -74,6 +74,12 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
             forcedItemError = outcome.ForcedItemError;
         }
 
+        if (request.Operation is HangingEwsOperation hanging)
+        {
+            await hanging.RunAsync(new EwsExecutionContext(runtime, caller, mailbox, forcedItemError), context).ConfigureAwait(false);
+            return;
+        }
+
         using var writer = EwsResponseWriter.Start(runtime.ProfileFor(mailbox), request.Operation.Name);
         try
         {

@@ -36,4 +36,6 @@ public sealed class ScenarioMailbox
 
     /// <summary>Messages generated in bulk at start (benchmarks); null for none.</summary>
     public ScenarioGeneratedMessages? GeneratedMessages { get; set; }
+    /// <summary>User-created folders (with subfolders and seed items) the mailbox starts with.</summary>
+    public List<ScenarioFolder> Folders { get; set; } = [];
 }

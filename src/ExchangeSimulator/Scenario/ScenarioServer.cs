@@ -20,6 +20,9 @@ public sealed class ScenarioServer
 
     /// <summary>Autodiscover behaviour (SOAP and POX endpoints, redirects, failures).</summary>
     public ScenarioAutodiscover Autodiscover { get; set; } = new();
+
+    /// <summary>Sync state and watermark windows, subscription and streaming connection limits.</summary>
+    public ScenarioChangeTracking ChangeTracking { get; set; } = new();
 }
 
 /// <summary>The HTTP authentication schemes offered in <c>WWW-Authenticate</c> challenges and accepted on requests.</summary>

@@ -26,6 +26,7 @@ internal static class ScenarioValidator
             problems.Add("server.latencyMilliseconds must not be negative.");
         }
 
+        scenario.Server.ChangeTracking?.Validate(problems);
         ValidateAbsoluteUrl(scenario.Server.Autodiscover?.EwsUrl, "server.autodiscover.ewsUrl", problems);
         ValidateAbsoluteUrl(scenario.Server.Autodiscover?.ExternalEwsUrl, "server.autodiscover.externalEwsUrl", problems);
         ValidateAbsoluteUrl(scenario.Server.Autodiscover?.RedirectUrl, "server.autodiscover.redirectUrl", problems);
@@ -119,6 +120,7 @@ internal static class ScenarioValidator
         }
 
         ScenarioMessageValidation.Validate(mailbox, problems);
+        ScenarioFolder.Validate(mailbox.SmtpAddress, mailbox.Folders ?? [], nested: false, problems);
     }
 
     private static void ValidateAbsoluteUrl(string? value, string name, List<string> problems)

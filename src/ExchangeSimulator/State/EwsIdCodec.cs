@@ -56,12 +56,29 @@ internal static class EwsIdCodec
         return objectNumber > 0;
     }
 
+    private const int ChangeKeyMarker = 0x16;
+
     /// <summary>ChangeKeys are opaque too; the simulator derives them from the object's change number.</summary>
     public static string ChangeKey(long changeNumber)
     {
         Span<byte> buffer = stackalloc byte[12];
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, 0x16);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, ChangeKeyMarker);
         BinaryPrimitives.WriteInt64LittleEndian(buffer[4..], changeNumber);
         return Convert.ToBase64String(buffer);
+    }
+
+    /// <summary>The change number a ChangeKey encodes; false for anything the simulator did not issue (ErrorInvalidChangeKey).</summary>
+    public static bool TryDecodeChangeKey(string changeKey, out long changeNumber)
+    {
+        changeNumber = 0;
+        Span<byte> buffer = stackalloc byte[24];
+        if (changeKey.Length > 32 || !Convert.TryFromBase64String(changeKey, buffer, out var written) || written != 12 ||
+            BinaryPrimitives.ReadInt32LittleEndian(buffer) != ChangeKeyMarker)
+        {
+            return false;
+        }
+
+        changeNumber = BinaryPrimitives.ReadInt64LittleEndian(buffer[4..12]);
+        return changeNumber > 0;
     }
 }

@@ -1,7 +1,8 @@
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// The contents of one folder. Not thread-safe on its own: the owning <see cref="MailboxStore"/> serialises access.
+/// One folder: its place in the hierarchy, its items and its change list. Not thread-safe on its own: the owning
+/// <see cref="MailboxStore"/> serialises access.
 /// </summary>
 internal sealed class FolderStore
 {
@@ -9,7 +10,7 @@ internal sealed class FolderStore
     /// Deleted items are remembered (as tombstones) so SyncFolderItems can report deletions; beyond this many the
     /// oldest are forgotten and sync states from before them become invalid, as expired sync states do on Exchange.
     /// </summary>
-    internal const int MaxTombstones = 10_000;
+    internal const int DefaultMaxTombstones = 10_000;
 
     // Keyed by object number, which only grows, so appends are O(1) and the list is in arrival order.
     private readonly SortedList<long, SimulatedItem> _liveItems = [];
@@ -18,16 +19,41 @@ internal sealed class FolderStore
     private readonly SortedList<long, SimulatedItem> _changes = [];
     private readonly Queue<long> _tombstoneSequences = new();
     private readonly Dictionary<ExtendedPropertyKey, string[]> _extendedProperties = [];
+    private readonly List<FolderStore> _children = [];
+    private readonly int _maxTombstones;
 
-    public FolderStore(SimulatedFolder kind, string id)
+    public FolderStore(FolderKey key, string id, FolderStore? parent, string displayName, string? folderClass, int maxTombstones)
     {
-        Kind = kind;
+        Key = key;
         Id = id;
+        Parent = parent;
+        DisplayName = displayName;
+        FolderClass = folderClass;
+        ElementName = SimulatedFolderNames.FolderElementName(folderClass);
+        _maxTombstones = maxTombstones;
+        parent?._children.Add(this);
     }
 
-    public SimulatedFolder Kind { get; }
+    public FolderKey Key { get; }
 
     public string Id { get; }
+
+    public FolderStore? Parent { get; private set; }
+
+    public string DisplayName { get; }
+
+    public string? FolderClass { get; }
+
+    /// <summary>Folder, CalendarFolder, ContactsFolder or TasksFolder.</summary>
+    public string ElementName { get; }
+
+    public IReadOnlyList<FolderStore> Children => _children;
+
+    /// <summary>
+    /// Bumped to invalidate every sync state of the folder at once (fault injection): states carry the epoch they
+    /// were issued in.
+    /// </summary>
+    public int SyncEpoch { get; private set; }
 
     public long ChangeNumber { get; private set; } = 1;
 
@@ -76,7 +102,7 @@ internal sealed class FolderStore
 
         _changes.Add(tombstone.LastChangeSequence, tombstone);
         _tombstoneSequences.Enqueue(tombstone.LastChangeSequence);
-        while (_tombstoneSequences.Count > MaxTombstones)
+        while (_tombstoneSequences.Count > _maxTombstones)
         {
             var forgotten = _tombstoneSequences.Dequeue();
             _changes.Remove(forgotten);
@@ -107,6 +133,20 @@ internal sealed class FolderStore
         {
             yield return _changes.GetValueAtIndex(index);
         }
+    }
+
+    public void InvalidateSyncStates() => SyncEpoch++;
+
+    /// <summary>Detaches a deleted folder from its parent (its items go with it).</summary>
+    public void Detach() => Parent?._children.Remove(this);
+
+    /// <summary>Moves the folder (with its id, items and subfolders) under another parent.</summary>
+    public void MoveTo(FolderStore newParent)
+    {
+        Detach();
+        Parent = newParent;
+        newParent._children.Add(this);
+        ChangeNumber++;
     }
 
     public void SetExtendedProperty(ExtendedPropertyKey key, string[] values)

@@ -8,20 +8,22 @@ namespace ExSync.ExchangeSimulator;
 /// <summary>
 /// One simulated mailbox: its folders, items and change sequence. A per-mailbox lock serialises changes; requests
 /// for different mailboxes never contend, which is what matters under a many-mailbox benchmark.
+/// Folder management, item moves and updates, and the event journal live in the other parts of this class.
 /// </summary>
-internal sealed class MailboxStore
+internal sealed partial class MailboxStore
 {
     private const long FirstItemObjectNumber = 1000;
 
     private readonly Lock _gate = new();
-    private readonly FolderStore[] _folders;
+    private readonly FolderTree _folders;
     private readonly Dictionary<long, SimulatedItem> _liveItems = [];
     private readonly TimeProvider _time;
     private long _nextObjectNumber = FirstItemObjectNumber;
     private long _sequence;
 
-    public MailboxStore(ScenarioMailbox definition, TimeProvider time)
+    public MailboxStore(ScenarioMailbox definition, TimeProvider time, ScenarioChangeTracking? changeTracking = null)
     {
+        changeTracking ??= new ScenarioChangeTracking();
         _time = time;
         SmtpAddress = definition.SmtpAddress.Trim();
         DisplayName = string.IsNullOrWhiteSpace(definition.DisplayName) ? SmtpAddress.Split('@')[0] : definition.DisplayName;
@@ -29,23 +31,25 @@ internal sealed class MailboxStore
         MailboxGuid = StableGuid(SmtpAddress);
         Sid = string.IsNullOrWhiteSpace(definition.Sid) ? StableSid(MailboxGuid) : definition.Sid;
         VersionOverride = definition.Version;
-        _folders = new FolderStore[SimulatedFolderNames.Count];
-        for (var index = 0; index < _folders.Length; index++)
-        {
-            _folders[index] = new FolderStore((SimulatedFolder)index, EwsIdCodec.Encode(EwsIdKind.Folder, MailboxGuid, index + 1));
-        }
+        _folders = new FolderTree(MailboxGuid, changeTracking.SyncTombstonesPerFolder);
+        _events = new EventJournal(changeTracking.EventJournalCapacity);
 
         if (definition.OwnerOrganizationId is { } owner)
         {
-            _folders[(int)SimulatedFolder.MsgFolderRoot].SetExtendedProperty(ExtendedPropertyKey.ExSyncOwnershipMarker, [owner]);
+            _folders[SimulatedFolder.MsgFolderRoot].SetExtendedProperty(ExtendedPropertyKey.ExSyncOwnershipMarker, [owner]);
         }
 
         foreach (var (folderId, count) in definition.ItemCounts)
         {
             if (SimulatedFolderNames.TryParseDistinguishedId(folderId, out var folder))
             {
-                Seed(folder, count);
+                Seed(_folders[folder], count);
             }
+        }
+
+        foreach (var folder in definition.Folders ?? [])
+        {
+            SeedFolder(_folders[ScenarioFolderParent(folder)], folder);
         }
     }
 
@@ -72,54 +76,48 @@ internal sealed class MailboxStore
         }
     }
 
-    public string FolderId(SimulatedFolder folder) => _folders[(int)folder].Id;
+    /// <summary>The FolderId of a folder: derived from the object number, so it never changes and needs no lock.</summary>
+    public string FolderId(FolderKey folder) => EwsIdCodec.Encode(EwsIdKind.Folder, MailboxGuid, folder.ObjectNumber);
 
-    /// <summary>Folder ids carry the folder's index + 1 as object number (items start at 1000).</summary>
-    public static bool TryResolveFolderNumber(long objectNumber, out SimulatedFolder folder)
-    {
-        folder = (SimulatedFolder)Math.Clamp(objectNumber - 1, 0, SimulatedFolderNames.Count - 1);
-        return objectNumber >= 1 && objectNumber <= SimulatedFolderNames.Count;
-    }
-
-    public FolderView GetFolderView(SimulatedFolder folder)
+    public string[]? GetFolderProperty(FolderKey folder, ExtendedPropertyKey key)
     {
         lock (_gate)
         {
-            var store = _folders[(int)folder];
-            return new FolderView(folder, store.Id, EwsIdCodec.ChangeKey(store.ChangeNumber), store.TotalCount, store.UnreadCount,
-                store.ExtendedProperties.Count == 0 ? EmptyProperties : new Dictionary<ExtendedPropertyKey, string[]>(store.ExtendedProperties));
+            return _folders.TryGet(folder, out var store) && store.ExtendedProperties.TryGetValue(key, out var values) ? values : null;
         }
     }
 
-    public string[]? GetFolderProperty(SimulatedFolder folder, ExtendedPropertyKey key)
+    public void SetFolderProperty(FolderKey folder, ExtendedPropertyKey key, string[] values)
     {
         lock (_gate)
         {
-            return _folders[(int)folder].ExtendedProperties.TryGetValue(key, out var values) ? values : null;
+            if (_folders.TryGet(folder, out var store))
+            {
+                store.SetExtendedProperty(key, values);
+            }
         }
     }
 
-    public void SetFolderProperty(SimulatedFolder folder, ExtendedPropertyKey key, string[] values)
+    public void DeleteFolderProperty(FolderKey folder, ExtendedPropertyKey key)
     {
         lock (_gate)
         {
-            _folders[(int)folder].SetExtendedProperty(key, values);
+            if (_folders.TryGet(folder, out var store))
+            {
+                store.DeleteExtendedProperty(key);
+            }
         }
     }
 
-    public void DeleteFolderProperty(SimulatedFolder folder, ExtendedPropertyKey key)
+    /// <summary>Stores a new item in a folder (as delivered, saved or imported).</summary>
+    /// <exception cref="InvalidOperationException">The folder does not exist (any more).</exception>
+    public SimulatedItem CreateItem(FolderKey folder, NewItem newItem)
     {
         lock (_gate)
         {
-            _folders[(int)folder].DeleteExtendedProperty(key);
-        }
-    }
-
-    public SimulatedItem CreateItem(SimulatedFolder folder, NewItem newItem)
-    {
-        lock (_gate)
-        {
-            return AddLocked(folder, newItem);
+            return _folders.TryGet(folder, out var store)
+                ? AddLocked(store, newItem)
+                : throw new InvalidOperationException($"Mailbox {SmtpAddress} has no folder {FolderId(folder)}.");
         }
     }
 
@@ -131,106 +129,40 @@ internal sealed class MailboxStore
         }
     }
 
-    public int CountItems(SimulatedFolder folder)
+    public int CountItems(FolderKey folder)
     {
         lock (_gate)
         {
-            return _folders[(int)folder].TotalCount;
+            return _folders.TryGet(folder, out var store) ? store.TotalCount : 0;
         }
     }
 
-    public List<SimulatedItem> ListItems(SimulatedFolder folder)
+    public List<SimulatedItem> ListItems(FolderKey folder)
     {
         lock (_gate)
         {
-            return [.. _folders[(int)folder].LiveItems];
-        }
-    }
-
-    /// <summary>Deletes a live item; false when there is none (a second delete answers ErrorItemNotFound).</summary>
-    public bool DeleteItem(long objectNumber, DeleteDisposal disposal)
-    {
-        lock (_gate)
-        {
-            if (!_liveItems.TryGetValue(objectNumber, out var item))
-            {
-                return false;
-            }
-
-            RemoveLocked(item);
-            if (disposal == DeleteDisposal.MoveToDeletedItems && item.Folder != SimulatedFolder.DeletedItems)
-            {
-                // Moving creates a new item (with a new id) in Deleted Items, as a move does in the store.
-                AddLocked(SimulatedFolder.DeletedItems, new NewItem
-                {
-                    ItemClass = item.ItemClass,
-                    Subject = item.Subject,
-                    Body = item.Body,
-                    BodyType = item.BodyType,
-                    IsRead = item.IsRead,
-                    IsDraft = item.IsDraft,
-                    DateTimeReceived = item.DateTimeReceived,
-                    From = item.From,
-                    ToRecipients = item.ToRecipients,
-                    CcRecipients = item.CcRecipients,
-                    BccRecipients = item.BccRecipients,
-                    ExtendedProperties = item.ExtendedProperties,
-                    Content = item.Content,
-                });
-            }
-
-            return true;
+            return _folders.TryGet(folder, out var store) ? [.. store.LiveItems] : [];
         }
     }
 
     /// <summary>Changes an item's read flag (a ReadFlagChange for sync); false when the item does not exist.</summary>
-    public bool SetReadFlag(long objectNumber, bool isRead)
-    {
-        lock (_gate)
-        {
-            if (!_liveItems.TryGetValue(objectNumber, out var item))
-            {
-                return false;
-            }
-
-            if (item.IsRead != isRead)
-            {
-                var sequence = ++_sequence;
-                ReplaceLocked(item, item with { IsRead = isRead, LastChangeSequence = sequence, ChangeNumber = item.ChangeNumber + 1 });
-            }
-
-            return true;
-        }
-    }
+    public bool SetReadFlag(long objectNumber, bool isRead) =>
+        ApplyWithoutChangeKey(objectNumber, [ItemPropertyUpdate.SetRead(isRead)]);
 
     /// <summary>Changes an item's subject (an Update for sync); false when the item does not exist.</summary>
-    public bool SetSubject(long objectNumber, string? subject)
-    {
-        lock (_gate)
-        {
-            if (!_liveItems.TryGetValue(objectNumber, out var item))
-            {
-                return false;
-            }
-
-            var sequence = ++_sequence;
-            ReplaceLocked(item, item with
-            {
-                Subject = subject,
-                LastChangeSequence = sequence,
-                LastContentChangeSequence = sequence,
-                ChangeNumber = item.ChangeNumber + 1,
-            });
-            return true;
-        }
-    }
+    public bool SetSubject(long objectNumber, string? subject) =>
+        ApplyWithoutChangeKey(objectNumber, [ItemPropertyUpdate.SetSubject(subject)]);
 
     /// <summary>One FindItem page over the folder, newest first (IndexedPageItemView semantics).</summary>
-    public FindItemsPage FindItems(SimulatedFolder folder, int offset, int? maxEntries, bool fromEnd)
+    public FindItemsPage FindItems(FolderKey folder, int offset, int? maxEntries, bool fromEnd)
     {
         lock (_gate)
         {
-            var store = _folders[(int)folder];
+            if (!_folders.TryGet(folder, out var store))
+            {
+                return new FindItemsPage([], 0, offset, IncludesLastItemInRange: true);
+            }
+
             var total = store.TotalCount;
             var available = Math.Max(total - offset, 0);
             var count = Math.Min(available, maxEntries ?? int.MaxValue);
@@ -247,71 +179,17 @@ internal sealed class MailboxStore
         }
     }
 
-    /// <summary>Whether a sync state taken at <paramref name="sequence"/> can still be continued.</summary>
-    public bool CanContinueSync(SimulatedFolder folder, long sequence)
-    {
-        lock (_gate)
-        {
-            return sequence <= _sequence && sequence >= _folders[(int)folder].ForgottenThroughSequence;
-        }
-    }
-
-    /// <summary>Net changes after a sync state, oldest first, at most <paramref name="maxChanges"/>.</summary>
-    public SyncPage Sync(SimulatedFolder folder, long afterSequence, int maxChanges, IReadOnlySet<long>? ignoredObjectNumbers)
-    {
-        lock (_gate)
-        {
-            var changes = new List<SyncChange>(Math.Min(maxChanges, 64));
-            var consumedThrough = afterSequence;
-            var more = false;
-            foreach (var item in _folders[(int)folder].ChangesAfter(afterSequence))
-            {
-                if (changes.Count == maxChanges)
-                {
-                    more = true;
-                    break;
-                }
-
-                consumedThrough = item.LastChangeSequence;
-                var kind = Classify(item, afterSequence);
-                if (kind is { } reported && ignoredObjectNumbers?.Contains(item.ObjectNumber) != true)
-                {
-                    changes.Add(new SyncChange(reported, item));
-                }
-            }
-
-            // With nothing left, the state can jump to "now": later changes all get higher sequences.
-            return new SyncPage(changes, more ? consumedThrough : _sequence, !more);
-        }
-    }
-
-    private static SyncChangeKind? Classify(SimulatedItem item, long afterSequence)
-    {
-        if (item.IsDeleted)
-        {
-            // Created and deleted since the client's state: it never saw the item, so there is nothing to report.
-            return item.CreatedSequence > afterSequence ? null : SyncChangeKind.Delete;
-        }
-
-        if (item.CreatedSequence > afterSequence)
-        {
-            return SyncChangeKind.Create;
-        }
-
-        return item.LastContentChangeSequence > afterSequence ? SyncChangeKind.Update : SyncChangeKind.ReadFlagChange;
-    }
-
-    private SimulatedItem AddLocked(SimulatedFolder folder, NewItem newItem)
+    private SimulatedItem AddLocked(FolderStore folder, NewItem newItem)
     {
         var objectNumber = _nextObjectNumber++;
         var sequence = ++_sequence;
         var now = _time.GetUtcNow();
-        var (elementName, defaultClass) = SimulatedFolderNames.ItemKind(folder);
+        var (elementName, defaultClass) = SimulatedFolderNames.ItemKind(folder.FolderClass);
         var item = new SimulatedItem
         {
             ObjectNumber = objectNumber,
             Id = EwsIdCodec.Encode(EwsIdKind.Item, MailboxGuid, objectNumber),
-            Folder = folder,
+            Folder = folder.Key,
             ElementName = elementName,
             ItemClass = newItem.ItemClass ?? defaultClass,
             Subject = newItem.Subject,
@@ -327,30 +205,58 @@ internal sealed class MailboxStore
             BccRecipients = newItem.BccRecipients,
             ExtendedProperties = newItem.ExtendedProperties ?? new Dictionary<ExtendedPropertyKey, string[]>(),
             Content = newItem.Content,
-            ChangeNumber = 1,
+            ChangeNumber = sequence,
             CreatedSequence = sequence,
             LastChangeSequence = sequence,
             LastContentChangeSequence = sequence,
         };
-        _folders[(int)folder].Add(item);
-        _liveItems.Add(objectNumber, item);
+        InsertLocked(folder, item);
+        RaiseItemEvent(NotificationEventKind.Created, item, folder);
+        if (IsNewMail(item))
+        {
+            RaiseItemEvent(NotificationEventKind.NewMail, item, folder);
+        }
+
+        RaiseFolderModified(folder);
         return item;
+    }
+
+    /// <summary>
+    /// Exchange raises NewMailEvent when transport delivers a message. The simulator has no transport pipeline of
+    /// its own, so an unread, non-draft message arriving in a folder counts as delivered mail.
+    /// </summary>
+    private static bool IsNewMail(SimulatedItem item) =>
+        item.ElementName == "Message" && !item.IsRead && !item.IsDraft;
+
+    private void InsertLocked(FolderStore folder, SimulatedItem item)
+    {
+        folder.Add(item);
+        _liveItems.Add(item.ObjectNumber, item);
     }
 
     private void ReplaceLocked(SimulatedItem previous, SimulatedItem current)
     {
-        _folders[(int)previous.Folder].Replace(previous, current);
+        var folder = _folders[previous.Folder];
+        folder.Replace(previous, current);
         _liveItems[current.ObjectNumber] = current;
+        RaiseItemEvent(NotificationEventKind.Modified, current, folder);
+        if (previous.IsRead != current.IsRead)
+        {
+            RaiseFolderModified(folder);
+        }
     }
 
-    private void RemoveLocked(SimulatedItem item)
+    /// <summary>Takes a live item out of its folder, leaving a tombstone for sync; the caller raises the events.</summary>
+    private FolderStore DetachLocked(SimulatedItem item)
     {
         var sequence = ++_sequence;
         _liveItems.Remove(item.ObjectNumber);
-        _folders[(int)item.Folder].Remove(item, item with { IsDeleted = true, LastChangeSequence = sequence });
+        var folder = _folders[item.Folder];
+        folder.Remove(item, item.ToTombstone(sequence));
+        return folder;
     }
 
-    private void Seed(SimulatedFolder folder, int count)
+    private void Seed(FolderStore folder, int count)
     {
         // Seed items arrived over the previous hours, oldest first, with a mix of read and unread.
         var start = _time.GetUtcNow().AddMinutes(-count);
@@ -383,6 +289,4 @@ internal sealed class MailboxStore
         return string.Create(CultureInfo.InvariantCulture,
             $"S-1-5-21-{BinaryPrimitives.ReadUInt32LittleEndian(bytes)}-{BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..])}-{BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..])}-{rid}");
     }
-
-    private static readonly IReadOnlyDictionary<ExtendedPropertyKey, string[]> EmptyProperties = new Dictionary<ExtendedPropertyKey, string[]>();
 }

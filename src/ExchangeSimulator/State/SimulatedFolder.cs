@@ -37,16 +37,27 @@ public enum SimulatedFolder
 
     /// <summary>tasks.</summary>
     Tasks,
+
+    /// <summary>recoverableitemsroot: the dumpster ("Recoverable Items"), outside the IPM subtree.</summary>
+    RecoverableItemsRoot,
+
+    /// <summary>recoverableitemsdeletions: where SoftDelete moves items ("Deletions").</summary>
+    RecoverableItemsDeletions,
 }
 
-/// <summary>How simulated folders appear on the wire: distinguished ids, element names, classes and display names.</summary>
+/// <summary>
+/// The distinguished folders' ids, names, classes and places in the hierarchy, and how a folder class decides the
+/// element a folder and its items are written as (user-created folders follow the same rules).
+/// </summary>
 internal static class SimulatedFolderNames
 {
     private static readonly string[] DistinguishedIds =
-        ["root", "msgfolderroot", "inbox", "sentitems", "drafts", "deleteditems", "junkemail", "outbox", "calendar", "contacts", "tasks"];
+        ["root", "msgfolderroot", "inbox", "sentitems", "drafts", "deleteditems", "junkemail", "outbox", "calendar", "contacts", "tasks",
+         "recoverableitemsroot", "recoverableitemsdeletions"];
 
     private static readonly string[] DisplayNames =
-        ["", "Top of Information Store", "Inbox", "Sent Items", "Drafts", "Deleted Items", "Junk Email", "Outbox", "Calendar", "Contacts", "Tasks"];
+        ["", "Top of Information Store", "Inbox", "Sent Items", "Drafts", "Deleted Items", "Junk Email", "Outbox", "Calendar", "Contacts", "Tasks",
+         "Recoverable Items", "Deletions"];
 
     public static IReadOnlyList<string> AllDistinguishedIds => DistinguishedIds;
 
@@ -64,50 +75,57 @@ internal static class SimulatedFolderNames
         return index >= 0;
     }
 
-    /// <summary>The t: element a folder is returned as; the type must match the folder or clients mis-bind it.</summary>
-    public static string FolderElementName(SimulatedFolder folder) => folder switch
-    {
-        SimulatedFolder.Calendar => "CalendarFolder",
-        SimulatedFolder.Contacts => "ContactsFolder",
-        SimulatedFolder.Tasks => "TasksFolder",
-        _ => "Folder",
-    };
-
-    /// <summary>FolderClass; the two top folders have none.</summary>
+    /// <summary>FolderClass of a distinguished folder; the top folders and the dumpster have none.</summary>
     public static string? FolderClass(SimulatedFolder folder) => folder switch
     {
-        SimulatedFolder.Root or SimulatedFolder.MsgFolderRoot => null,
+        SimulatedFolder.Root or SimulatedFolder.MsgFolderRoot or SimulatedFolder.RecoverableItemsRoot or SimulatedFolder.RecoverableItemsDeletions => null,
         SimulatedFolder.Calendar => "IPF.Appointment",
         SimulatedFolder.Contacts => "IPF.Contact",
         SimulatedFolder.Tasks => "IPF.Task",
         _ => "IPF.Note",
     };
 
-    /// <summary>UnreadCount belongs to FolderType (and TasksFolderType, which extends it), not to calendar or contacts folders.</summary>
-    public static bool HasUnreadCount(SimulatedFolder folder) => folder is not (SimulatedFolder.Calendar or SimulatedFolder.Contacts);
-
+    /// <summary>The parent of a distinguished folder: the IPM folders live under msgfolderroot, the dumpster under root.</summary>
     public static SimulatedFolder? Parent(SimulatedFolder folder) => folder switch
     {
         SimulatedFolder.Root => null,
-        SimulatedFolder.MsgFolderRoot => SimulatedFolder.Root,
+        SimulatedFolder.MsgFolderRoot or SimulatedFolder.RecoverableItemsRoot => SimulatedFolder.Root,
+        SimulatedFolder.RecoverableItemsDeletions => SimulatedFolder.RecoverableItemsRoot,
         _ => SimulatedFolder.MsgFolderRoot,
     };
 
-    public static int ChildFolderCount(SimulatedFolder folder) => folder switch
+    /// <summary>The t: element a folder is returned as; the type must match the folder or clients mis-bind it.</summary>
+    public static string FolderElementName(string? folderClass) => ClassFamily(folderClass) switch
     {
-        SimulatedFolder.Root => 1,
-        SimulatedFolder.MsgFolderRoot => Count - 2,
-        _ => 0,
+        "IPF.Appointment" => "CalendarFolder",
+        "IPF.Contact" => "ContactsFolder",
+        "IPF.Task" => "TasksFolder",
+        _ => "Folder",
     };
 
-    /// <summary>The item element (and ItemClass) items of a folder have.</summary>
-    public static (string ElementName, string ItemClass) ItemKind(SimulatedFolder folder) => folder switch
+    /// <summary>UnreadCount belongs to FolderType (and TasksFolderType, which extends it), not to calendar or contacts folders.</summary>
+    public static bool HasUnreadCount(string folderElementName) => folderElementName is "Folder" or "TasksFolder";
+
+    /// <summary>The item element (and ItemClass) new items of a folder get.</summary>
+    public static (string ElementName, string ItemClass) ItemKind(string? folderClass) => ClassFamily(folderClass) switch
     {
-        SimulatedFolder.Calendar => ("CalendarItem", "IPM.Appointment"),
-        SimulatedFolder.Contacts => ("Contact", "IPM.Contact"),
-        SimulatedFolder.Tasks => ("Task", "IPM.Task"),
+        "IPF.Appointment" => ("CalendarItem", "IPM.Appointment"),
+        "IPF.Contact" => ("Contact", "IPM.Contact"),
+        "IPF.Task" => ("Task", "IPM.Task"),
         _ => ("Message", "IPM.Note"),
     };
+
+    /// <summary>A derived class such as IPF.Appointment.Birthday behaves like its base class.</summary>
+    private static string? ClassFamily(string? folderClass)
+    {
+        if (folderClass is null)
+        {
+            return null;
+        }
+
+        var second = folderClass.Length > 4 ? folderClass.IndexOf('.', 4) : -1;
+        return second < 0 ? folderClass : folderClass[..second];
+    }
 
     /// <summary>
     /// Every value of the schema's DistinguishedFolderIdNameType that the simulator knows exists but does not
@@ -118,8 +136,7 @@ internal static class SimulatedFolderNames
     [SuppressMessage("Style", "IDE0028", Justification = "Explicit comparer documents case-sensitivity.")]
     private static readonly HashSet<string> UnsimulatedIds = new(StringComparer.Ordinal)
     {
-        "journal", "notes", "publicfoldersroot", "searchfolders", "voicemail", "recoverableitemsroot",
-        "recoverableitemsdeletions", "recoverableitemsversions", "recoverableitemspurges", "archiveroot",
+        "journal", "notes", "publicfoldersroot", "searchfolders", "voicemail", "recoverableitemsversions", "recoverableitemspurges", "archiveroot",
         "archivemsgfolderroot", "archivedeleteditems", "archiveinbox", "archiverecoverableitemsroot",
         "archiverecoverableitemsdeletions", "archiverecoverableitemsversions", "archiverecoverableitemspurges",
         "syncissues", "conflicts", "localfailures", "serverfailures", "recipientcache", "quickcontacts",

@@ -13,7 +13,7 @@ internal sealed record SimulatedItem
 
     public required string Id { get; init; }
 
-    public required SimulatedFolder Folder { get; init; }
+    public required FolderKey Folder { get; init; }
 
     /// <summary>The t: element the item is returned as (Message, CalendarItem, Contact, Task).</summary>
     public required string ElementName { get; init; }
@@ -44,7 +44,20 @@ internal sealed record SimulatedItem
 
     public IReadOnlyDictionary<ExtendedPropertyKey, string[]> ExtendedProperties { get; init; } = EmptyProperties;
 
+    /// <summary>item:Categories, in the order they were set.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>
+    /// The mailbox change sequence of the item's latest version; its ChangeKey encodes it, so every change (a read
+    /// flag included, as on Exchange) gives a new ChangeKey, and a ChangeKey tells how old the client's copy is.
+    /// </summary>
     public long ChangeNumber { get; init; }
+
+    /// <summary>
+    /// The change sequence at which each property UpdateItem has touched last changed (keyed by FieldURI or extended
+    /// property), for AutoResolve: a stale ChangeKey is a conflict only when a property being updated changed since.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> PropertyVersions { get; init; } = EmptyVersions;
 
     /// <summary>The mailbox change sequence at which the item appeared in its folder.</summary>
     public long CreatedSequence { get; init; }
@@ -67,6 +80,23 @@ internal sealed record SimulatedItem
 
     private static readonly IReadOnlyDictionary<ExtendedPropertyKey, string[]> EmptyProperties =
         new Dictionary<ExtendedPropertyKey, string[]>();
+
+    private static readonly IReadOnlyDictionary<string, long> EmptyVersions = new Dictionary<string, long>();
+
+    /// <summary>What is left of a deleted item for incremental sync: its identity and when it went, not its content.</summary>
+    public SimulatedItem ToTombstone(long sequence) => new()
+    {
+        ObjectNumber = ObjectNumber,
+        Id = Id,
+        Folder = Folder,
+        ElementName = ElementName,
+        ItemClass = ItemClass,
+        CreatedSequence = CreatedSequence,
+        ChangeNumber = sequence,
+        LastChangeSequence = sequence,
+        LastContentChangeSequence = sequence,
+        IsDeleted = true,
+    };
 }
 
 /// <summary>What a caller asks to store; the mailbox assigns ids, times and sequences.</summary>
@@ -101,9 +131,15 @@ internal sealed record NewItem
 
 /// <summary>A public, read-only view of a simulated item.</summary>
 /// <param name="Id">The EWS ItemId.</param>
-/// <param name="Folder">The folder holding the item.</param>
+/// <param name="Folder">The distinguished folder holding the item; null when it is in a user-created folder (see <paramref name="FolderId"/>).</param>
 /// <param name="ItemClass">The message class (IPM.Note, IPM.Appointment, …).</param>
 /// <param name="Subject">The subject.</param>
 /// <param name="IsRead">The read flag.</param>
 /// <param name="DateTimeReceived">When the item arrived in the mailbox.</param>
-public sealed record SimulatedItemInfo(string Id, SimulatedFolder Folder, string ItemClass, string? Subject, bool IsRead, DateTimeOffset DateTimeReceived);
+/// <param name="ChangeKey">The current ChangeKey.</param>
+/// <param name="FolderId">The EWS FolderId of the folder holding the item.</param>
+/// <param name="Categories">item:Categories.</param>
+/// <param name="ExtendedProperties">Every extended property set on the item, with its values (one unless the type is an array).</param>
+public sealed record SimulatedItemInfo(
+    string Id, SimulatedFolder? Folder, string ItemClass, string? Subject, bool IsRead, DateTimeOffset DateTimeReceived,
+    string ChangeKey, string FolderId, IReadOnlyList<string> Categories, IReadOnlyDictionary<ExtendedPropertyKey, IReadOnlyList<string>> ExtendedProperties);

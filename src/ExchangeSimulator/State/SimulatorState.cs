@@ -3,10 +3,11 @@ using System.Collections.Concurrent;
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// Live access to the simulated organisation while the simulator runs: mailboxes, their items and folder extended
-/// properties (including the ExSync ownership marker), injected faults and latency. Thread-safe.
+/// Live access to the simulated organisation while the simulator runs: mailboxes, their folders and items, folder
+/// extended properties (including the ExSync ownership marker), subscriptions, injected faults and latency.
+/// Thread-safe. Folder, item and notification members are in SimulatorState.ChangeTracking.cs.
 /// </summary>
-public sealed class SimulatorState
+public sealed partial class SimulatorState
 {
     private readonly ConcurrentDictionary<string, MailboxStore> _bySmtp = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, MailboxStore> _byPrincipalName = new(StringComparer.OrdinalIgnoreCase);
@@ -20,7 +21,9 @@ public sealed class SimulatorState
     {
         _time = time;
         _latencyMilliseconds = scenario.Server.LatencyMilliseconds;
+        _changeTracking = scenario.Server.ChangeTracking ?? new ScenarioChangeTracking();
         Faults = new FaultInjector(scenario.Faults);
+        Notifications = new NotificationHub(time, _changeTracking, scenario.Server.Version);
         foreach (var mailbox in scenario.Mailboxes)
         {
             AddMailbox(mailbox);
@@ -52,7 +55,7 @@ public sealed class SimulatorState
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         ScenarioValidator.ThrowIfInvalid(mailbox);
-        var store = new MailboxStore(mailbox, _time);
+        var store = new MailboxStore(mailbox, _time, _changeTracking);
         ScenarioMessages.Seed(store, mailbox, Threads, _time);
         lock (_mailboxWriteGate)
         {
@@ -67,7 +70,7 @@ public sealed class SimulatorState
         }
     }
 
-    /// <summary>Removes a mailbox (later requests for it get ErrorNonExistentMailbox); false if there was none.</summary>
+    /// <summary>Removes a mailbox (later requests for it get ErrorNonExistentMailbox, its subscriptions ErrorSubscriptionNotFound); false if there was none.</summary>
     public bool RemoveMailbox(string smtpAddress)
     {
         lock (_mailboxWriteGate)
@@ -80,6 +83,7 @@ public sealed class SimulatorState
             _byPrincipalName.TryRemove(new KeyValuePair<string, MailboxStore>(store.UserPrincipalName, store));
             _bySid.TryRemove(new KeyValuePair<string, MailboxStore>(store.Sid, store));
             _byGuid.TryRemove(store.MailboxGuid, out _);
+            ExpireSubscriptions(store.SmtpAddress);
             return true;
         }
     }
@@ -88,9 +92,7 @@ public sealed class SimulatorState
     public int CountItems(string smtpAddress, SimulatedFolder folder) => Mailbox(smtpAddress).CountItems(folder);
 
     /// <summary>The items in a folder, oldest first.</summary>
-    public IReadOnlyList<SimulatedItemInfo> GetItems(string smtpAddress, SimulatedFolder folder) =>
-        [.. Mailbox(smtpAddress).ListItems(folder).Select(item =>
-            new SimulatedItemInfo(item.Id, item.Folder, item.ItemClass, item.Subject, item.IsRead, item.DateTimeReceived))];
+    public IReadOnlyList<SimulatedItemInfo> GetItems(string smtpAddress, SimulatedFolder folder) => ItemInfos(Mailbox(smtpAddress), folder);
 
     /// <summary>Creates an item (as if it had arrived) and returns its EWS ItemId.</summary>
     public string AddItem(string smtpAddress, SimulatedFolder folder, string? subject, bool isRead = false) =>
@@ -105,8 +107,7 @@ public sealed class SimulatorState
         TryItemNumber(smtpAddress, itemId, out var mailbox, out var number) && mailbox.SetSubject(number, subject);
 
     /// <summary>Hard-deletes an item; false when the item does not exist.</summary>
-    public bool DeleteItem(string smtpAddress, string itemId) =>
-        TryItemNumber(smtpAddress, itemId, out var mailbox, out var number) && mailbox.DeleteItem(number, DeleteDisposal.HardDelete);
+    public bool DeleteItem(string smtpAddress, string itemId) => DeleteItem(smtpAddress, itemId, DeleteDisposal.HardDelete);
 
     /// <summary>The ExSync ownership marker on msgfolderroot, or null when the mailbox is unclaimed.</summary>
     public string? GetOwnerOrganizationId(string smtpAddress) =>
@@ -132,12 +133,7 @@ public sealed class SimulatorState
     /// <summary>Sets an extended property on a folder.</summary>
     public void SetFolderExtendedProperty(string smtpAddress, SimulatedFolder folder, ExtendedPropertyKey key, params string[] values)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        if (values.Length == 0 || (!key.IsMultiValued && values.Length != 1))
-        {
-            throw new ArgumentException($"A {key.PropertyType} property takes {(key.IsMultiValued ? "one or more values" : "exactly one value")}.", nameof(values));
-        }
-
+        RequireValues(key, values);
         Mailbox(smtpAddress).SetFolderProperty(folder, key, [.. values]);
     }
 

@@ -1,51 +1,104 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Security.Cryptography;
 
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// Opaque SyncFolderItems states: mailbox, folder and change sequence, authenticated with an HMAC keyed per
-/// simulator instance. A tampered, truncated or foreign state (another folder, mailbox or simulator run) is rejected
-/// as ErrorInvalidSyncStateData, just as Exchange rejects corrupt states.
+/// Opaque SyncFolderItems states: mailbox, folder, the folder's sync epoch and a change sequence, authenticated with
+/// an HMAC keyed per simulator instance and gzip-compressed, so like Exchange's they are base64 starting "H4sI".
+/// A tampered, truncated or foreign state (another folder, mailbox or simulator run) is rejected as
+/// ErrorInvalidSyncStateData, just as Exchange rejects corrupt states.
 /// </summary>
 internal sealed class SyncStateCodec
 {
-    private const byte FormatVersion = 1;
-    private const int PayloadLength = 1 + 16 + 1 + 8;
+    private const byte FormatVersion = 2;
+    private const int PayloadLength = 1 + 16 + 8 + 4 + 8;
     private const int MacLength = 16;
+    private const int StateLength = PayloadLength + MacLength;
+
+    /// <summary>Far above any state this codec writes; longer input is rejected before decoding.</summary>
+    private const int MaxEncodedLength = 1024;
 
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
-    public string Encode(Guid mailboxGuid, SimulatedFolder folder, long sequence)
+    public string Encode(Guid mailboxGuid, FolderKey folder, int epoch, long sequence)
     {
-        Span<byte> buffer = stackalloc byte[PayloadLength + MacLength];
-        buffer[0] = FormatVersion;
-        mailboxGuid.TryWriteBytes(buffer[1..17]);
-        buffer[17] = (byte)folder;
-        BinaryPrimitives.WriteInt64LittleEndian(buffer[18..PayloadLength], sequence);
+        Span<byte> state = stackalloc byte[StateLength];
+        state[0] = FormatVersion;
+        mailboxGuid.TryWriteBytes(state[1..17]);
+        BinaryPrimitives.WriteInt64LittleEndian(state[17..25], folder.ObjectNumber);
+        BinaryPrimitives.WriteInt32LittleEndian(state[25..29], epoch);
+        BinaryPrimitives.WriteInt64LittleEndian(state[29..PayloadLength], sequence);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, buffer[..PayloadLength], mac);
-        mac[..MacLength].CopyTo(buffer[PayloadLength..]);
-        return Convert.ToBase64String(buffer);
+        HMACSHA256.HashData(_key, state[..PayloadLength], mac);
+        mac[..MacLength].CopyTo(state[PayloadLength..]);
+
+        using var compressed = new MemoryStream(96);
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(state);
+        }
+
+        return Convert.ToBase64String(compressed.GetBuffer(), 0, (int)compressed.Length);
     }
 
-    public bool TryDecode(string state, Guid expectedMailbox, SimulatedFolder expectedFolder, out long sequence)
+    public bool TryDecode(string encoded, Guid expectedMailbox, FolderKey expectedFolder, out int epoch, out long sequence)
     {
+        epoch = 0;
         sequence = 0;
-        Span<byte> buffer = stackalloc byte[64];
-        if (state.Length > 88 || !Convert.TryFromBase64String(state.Trim(), buffer, out var length) || length != PayloadLength + MacLength)
+        if (encoded.Length > MaxEncodedLength)
+        {
+            return false;
+        }
+
+        var compressed = new byte[MaxEncodedLength];
+        if (!Convert.TryFromBase64String(encoded.Trim(), compressed, out var compressedLength))
+        {
+            return false;
+        }
+
+        Span<byte> state = stackalloc byte[StateLength + 1];
+        int length;
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(compressed, 0, compressedLength), CompressionMode.Decompress);
+            length = ReadAtMost(gzip, state);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+
+        if (length != StateLength || state[0] != FormatVersion)
         {
             return false;
         }
 
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, buffer[..PayloadLength], mac);
-        if (!CryptographicOperations.FixedTimeEquals(mac[..MacLength], buffer.Slice(PayloadLength, MacLength)) || buffer[0] != FormatVersion)
+        HMACSHA256.HashData(_key, state[..PayloadLength], mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac[..MacLength], state.Slice(PayloadLength, MacLength)))
         {
             return false;
         }
 
-        sequence = BinaryPrimitives.ReadInt64LittleEndian(buffer[18..PayloadLength]);
-        return new Guid(buffer[1..17]) == expectedMailbox && buffer[17] == (byte)expectedFolder && sequence >= 0;
+        epoch = BinaryPrimitives.ReadInt32LittleEndian(state[25..29]);
+        sequence = BinaryPrimitives.ReadInt64LittleEndian(state[29..PayloadLength]);
+        return new Guid(state[1..17]) == expectedMailbox &&
+               BinaryPrimitives.ReadInt64LittleEndian(state[17..25]) == expectedFolder.ObjectNumber &&
+               sequence >= 0;
+    }
+
+    /// <summary>Reads until the buffer is full or the stream ends; one byte more than a state tells "too long".</summary>
+    private static int ReadAtMost(Stream stream, Span<byte> buffer)
+    {
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer[total..])) > 0)
+        {
+            total += read;
+        }
+
+        return total;
     }
 }

@@ -13,7 +13,7 @@ namespace ExSync.Persistence.PostgreSql;
 /// writers lock the items they complete, and check-then-insert sequences take transaction-scoped advisory locks. Lists travel as
 /// arrays and are read with unnest.
 /// </summary>
-internal sealed class PostgreSqlDialect(string connectionString) : IDatabaseDialect
+internal sealed partial class PostgreSqlDialect(string connectionString) : IDatabaseDialect
 {
     private readonly MailboxVersionBatches versions = new(PostgreSqlSetup.WithDefaults(connectionString));
 

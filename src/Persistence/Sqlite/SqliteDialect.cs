@@ -11,7 +11,7 @@ namespace ExSync.Persistence.Sqlite;
 /// Microsoft.Data.Sqlite), so a transaction that reads then writes is never interleaved with another writer, in this process or another.
 /// Lists travel as one JSON parameter read with json_each: far cheaper to bind than thousands of parameters.
 /// </summary>
-internal sealed class SqliteDialect : IDatabaseDialect
+internal sealed partial class SqliteDialect : IDatabaseDialect
 {
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
 

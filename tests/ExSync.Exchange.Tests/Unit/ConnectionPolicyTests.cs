@@ -65,6 +65,53 @@ public sealed class ConnectionPolicyTests
     }
 
     [Fact]
+    public async Task Hanging_requests_take_no_ordinary_slot_and_have_a_small_limit_of_their_own()
+    {
+        using var policy = new ExchangeConnectionPolicy(TimeProvider.System);
+        var limit = new ConnectionLimit("profile-1", 1) { MaxHangingConnections = 2 };
+
+        var stream1 = await policy.AcquireHangingAsync(limit, Ct);
+        var stream2 = await policy.AcquireHangingAsync(limit, Ct);
+        var third = await Assert.ThrowsAsync<ExchangeException>(() => policy.AcquireHangingAsync(limit, Ct).AsTask());
+        using var ordinary = await policy.AcquireAsync(limit, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct);
+
+        Assert.Equal(ExchangeErrorCodes.HangingConnectionLimitReached, third.Error.Code);
+        Assert.Equal(ExchangeErrorClass.Transient, third.Error.ErrorClass);
+        Assert.Equal(2, policy.HangingConnections("profile-1"));
+        Assert.Equal(1, policy.Usage().Single().InFlight);
+
+        stream1.Dispose();
+        (await policy.AcquireHangingAsync(limit, Ct)).Dispose();
+        stream2.Dispose();
+        Assert.Equal(0, policy.HangingConnections("profile-1"));
+    }
+
+    [Fact]
+    public async Task A_hanging_request_waits_out_the_servers_back_off_before_opening()
+    {
+        var time = new FakeTimeProvider();
+        using var policy = new ExchangeConnectionPolicy(time);
+        policy.ReportThrottled(Limit, TimeSpan.FromSeconds(2));
+
+        var opening = policy.AcquireHangingAsync(Limit, Ct).AsTask();
+        await Task.Delay(50, Ct);
+        Assert.False(opening.IsCompleted, "A streaming connection opened during the back-off.");
+
+        time.Advance(TimeSpan.FromSeconds(2.01));
+        (await opening.WaitAsync(TimeSpan.FromSeconds(5), Ct)).Dispose();
+    }
+
+    [Fact]
+    public async Task No_hanging_request_opens_when_the_limit_is_zero()
+    {
+        using var policy = new ExchangeConnectionPolicy(TimeProvider.System);
+
+        var refused = await Assert.ThrowsAsync<ExchangeException>(() => policy.AcquireHangingAsync(Limit with { MaxHangingConnections = 0 }, Ct).AsTask());
+
+        Assert.Equal(ExchangeErrorCodes.HangingConnectionLimitReached, refused.Error.Code);
+    }
+
+    [Fact]
     public async Task A_waiter_that_gives_up_leaves_the_queue()
     {
         using var policy = new ExchangeConnectionPolicy(TimeProvider.System);

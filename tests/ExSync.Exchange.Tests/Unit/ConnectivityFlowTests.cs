@@ -162,5 +162,33 @@ public sealed class ConnectivityFlowTests
 
         public Task<UpdateFolderResponse> SetFolderExtendedPropertyAsync(EwsTarget target, SetFolderExtendedPropertyRequest request, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("unexpected UpdateFolder");
+
+        // The connectivity test uses none of the synchronization operations.
+        public Task<GetMessagesResponse> GetMessagesAsync(EwsTarget target, GetMessagesRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<GetAttachmentsResponse> GetAttachmentsAsync(EwsTarget target, GetAttachmentsRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<UpdateItemsResponse> UpdateItemsAsync(EwsTarget target, UpdateItemsRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<MoveItemsResponse> MoveItemsAsync(EwsTarget target, MoveItemsRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<FindFolderResponse> FindFolderAsync(EwsTarget target, FindFolderRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<CreateFolderResponse> CreateFolderAsync(EwsTarget target, CreateFolderRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<FoundOrCreatedFolder> FindOrCreateFolderAsync(EwsTarget target, EwsFolderId parent, string displayName, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<SubscribeResponse> SubscribeToStreamingNotificationsAsync(EwsTarget target, StreamingSubscriptionRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<SubscribeResponse> SubscribeToPullNotificationsAsync(EwsTarget target, PullSubscriptionRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task<GetEventsResponse> GetEventsAsync(EwsTarget target, GetEventsRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public Task UnsubscribeAsync(EwsTarget target, UnsubscribeRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        public IAsyncEnumerable<StreamingEventsResponse> GetStreamingEventsAsync(EwsTarget target, GetStreamingEventsRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
+        private static InvalidOperationException Unexpected([System.Runtime.CompilerServices.CallerMemberName] string operation = "") =>
+            new($"unexpected {operation}");
     }
 }

@@ -31,6 +31,7 @@ public static class ProblemCodes
     public const string JobAlreadyFinished = "JobAlreadyFinished";
     public const string RepeatabilityRequestIdReused = "RepeatabilityRequestIdReused";
     public const string NoDefaultServerProfile = "NoDefaultServerProfile";
+    public const string MailboxNotSynchronized = "MailboxNotSynchronized";
 
     // Concurrency
     public const string PreconditionFailed = "PreconditionFailed";
@@ -58,6 +59,7 @@ public static class ProblemCodes
         new(MethodNotAllowed, 405, "The endpoint does not support the HTTP method."),
         new(ServerProfileNotFound, 404, "No server profile has this id."),
         new(MailboxNotFound, 404, "No mailbox has this id."),
+        new(MailboxNotSynchronized, 409, "The mailbox is not synchronized in that direction (not enabled by Test & Enable, inactive, not approved, or its profile is inactive), so there is nothing to run."),
         new(ServerProfileNameConflict, 409, "Another server profile already has this name (names are compared ignoring case)."),
         new(MailboxEmailAddressConflict, 409, "Another mailbox already has this email address (compared ignoring case)."),
         new(JobNotFound, 404, "No job has this id (finished jobs are deleted after the retention period, at least 24 hours)."),

@@ -60,4 +60,39 @@ internal static class EwsNames
     public static readonly XName Update = EwsNamespaces.T + "Update";
     public static readonly XName Delete = EwsNamespaces.T + "Delete";
     public static readonly XName ReadFlagChange = EwsNamespaces.T + "ReadFlagChange";
+
+    public static readonly XName MimeContent = EwsNamespaces.T + "MimeContent";
+    public static readonly XName String = EwsNamespaces.T + "String";
+    public static readonly XName Mailbox = EwsNamespaces.T + "Mailbox";
+    public static readonly XName Name = EwsNamespaces.T + "Name";
+    public static readonly XName EmailAddress = EwsNamespaces.T + "EmailAddress";
+    public static readonly XName RoutingType = EwsNamespaces.T + "RoutingType";
+    public static readonly XName MailboxType = EwsNamespaces.T + "MailboxType";
+    public static readonly XName InternetMessageHeader = EwsNamespaces.T + "InternetMessageHeader";
+    public static readonly XName FileAttachment = EwsNamespaces.T + "FileAttachment";
+    public static readonly XName ItemAttachment = EwsNamespaces.T + "ItemAttachment";
+    public static readonly XName ReferenceAttachment = EwsNamespaces.T + "ReferenceAttachment";
+    public static readonly XName AttachmentId = EwsNamespaces.T + "AttachmentId";
+    public static readonly XName ContentType = EwsNamespaces.T + "ContentType";
+    public static readonly XName ContentId = EwsNamespaces.T + "ContentId";
+    public static readonly XName Size = EwsNamespaces.T + "Size";
+    public static readonly XName IsInline = EwsNamespaces.T + "IsInline";
+    public static readonly XName Content = EwsNamespaces.T + "Content";
+    public static readonly XName Folder = EwsNamespaces.T + "Folder";
+    public static readonly XName TFolders = EwsNamespaces.T + "Folders";
+
+    public static readonly XName SubscriptionId = EwsNamespaces.M + "SubscriptionId";
+    public static readonly XName Watermark = EwsNamespaces.M + "Watermark";
+    public static readonly XName Notification = EwsNamespaces.M + "Notification";
+    public static readonly XName Notifications = EwsNamespaces.M + "Notifications";
+    public static readonly XName ConnectionStatus = EwsNamespaces.M + "ConnectionStatus";
+    public static readonly XName ErrorSubscriptionIds = EwsNamespaces.M + "ErrorSubscriptionIds";
+    public static readonly XName TSubscriptionId = EwsNamespaces.T + "SubscriptionId";
+    public static readonly XName PreviousWatermark = EwsNamespaces.T + "PreviousWatermark";
+    public static readonly XName MoreEvents = EwsNamespaces.T + "MoreEvents";
+    public static readonly XName TWatermark = EwsNamespaces.T + "Watermark";
+    public static readonly XName TimeStamp = EwsNamespaces.T + "TimeStamp";
+    public static readonly XName OldItemId = EwsNamespaces.T + "OldItemId";
+    public static readonly XName OldFolderId = EwsNamespaces.T + "OldFolderId";
+    public static readonly XName OldParentFolderId = EwsNamespaces.T + "OldParentFolderId";
 }

@@ -127,13 +127,7 @@ internal static partial class EwsRequestWriter
             writer.WriteAttributeString("AffectedTaskOccurrences", occurrences.ToString());
         }
 
-        writer.WriteStartElement("ItemIds", EwsNamespaces.Messages);
-        foreach (var item in request.Items)
-        {
-            WriteItemId(writer, item);
-        }
-
-        writer.WriteEndElement();
+        WriteItemIds(writer, request.Items);
         writer.WriteEndElement();
     }
 
@@ -222,6 +216,11 @@ internal static partial class EwsRequestWriter
         XmlWriter writer, BaseShape baseShape, IReadOnlyList<string> fieldUris, IReadOnlyList<ExtendedPropertyDefinition> extended)
     {
         writer.WriteElementString("BaseShape", EwsNamespaces.Types, baseShape.ToString());
+        WriteAdditionalProperties(writer, fieldUris, extended);
+    }
+
+    private static void WriteAdditionalProperties(XmlWriter writer, IReadOnlyList<string> fieldUris, IReadOnlyList<ExtendedPropertyDefinition> extended)
+    {
         if (fieldUris.Count == 0 && extended.Count == 0)
         {
             return;
@@ -265,6 +264,18 @@ internal static partial class EwsRequestWriter
             default:
                 throw new ArgumentOutOfRangeException(nameof(folder), folder, "Unknown folder id type.");
         }
+    }
+
+    /// <summary>messages.xsd NonEmptyArrayOfBaseItemIdsType: the m:ItemIds of DeleteItem, GetItem and MoveItem.</summary>
+    private static void WriteItemIds(XmlWriter writer, IReadOnlyList<EwsItemId> items)
+    {
+        writer.WriteStartElement("ItemIds", EwsNamespaces.Messages);
+        foreach (var item in items)
+        {
+            WriteItemId(writer, item);
+        }
+
+        writer.WriteEndElement();
     }
 
     private static void WriteItemId(XmlWriter writer, EwsItemId item)

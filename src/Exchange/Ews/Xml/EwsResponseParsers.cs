@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace ExSync.Exchange.Ews.Xml;
 
 /// <summary>Turns operation response elements into the public result records.</summary>
-internal static class EwsResponseParsers
+internal static partial class EwsResponseParsers
 {
     public static GetFolderResponse ParseGetFolder(
         EwsEnvelope envelope, GetFolderRequest request, Func<EwsResponseMessage, ExchangeError> toError)
@@ -145,7 +145,7 @@ internal static class EwsResponseParsers
         };
     }
 
-    private static ExtendedPropertyValue? ParseExtendedProperty(XElement property)
+    internal static ExtendedPropertyValue? ParseExtendedProperty(XElement property)
     {
         var uri = property.Element(EwsNames.ExtendedFieldUri);
         if (uri is null || !Enum.TryParse<MapiPropertyType>((string?)uri.Attribute("PropertyType"), ignoreCase: false, out var type))

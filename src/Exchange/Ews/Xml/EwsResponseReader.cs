@@ -36,7 +36,7 @@ internal sealed class EwsResponseFormatException(string message, bool isNotSoap,
 /// </summary>
 internal static class EwsResponseReader
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
+    internal static readonly XmlReaderSettings ReaderSettings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,
@@ -169,10 +169,23 @@ internal static class EwsResponseReader
         return version;
     }
 
+    /// <summary>The ServerVersionInfo of a SOAP header read as a tree (streamed responses read it that way).</summary>
+    internal static ExchangeServerVersion? ReadServerVersion(XElement header)
+    {
+        var info = header.Element(EwsNamespaces.T + "ServerVersionInfo");
+        static int? Number(XElement element, string name) =>
+            int.TryParse((string?)element.Attribute(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return info is null
+            ? null
+            : new ExchangeServerVersion(
+                Number(info, "MajorVersion"), Number(info, "MinorVersion"), Number(info, "MajorBuildNumber"), Number(info, "MinorBuildNumber"),
+                (string?)info.Attribute("Version"));
+    }
+
     private static int? ReadIntAttribute(XmlReader reader, string name) =>
         int.TryParse(reader.GetAttribute(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private static SoapFault ReadFault(XElement fault)
+    internal static SoapFault ReadFault(XElement fault)
     {
         // faultcode and faultstring are unqualified; detail children are in the errors namespace on 2010+ and the
         // types namespace on 2007, so the detail is matched by local name only.
@@ -194,7 +207,7 @@ internal static class EwsResponseReader
             ReadMessageXmlValues(detail?.Elements().FirstOrDefault(e => e.Name.LocalName == "MessageXml")));
     }
 
-    private static IReadOnlyDictionary<string, string> ReadMessageXmlValues(XElement? messageXml)
+    internal static IReadOnlyDictionary<string, string> ReadMessageXmlValues(XElement? messageXml)
     {
         if (messageXml is null)
         {

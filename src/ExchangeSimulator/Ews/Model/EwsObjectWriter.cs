@@ -24,23 +24,23 @@ internal static class EwsObjectWriter
     }
 
     /// <summary>A folder: IdOnly gives FolderId; Default adds the counts and name; AllProperties adds class and parent.</summary>
-    public static void WriteFolder(XmlWriter xml, MailboxStore mailbox, FolderView folder, ResponseShape shape)
+    public static void WriteFolder(XmlWriter xml, FolderView folder, ResponseShape shape)
     {
-        xml.WriteStartElement("t", SimulatedFolderNames.FolderElementName(folder.Folder), T);
+        xml.WriteStartElement("t", folder.ElementName, T);
         WriteFolderId(xml, "FolderId", folder.Id, folder.ChangeKey);
-        if (shape.Includes("folder:ParentFolderId", BaseShape.AllProperties) && SimulatedFolderNames.Parent(folder.Folder) is { } parent)
+        if (shape.Includes("folder:ParentFolderId", BaseShape.AllProperties) && folder.ParentId is { } parentId)
         {
-            WriteFolderId(xml, "ParentFolderId", mailbox.FolderId(parent), EwsIdCodec.ChangeKey(1));
+            WriteFolderId(xml, "ParentFolderId", parentId, EwsIdCodec.ChangeKey(1));
         }
 
-        if (shape.Includes("folder:FolderClass", BaseShape.AllProperties) && SimulatedFolderNames.FolderClass(folder.Folder) is { } folderClass)
+        if (shape.Includes("folder:FolderClass", BaseShape.AllProperties) && folder.FolderClass is { } folderClass)
         {
             xml.WriteElementString("t", "FolderClass", T, folderClass);
         }
 
         if (shape.Includes("folder:DisplayName", BaseShape.Default))
         {
-            xml.WriteElementString("t", "DisplayName", T, SimulatedFolderNames.DisplayName(folder.Folder));
+            xml.WriteElementString("t", "DisplayName", T, folder.DisplayName);
         }
 
         if (shape.Includes("folder:TotalCount", BaseShape.Default))
@@ -50,12 +50,12 @@ internal static class EwsObjectWriter
 
         if (shape.Includes("folder:ChildFolderCount", BaseShape.Default))
         {
-            xml.WriteElementString("t", "ChildFolderCount", T, SimulatedFolderNames.ChildFolderCount(folder.Folder).ToString(CultureInfo.InvariantCulture));
+            xml.WriteElementString("t", "ChildFolderCount", T, folder.ChildFolderCount.ToString(CultureInfo.InvariantCulture));
         }
 
         FolderProperties.WriteExtendedProperties(xml, shape, folder);
 
-        if (SimulatedFolderNames.HasUnreadCount(folder.Folder) && shape.Includes("folder:UnreadCount", BaseShape.Default))
+        if (folder.HasUnreadCount && shape.Includes("folder:UnreadCount", BaseShape.Default))
         {
             xml.WriteElementString("t", "UnreadCount", T, folder.UnreadCount.ToString(CultureInfo.InvariantCulture));
         }

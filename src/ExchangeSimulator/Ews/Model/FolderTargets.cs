@@ -10,7 +10,7 @@ internal sealed record DistinguishedFolderTarget(string Id, SimulatedFolder? Fol
 internal sealed record FolderIdTarget(string Id) : FolderTarget;
 
 /// <summary>A folder resolved against the store, or the per-item error explaining why it could not be.</summary>
-internal readonly record struct ResolvedFolder(MailboxStore? Mailbox, SimulatedFolder Folder, ItemError? Error)
+internal readonly record struct ResolvedFolder(MailboxStore? Mailbox, FolderKey Folder, ItemError? Error)
 {
     public static ResolvedFolder Failed(ItemError error) => new(null, default, error);
 }
@@ -33,6 +33,10 @@ internal static class FolderTargets
     public static readonly ElementSequence SavedItemFolderIdSequence = TargetSequence("SavedItemFolderId");
 
     public static readonly ElementSequence SyncFolderIdSequence = TargetSequence("SyncFolderId");
+
+    public static readonly ElementSequence ToFolderIdSequence = TargetSequence("ToFolderId");
+
+    public static readonly ElementSequence ParentFolderIdSequence = TargetSequence("ParentFolderId");
 
     /// <summary>Reads FolderIds/ParentFolderIds (an unbounded choice of FolderId and DistinguishedFolderId).</summary>
     public static List<FolderTarget> ReadList(XmlReader reader, ElementSequence sequence)
@@ -123,12 +127,12 @@ internal static class FolderTargets
                 }
 
                 var mailbox = context.Runtime.State.FindByGuid(mailboxGuid);
-                if (mailbox is null || !MailboxStore.TryResolveFolderNumber(objectNumber, out var resolved))
+                if (mailbox is null || !mailbox.HasFolder(new FolderKey(objectNumber)))
                 {
                     return ResolvedFolder.Failed(ItemError.FolderNotFound);
                 }
 
-                return CanAccess(mailbox, context) ? new ResolvedFolder(mailbox, resolved, null) : ResolvedFolder.Failed(ItemError.AccessDenied);
+                return CanAccess(mailbox, context) ? new ResolvedFolder(mailbox, new FolderKey(objectNumber), null) : ResolvedFolder.Failed(ItemError.AccessDenied);
 
             default:
                 throw new InvalidOperationException($"Unknown folder target {target.GetType().Name}.");

@@ -6,14 +6,6 @@ namespace ExSync.ExchangeSimulator;
 /// </summary>
 internal static class ItemFacts
 {
-    private static readonly Guid PublicStrings = new("00020329-0000-0000-C000-000000000046");
-
-    /// <summary>Categories are the named property Keywords in PS_PUBLIC_STRINGS, as Outlook stores them.</summary>
-    public static readonly ExtendedPropertyKey CategoriesKey = ExtendedPropertyKey.Named(PublicStrings, "Keywords", "StringArray");
-
-    public static string[] Categories(SimulatedItem item) =>
-        item.ExtendedProperties.TryGetValue(CategoriesKey, out var values) ? values : [];
-
     public static string? HtmlBody(SimulatedItem item) =>
         item.Content is { } content ? content.HtmlBody : item.BodyType == "HTML" ? item.Body : null;
 
@@ -106,7 +98,7 @@ internal static class ItemFacts
 
     /// <summary>Received messages name the mailbox that received them; sent and draft items have no ReceivedBy.</summary>
     public static SimulatedRecipient? ReceivedBy(SimulatedItem item, MailboxStore mailbox) =>
-        item.Content is null || item.IsDraft || item.Folder is SimulatedFolder.SentItems or SimulatedFolder.Outbox or SimulatedFolder.Drafts
+        item.Content is null || item.IsDraft || item.Folder.Distinguished is SimulatedFolder.SentItems or SimulatedFolder.Outbox or SimulatedFolder.Drafts
             ? null
             : new SimulatedRecipient(mailbox.DisplayName, mailbox.SmtpAddress);
 

@@ -45,7 +45,7 @@ internal static class ItemProperties
         new("item:Categories", PropertyScope.Item, BaseShape.AllProperties, true, ItemWriter.WriteCategories),
         new("item:Importance", PropertyScope.Item, BaseShape.AllProperties, true, context => context.Text("Importance", ItemFacts.Importance(context.Item)), (item, _) => ItemFacts.ImportanceRank(item)),
         new("item:InReplyTo", PropertyScope.Item, BaseShape.AllProperties, true, context => context.Text("InReplyTo", context.Item.Content?.InReplyTo), (item, _) => item.Content?.InReplyTo),
-        new("item:IsSubmitted", PropertyScope.Item, BaseShape.AllProperties, true, context => context.Boolean("IsSubmitted", context.Item.Folder == SimulatedFolder.Outbox)),
+        new("item:IsSubmitted", PropertyScope.Item, BaseShape.AllProperties, true, context => context.Boolean("IsSubmitted", context.Item.Folder.Distinguished == SimulatedFolder.Outbox)),
         new("item:IsDraft", PropertyScope.Item, BaseShape.AllProperties, true, context => context.Boolean("IsDraft", context.Item.IsDraft), (item, _) => item.IsDraft),
         new("item:IsFromMe", PropertyScope.Item, BaseShape.AllProperties, true, context => context.Boolean("IsFromMe", ItemFacts.IsFromMe(context.Item, context.Mailbox)), (item, mailbox) => ItemFacts.IsFromMe(item, mailbox)),
         new("item:IsResend", PropertyScope.Item, BaseShape.AllProperties, true, context => context.Boolean("IsResend", false)),

@@ -216,8 +216,8 @@ internal static class ItemWriter
 
     public static void WriteCategories(ItemWriteContext context)
     {
-        var categories = ItemFacts.Categories(context.Item);
-        if (categories.Length == 0)
+        var categories = context.Item.Categories;
+        if (categories.Count == 0)
         {
             return;
         }

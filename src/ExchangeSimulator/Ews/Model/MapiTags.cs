@@ -49,10 +49,11 @@ internal static class MapiTags
 
     private static readonly Dictionary<int, (string Type, string FieldUri, FolderTagReader Read)> FolderTags = new()
     {
-        [0x3001] = ("String", "folder:DisplayName", folder => SimulatedFolderNames.DisplayName(folder.Folder)),
+        [0x3001] = ("String", "folder:DisplayName", folder => folder.DisplayName),
         [0x3602] = ("Integer", "folder:TotalCount", folder => Number(folder.TotalCount)),
+        [0x360A] = ("Boolean", "folder:ChildFolderCount", folder => folder.ChildFolderCount > 0 ? "true" : "false"),
         [0x3603] = ("Integer", "folder:UnreadCount", folder => Number(folder.UnreadCount)),
-        [0x3613] = ("String", "folder:FolderClass", folder => SimulatedFolderNames.FolderClass(folder.Folder)),
+        [0x3613] = ("String", "folder:FolderClass", folder => folder.FolderClass),
     };
 
     /// <summary>The value of a first-class property asked for by tag; null when the tag is not one of them.</summary>

@@ -3,18 +3,14 @@ using System.Xml;
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// DeleteItem: DeleteType is required; HardDelete and SoftDelete remove the item, MoveToDeletedItems moves it to
-/// Deleted Items (under a new id). Deleting an id that no longer exists answers ErrorItemNotFound.
+/// DeleteItem: DeleteType is required. HardDelete removes the item for good; SoftDelete moves it to the dumpster
+/// (Recoverable Items\Deletions, where Exchange 2010 and later keep soft-deleted items); MoveToDeletedItems moves it
+/// to Deleted Items. Moves give the item a new id. Deleting an id that no longer exists answers ErrorItemNotFound.
 /// </summary>
 internal sealed class DeleteItemOperation : EwsOperation
 {
     private static readonly ElementSequence Sequence = new(EwsNamespaces.Messages, "DeleteItem",
         Particle.Required(EwsNamespaces.Messages, "ItemIds"));
-
-    private static readonly ElementSequence ItemIdsSequence = new(EwsNamespaces.Messages, "ItemIds",
-        Particle.Choice(EwsNamespaces.Types, 1, Particle.Unbounded, "ItemId", "OccurrenceItemId", "RecurringMasterItemId"));
-
-    private static readonly ElementSequence EmptyContent = new(EwsNamespaces.Types, "ItemId");
 
     private static readonly string[] DeleteTypes = ["HardDelete", "SoftDelete", "MoveToDeletedItems"];
     private static readonly string[] CancellationModes = ["SendToNone", "SendOnlyToAll", "SendToAllAndSaveCopy"];
@@ -55,17 +51,7 @@ internal sealed class DeleteItemOperation : EwsOperation
         var cursor = Sequence.Open(reader);
         while (cursor.MoveNext(out _))
         {
-            var itemIds = ItemIdsSequence.Open(reader);
-            while (itemIds.MoveNext(out _))
-            {
-                if (itemIds.LocalName != "ItemId")
-                {
-                    throw EwsFault.NotSimulated($"deleting by t:{itemIds.LocalName}");
-                }
-
-                ids.Add(StrictXml.RequiredAttribute(reader, "Id"));
-                EmptyContent.Open(reader).SkipRemaining();
-            }
+            ids.AddRange(ItemIdList.Read(reader, "DeleteItem").Select(id => id.Id));
         }
 
         return new DeleteItemOperation(Enum.Parse<DeleteDisposal>(deleteType), cancellations is not null, taskOccurrences is not null, ids);

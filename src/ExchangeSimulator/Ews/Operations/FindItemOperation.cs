@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml;
 
 namespace ExSync.ExchangeSimulator;
@@ -22,13 +21,7 @@ internal sealed class FindItemOperation : EwsOperation
         Particle.Required(M, "ParentFolderIds"),
         Particle.Optional(M, "QueryString"));
 
-    private static readonly ElementSequence EmptyView = new(M, "IndexedPageItemView");
     private static readonly string[] Traversals = ["Shallow", "SoftDeleted", "Associated"];
-    private static readonly string[] BasePoints = ["Beginning", "End"];
-
-    private static readonly ItemError InvalidMaxRows = new("ErrorInvalidPagingMaxRows", "The specified value for MaxEntriesReturned is invalid.");
-    private static readonly ItemError InvalidIndexedPaging = new("ErrorInvalidIndexedPagingParameters", "The indexed paging parameters are invalid.");
-    private static readonly ItemError InvalidFractionalPaging = new("ErrorInvalidFractionalPagingParameters", "The fractional paging parameters are invalid.");
 
     private FindItemOperation(string traversal, ResponseShape shape, PagingView? view, IReadOnlyList<FolderTarget> folders)
     {
@@ -72,19 +65,10 @@ internal sealed class FindItemOperation : EwsOperation
                     ItemProperties.ThrowIfNotFindable(shape, "FindItem");
                     break;
                 case "IndexedPageItemView":
-                    view = new PagingView(
-                        StrictXml.IntAttribute(reader, "MaxEntriesReturned", required: false),
-                        StrictXml.IntAttribute(reader, "Offset", required: true)!.Value,
-                        StrictXml.EnumAttribute(reader, "BasePoint", "IndexBasePointType", BasePoints, required: true) == "End",
-                        Numerator: null, Denominator: null);
-                    EmptyView.Open(reader).SkipRemaining();
+                    view = PagingView.ReadIndexed(reader);
                     break;
                 case "FractionalPageItemView":
-                    view = new PagingView(
-                        StrictXml.IntAttribute(reader, "MaxEntriesReturned", required: false), 0, FromEnd: false,
-                        StrictXml.IntAttribute(reader, "Numerator", required: true),
-                        StrictXml.IntAttribute(reader, "Denominator", required: true));
-                    EmptyView.Open(reader).SkipRemaining();
+                    view = PagingView.ReadFractional(reader);
                     break;
                 case "Restriction":
                     restriction = ItemQuery.ReadRestriction(reader);
@@ -125,18 +109,7 @@ internal sealed class FindItemOperation : EwsOperation
             writer.StartMessage(null);
             var xml = writer.Xml;
             xml.WriteStartElement("m", "RootFolder", M);
-            if (View?.Numerator is not null)
-            {
-                xml.WriteAttributeString("NumeratorOffset", page.NextOffset.ToString(CultureInfo.InvariantCulture));
-                xml.WriteAttributeString("AbsoluteDenominator", page.TotalItemsInView.ToString(CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                xml.WriteAttributeString("IndexedPagingOffset", page.NextOffset.ToString(CultureInfo.InvariantCulture));
-            }
-
-            xml.WriteAttributeString("TotalItemsInView", page.TotalItemsInView.ToString(CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("IncludesLastItemInRange", page.IncludesLastItemInRange ? "true" : "false");
+            PagingView.WriteRootFolderAttributes(xml, View, page.NextOffset, page.TotalItemsInView, page.IncludesLastItemInRange);
             xml.WriteStartElement("t", "Items", EwsNamespaces.Types);
             foreach (var item in page.Items)
             {
@@ -149,7 +122,7 @@ internal sealed class FindItemOperation : EwsOperation
         }
     }
 
-    private FindItemsPage Page(MailboxStore mailbox, SimulatedFolder folder)
+    private FindItemsPage Page(MailboxStore mailbox, FolderKey folder)
     {
         if (Restriction is not null || SortOrder is not null)
         {
@@ -161,18 +134,16 @@ internal sealed class FindItemOperation : EwsOperation
             return mailbox.FindItems(folder, 0, null, fromEnd: false);
         }
 
-        if (View.Numerator is { } numerator && View.Denominator is { } denominator)
+        if (View.IsFractional)
         {
-            var total = mailbox.CountItems(folder);
-            var offset = (int)((long)total * numerator / denominator);
-            return mailbox.FindItems(folder, offset, View.MaxEntriesReturned, fromEnd: false);
+            return mailbox.FindItems(folder, View.StartOffset(mailbox.CountItems(folder)), View.MaxEntriesReturned, fromEnd: false);
         }
 
         return mailbox.FindItems(folder, View.Offset, View.MaxEntriesReturned, View.FromEnd);
     }
 
     /// <summary>The filtered and sorted view of a folder (a snapshot), paged like the unfiltered one.</summary>
-    private FindItemsPage QueryPage(MailboxStore mailbox, SimulatedFolder folder)
+    private FindItemsPage QueryPage(MailboxStore mailbox, FolderKey folder)
     {
         // Oldest first by arrival; reversed, it is the default newest-first order, which also breaks sort ties.
         var items = mailbox.ListItems(folder);
@@ -188,25 +159,10 @@ internal sealed class FindItemOperation : EwsOperation
         }
 
         var total = items.Count;
-        var (offset, maximum, fromEnd) = View switch
-        {
-            null => (0, (int?)null, false),
-            { Numerator: { } numerator, Denominator: { } denominator } => ((int)((long)total * numerator / denominator), View.MaxEntriesReturned, false),
-            _ => (View.Offset, View.MaxEntriesReturned, View.FromEnd),
-        };
+        var (offset, maximum, fromEnd) = View is null ? (0, (int?)null, false) : (View.StartOffset(total), View.MaxEntriesReturned, View.FromEnd);
         var available = Math.Max(total - offset, 0);
         var count = Math.Min(available, maximum ?? int.MaxValue);
         var start = fromEnd ? available - count : offset;
         return new FindItemsPage([.. items.Skip(start).Take(count)], total, offset + count, offset + count >= total);
-    }
-
-    /// <summary>An IndexedPageItemView or FractionalPageItemView.</summary>
-    internal sealed record PagingView(int? MaxEntriesReturned, int Offset, bool FromEnd, int? Numerator, int? Denominator)
-    {
-        public ItemError? Validate() =>
-            MaxEntriesReturned is <= 0 ? InvalidMaxRows
-            : Offset < 0 ? InvalidIndexedPaging
-            : Numerator is { } numerator && (Denominator is not > 0 || numerator < 0 || numerator > Denominator) ? InvalidFractionalPaging
-            : null;
     }
 }

@@ -46,17 +46,17 @@ internal sealed class GetFolderOperation : EwsOperation
         foreach (var target in Folders)
         {
             var resolved = FolderTargets.Resolve(target, context);
-            var error = context.ForcedItemError ?? resolved.Error;
+            var view = resolved.Mailbox?.GetFolderView(resolved.Folder);
+            var error = context.ForcedItemError ?? resolved.Error ?? (view is null ? ItemError.FolderNotFound : null);
             if (error is not null)
             {
                 writer.WriteErrorMessage(error, "Folders");
                 continue;
             }
 
-            var view = resolved.Mailbox!.GetFolderView(resolved.Folder);
             writer.StartMessage(null);
             writer.Xml.WriteStartElement("m", "Folders", EwsNamespaces.Messages);
-            EwsObjectWriter.WriteFolder(writer.Xml, resolved.Mailbox, view, Shape);
+            EwsObjectWriter.WriteFolder(writer.Xml, view!, Shape);
             writer.Xml.WriteEndElement();
             writer.EndElement();
         }

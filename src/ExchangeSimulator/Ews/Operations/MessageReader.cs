@@ -38,7 +38,7 @@ internal static class MessageReader
 {
     private const string T = EwsNamespaces.Types;
 
-    private static readonly string[] ItemTypeElements =
+    internal static readonly string[] ItemTypeElements =
     [
         "MimeContent", "ItemId", "ParentFolderId", "ItemClass", "Subject", "Sensitivity", "Body", "Attachments", "DateTimeReceived",
         "Size", "Categories", "Importance", "InReplyTo", "IsSubmitted", "IsDraft", "IsFromMe", "IsResend", "IsUnmodified",
@@ -53,7 +53,7 @@ internal static class MessageReader
         "CanDelete", "InferenceClassification",
     ];
 
-    private static readonly string[] MessageTypeElements =
+    internal static readonly string[] MessageTypeElements =
     [
         "Sender", "ToRecipients", "CcRecipients", "BccRecipients", "IsReadReceiptRequested", "IsDeliveryReceiptRequested",
         "ConversationIndex", "ConversationTopic", "From", "InternetMessageId", "IsRead", "IsResponseRequested", "References",

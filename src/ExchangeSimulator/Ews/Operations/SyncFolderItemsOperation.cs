@@ -3,8 +3,10 @@ using System.Xml;
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// SyncFolderItems: net changes (Create, Update, Delete, ReadFlagChange) since an opaque SyncState, oldest first,
-/// at most MaxChangesReturned (1..512) per call; IncludesLastItemInRange tells the client whether to call again.
+/// SyncFolderItems: net changes (Create, Update, Delete, ReadFlagChange) since an opaque SyncState, oldest change
+/// first, at most MaxChangesReturned (1..512) per call; IncludesLastItemInRange tells the client whether to call
+/// again. States are bound to their folder; a state of another folder, a tampered, expired or invalidated one is
+/// ErrorInvalidSyncStateData, a vanished folder ErrorSyncFolderNotFound.
 /// </summary>
 internal sealed class SyncFolderItemsOperation : EwsOperation
 {
@@ -22,6 +24,9 @@ internal sealed class SyncFolderItemsOperation : EwsOperation
     private static readonly ElementSequence IgnoreSequence = new(M, "Ignore", Particle.Many(T, "ItemId"));
     private static readonly ElementSequence EmptyContent = new(T, "ItemId");
     private static readonly string[] SyncScopes = ["NormalItems", "NormalAndAssociatedItems"];
+
+    private static readonly ItemError SyncFolderNotFound =
+        new("ErrorSyncFolderNotFound", "The folder to be synchronized could not be found.");
 
     private SyncFolderItemsOperation(ResponseShape shape, FolderTarget folder, string? syncState, IReadOnlyList<string> ignoredIds, int maxChanges)
     {
@@ -90,29 +95,31 @@ internal sealed class SyncFolderItemsOperation : EwsOperation
     public override void Execute(EwsExecutionContext context, EwsResponseWriter writer)
     {
         var resolved = FolderTargets.Resolve(Folder, context);
-        var error = context.ForcedItemError ?? resolved.Error;
+
+        // A folder that is not there (any more) is ErrorSyncFolderNotFound for this operation.
+        var error = context.ForcedItemError ?? (resolved.Error == ItemError.FolderNotFound ? SyncFolderNotFound : resolved.Error);
         long afterSequence = 0;
         if (error is null && SyncState is not null)
         {
             var codec = context.Runtime.SyncStates;
-            if (!codec.TryDecode(SyncState, resolved.Mailbox!.MailboxGuid, resolved.Folder, out afterSequence) ||
-                !resolved.Mailbox.CanContinueSync(resolved.Folder, afterSequence))
+            if (!codec.TryDecode(SyncState, resolved.Mailbox!.MailboxGuid, resolved.Folder, out var epoch, out afterSequence) ||
+                !resolved.Mailbox.CanContinueSync(resolved.Folder, epoch, afterSequence))
             {
-                error = ItemError.InvalidSyncStateData;
+                error = resolved.Mailbox.HasFolder(resolved.Folder) ? ItemError.InvalidSyncStateData : SyncFolderNotFound;
             }
         }
 
-        if (error is not null)
+        var mailbox = resolved.Mailbox!;
+        var page = error is null ? mailbox.Sync(resolved.Folder, afterSequence, MaxChangesReturned, IgnoredObjectNumbers(mailbox)) : null;
+        if (page is null)
         {
-            writer.WriteErrorMessage(error);
+            writer.WriteErrorMessage(error ?? SyncFolderNotFound);
             return;
         }
 
-        var mailbox = resolved.Mailbox!;
-        var page = mailbox.Sync(resolved.Folder, afterSequence, MaxChangesReturned, IgnoredObjectNumbers(mailbox));
         writer.StartMessage(null);
         var xml = writer.Xml;
-        xml.WriteElementString("m", "SyncState", M, context.Runtime.SyncStates.Encode(mailbox.MailboxGuid, resolved.Folder, page.NewSequence));
+        xml.WriteElementString("m", "SyncState", M, context.Runtime.SyncStates.Encode(mailbox.MailboxGuid, resolved.Folder, page.SyncEpoch, page.NewSequence));
         xml.WriteElementString("m", "IncludesLastItemInRange", M, page.IncludesLastItemInRange ? "true" : "false");
         xml.WriteStartElement("m", "Changes", M);
         foreach (var change in page.Changes)
@@ -122,6 +129,7 @@ internal sealed class SyncFolderItemsOperation : EwsOperation
 
         xml.WriteEndElement();
         writer.EndElement();
+        context.Runtime.State.VanishAfterSync(mailbox, resolved.Folder, page.Changes);
     }
 
     private void WriteChange(XmlWriter xml, MailboxStore mailbox, SyncChange change)

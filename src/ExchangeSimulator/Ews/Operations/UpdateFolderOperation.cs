@@ -30,20 +30,10 @@ internal sealed class UpdateFolderOperation : EwsOperation
     private static readonly ElementSequence DeleteFolderFieldSequence = new(T, "DeleteFolderField",
         Particle.Choice(T, 1, 1, "FieldURI", "IndexedFieldURI", "ExtendedFieldURI"));
 
-    /// <summary>BaseFolderType followed by the union of the folder subtypes' own elements.</summary>
-    private static readonly ElementSequence FolderSequence = new(T, "Folder",
-        Particle.Optional(T, "FolderId"), Particle.Optional(T, "ParentFolderId"), Particle.Optional(T, "FolderClass"),
-        Particle.Optional(T, "DisplayName"), Particle.Optional(T, "TotalCount"), Particle.Optional(T, "ChildFolderCount"),
-        Particle.Many(T, "ExtendedProperty"), Particle.Optional(T, "ManagedFolderInformation"), Particle.Optional(T, "EffectiveRights"),
-        Particle.Optional(T, "DistinguishedFolderId"), Particle.Optional(T, "PolicyTag"), Particle.Optional(T, "ArchiveTag"),
-        Particle.Optional(T, "ReplicaList"), Particle.Optional(T, "SharingEffectiveRights"), Particle.Optional(T, "PermissionSet"),
-        Particle.Optional(T, "UnreadCount"), Particle.Optional(T, "SearchParameters"), Particle.Optional(T, "SourceId"),
-        Particle.Optional(T, "AccountName"));
-
-    private static readonly ItemError IncorrectPropertyCount =
+    internal static readonly ItemError IncorrectPropertyCount =
         new("ErrorIncorrectUpdatePropertyCount", "An object within a change description must contain one and only one property to modify.");
 
-    private static readonly ItemError PropertyMismatch =
+    internal static readonly ItemError PropertyMismatch =
         new("ErrorUpdatePropertyMismatch", "The property in the update path doesn't match the property being updated.");
 
     private UpdateFolderOperation(IReadOnlyList<FolderChange> changes) => Changes = changes;
@@ -93,10 +83,15 @@ internal sealed class UpdateFolderOperation : EwsOperation
                 }
             }
 
-            var view = mailbox.GetFolderView(resolved.Folder);
+            if (mailbox.GetFolderView(resolved.Folder) is not { } view)
+            {
+                writer.WriteErrorMessage(ItemError.FolderNotFound, "Folders");
+                continue;
+            }
+
             writer.StartMessage(null);
             writer.Xml.WriteStartElement("m", "Folders", M);
-            writer.Xml.WriteStartElement("t", SimulatedFolderNames.FolderElementName(resolved.Folder), T);
+            writer.Xml.WriteStartElement("t", view.ElementName, T);
             EwsObjectWriter.WriteFolderId(writer.Xml, "FolderId", view.Id, view.ChangeKey);
             writer.Xml.WriteEndElement();
             writer.Xml.WriteEndElement();
@@ -146,19 +141,9 @@ internal sealed class UpdateFolderOperation : EwsOperation
                 continue;
             }
 
-            var folder = FolderSequence.Open(reader);
-            while (folder.MoveNext(out _))
-            {
-                if (folder.LocalName == "ExtendedProperty")
-                {
-                    properties.Add(MessageReader.ReadExtendedProperty(reader));
-                }
-                else
-                {
-                    otherProperties++;
-                    reader.Skip();
-                }
-            }
+            var folder = FolderReader.Read(reader);
+            properties.AddRange(folder.ExtendedProperties);
+            otherProperties += folder.OtherProperties.Count + (folder.FolderClass is null ? 0 : 1) + (folder.DisplayName is null ? 0 : 1);
         }
 
         return new FolderUpdate(IsDelete: false, path!, properties, otherProperties);

@@ -69,6 +69,16 @@ internal static class EwsRequestParser
         ["FindItem"] = FindItemOperation.Parse,
         ["SyncFolderItems"] = SyncFolderItemsOperation.Parse,
         ["UpdateFolder"] = UpdateFolderOperation.Parse,
+        ["CreateFolder"] = CreateFolderOperation.Parse,
+        ["FindFolder"] = FindFolderOperation.Parse,
+        ["DeleteFolder"] = DeleteFolderOperation.Parse,
+        ["UpdateItem"] = UpdateItemOperation.Parse,
+        ["MoveItem"] = MoveCopyItemOperation.ParseMove,
+        ["CopyItem"] = MoveCopyItemOperation.ParseCopy,
+        ["Subscribe"] = SubscribeOperation.Parse,
+        ["GetEvents"] = GetEventsOperation.Parse,
+        ["GetStreamingEvents"] = GetStreamingEventsOperation.Parse,
+        ["Unsubscribe"] = UnsubscribeOperation.Parse,
         ["GetItem"] = GetItemOperation.Parse,
         ["GetAttachment"] = GetAttachmentOperation.Parse,
         ["ConvertId"] = ConvertIdOperation.Parse,
@@ -77,15 +87,15 @@ internal static class EwsRequestParser
     /// <summary>Real EWS operations the simulator does not implement: refused with an explicit fault, not a schema error.</summary>
     private static readonly HashSet<string> OtherEwsOperations = new(StringComparer.Ordinal)
     {
-        "AddDelegate", "ApplyConversationAction", "ArchiveItem", "CopyFolder", "CopyItem", "CreateAttachment",
-        "CreateFolder", "CreateFolderPath", "CreateManagedFolder", "CreateUserConfiguration", "DeleteAttachment", "DeleteFolder",
-        "DeleteUserConfiguration", "EmptyFolder", "ExpandDL", "ExportItems", "FindConversation", "FindFolder", "FindPeople",
-        "GetConversationItems", "GetDelegate", "GetEvents", "GetInboxRules", "GetMailTips",
+        "AddDelegate", "ApplyConversationAction", "ArchiveItem", "CopyFolder", "CreateAttachment",
+        "CreateFolderPath", "CreateManagedFolder", "CreateUserConfiguration", "DeleteAttachment",
+        "DeleteUserConfiguration", "EmptyFolder", "ExpandDL", "ExportItems", "FindConversation", "FindPeople",
+        "GetConversationItems", "GetDelegate", "GetInboxRules", "GetMailTips",
         "GetPasswordExpirationDate", "GetRoomLists", "GetRooms", "GetServerTimeZones", "GetServiceConfiguration",
-        "GetSharingFolder", "GetSharingMetadata", "GetStreamingEvents", "GetUserAvailability", "GetUserConfiguration",
-        "GetUserOofSettings", "GetUserPhoto", "MarkAllItemsAsRead", "MarkAsJunk", "MoveFolder", "MoveItem", "RefreshSharingFolder",
-        "RemoveDelegate", "ResolveNames", "SendItem", "SetUserOofSettings", "Subscribe", "SyncFolderHierarchy", "Unsubscribe",
-        "UpdateDelegate", "UpdateInboxRules", "UpdateItem", "UpdateUserConfiguration", "UploadItems",
+        "GetSharingFolder", "GetSharingMetadata", "GetUserAvailability", "GetUserConfiguration",
+        "GetUserOofSettings", "GetUserPhoto", "MarkAllItemsAsRead", "MarkAsJunk", "MoveFolder", "RefreshSharingFolder",
+        "RemoveDelegate", "ResolveNames", "SendItem", "SetUserOofSettings", "SyncFolderHierarchy",
+        "UpdateDelegate", "UpdateInboxRules", "UpdateUserConfiguration", "UploadItems",
     };
 
     /// <summary>Headers defined by EWS; one of these in a namespace other than the exact types URI is a client bug.</summary>

@@ -640,6 +640,227 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.ToTable("ServerProfiles", (string)null);
                 });
 
+            modelBuilder.Entity("ExSync.Domain.Sync.ExchangeItemLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("EmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("LastReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("StampPending")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WrittenChangeKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MailboxId", "EmailId");
+
+                    b.HasIndex("MailboxId", "ItemId")
+                        .IsUnique();
+
+                    b.HasIndex("MailboxId", "StampPending")
+                        .HasFilter("\"StampPending\"");
+
+                    b.ToTable("ExchangeItemLinks", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.FolderSyncState", b =>
+                {
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("ConsecutiveResyncs")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastFullSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SyncState")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MailboxId", "Folder");
+
+                    b.ToTable("FolderSyncStates", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncItemEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid?>("EmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("InternetMessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("character varying(998)");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("MailboxId", "Id");
+
+                    b.ToTable("SyncItemEvents", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncWorkload", b =>
+                {
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Backlog")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ConsecutiveErrors")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EmptyCycles")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ItemsFailedLastCycle")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ItemsFailedTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ItemsProcessedLastCycle")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ItemsProcessedTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastRunCompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastRunStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("NextRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("RunRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("MailboxId", "Direction");
+
+                    b.HasIndex("LeaseOwner")
+                        .HasFilter("\"LeaseOwner\" IS NOT NULL");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.HasIndex("State", "MailboxId");
+
+                    b.ToTable("SyncWorkloads", (string)null);
+                });
+
             modelBuilder.Entity("ExSync.Persistence.Coordination.ConnectionGrant", b =>
                 {
                     b.Property<Guid>("ServerProfileId")
@@ -750,6 +971,81 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                         .WithMany()
                         .HasForeignKey("DefaultServerProfileId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.ExchangeItemLink", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.FolderSyncState", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncItemEvent", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncWorkload", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("ExSync.Domain.Sync.SyncError", "LastError", b1 =>
+                        {
+                            b1.Property<Guid>("SyncWorkloadMailboxId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("SyncWorkloadDirection")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("Code")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
+
+                            b1.Property<bool>("IsTransient")
+                                .HasColumnType("boolean");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(4000)
+                                .HasColumnType("character varying(4000)");
+
+                            b1.Property<DateTimeOffset>("OccurredAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("Remediation")
+                                .HasMaxLength(4000)
+                                .HasColumnType("character varying(4000)");
+
+                            b1.HasKey("SyncWorkloadMailboxId", "SyncWorkloadDirection");
+
+                            b1.ToTable("SyncWorkloads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SyncWorkloadMailboxId", "SyncWorkloadDirection");
+                        });
+
+                    b.Navigation("LastError");
                 });
 #pragma warning restore 612, 618
         }

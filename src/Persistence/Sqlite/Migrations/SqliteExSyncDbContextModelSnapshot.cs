@@ -661,6 +661,239 @@ namespace ExSync.Persistence.Sqlite.Migrations
                     b.ToTable("ServerProfiles", (string)null);
                 });
 
+            modelBuilder.Entity("ExSync.Domain.Sync.ExchangeItemLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("EmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstSeenAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("StampPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WrittenChangeKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MailboxId", "EmailId");
+
+                    b.HasIndex("MailboxId", "ItemId")
+                        .IsUnique();
+
+                    b.HasIndex("MailboxId", "StampPending")
+                        .HasFilter("\"StampPending\"");
+
+                    b.ToTable("ExchangeItemLinks", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.FolderSyncState", b =>
+                {
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveResyncs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastFullSyncAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SyncState")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MailboxId", "Folder");
+
+                    b.ToTable("FolderSyncStates", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncItemEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InternetMessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OccurredAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("MailboxId", "Id");
+
+                    b.ToTable("SyncItemEvents", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncWorkload", b =>
+                {
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Backlog")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveErrors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EmptyCycles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ItemsFailedLastCycle")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ItemsFailedTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ItemsProcessedLastCycle")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ItemsProcessedTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastRunCompletedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastRunStartedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastSuccessAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseExpiresAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NextRunAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RunRequestedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MailboxId", "Direction");
+
+                    b.HasIndex("LeaseOwner")
+                        .HasFilter("\"LeaseOwner\" IS NOT NULL");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.HasIndex("State", "MailboxId");
+
+                    b.ToTable("SyncWorkloads", (string)null);
+                });
+
             modelBuilder.Entity("ExSync.Persistence.Coordination.ConnectionGrant", b =>
                 {
                     b.Property<Guid>("ServerProfileId")
@@ -777,6 +1010,83 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("DefaultServerProfileId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.ExchangeItemLink", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.FolderSyncState", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncItemEvent", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Sync.SyncWorkload", b =>
+                {
+                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("ExSync.Domain.Sync.SyncError", "LastError", b1 =>
+                        {
+                            b1.Property<Guid>("SyncWorkloadMailboxId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SyncWorkloadDirection")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Code")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("IsTransient")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(4000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("OccurredAt")
+                                .IsRequired()
+                                .HasMaxLength(28)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Remediation")
+                                .HasMaxLength(4000)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("SyncWorkloadMailboxId", "SyncWorkloadDirection");
+
+                            b1.ToTable("SyncWorkloads");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SyncWorkloadMailboxId", "SyncWorkloadDirection");
+                        });
+
+                    b.Navigation("LastError");
                 });
 #pragma warning restore 612, 618
         }

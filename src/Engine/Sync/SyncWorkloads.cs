@@ -1,0 +1,175 @@
+using ExSync.Domain.Alerts;
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Sync;
+using ExSync.Domain.TestAndEnable;
+using ExSync.Engine.Exchange;
+using ExSync.Engine.Instances;
+using ExSync.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ExSync.Engine.Sync;
+
+/// <summary>
+/// The persisted side of synchronization workloads: starting a claimed cycle, recording its outcome (health, schedule, the mailbox's
+/// status and alerts), renewing and releasing leases, and bringing runs forward.
+/// </summary>
+public sealed partial class SyncWorkloads(
+    IDbContextFactory<ExSyncDbContext> contexts,
+    ExchangeConnections connections,
+    SequentialIds ids,
+    InstanceIdentity instance,
+    SyncSignal signal,
+    TimeProvider time,
+    IOptionsMonitor<SyncOptions> options,
+    ILogger<SyncWorkloads> logger)
+{
+    /// <summary>
+    /// Reads what a claimed cycle needs. A mailbox that is no longer synchronized in that direction (disabled, deleted, unapproved,
+    /// profile inactive) has its workload paused instead, and null is returned.
+    /// </summary>
+    public async Task<SyncCycle?> StartAsync(ClaimedWorkload claim, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var workload = await db.SyncWorkloads.AsNoTracking().SingleOrDefaultAsync(w => w.MailboxId == claim.MailboxId && w.Direction == claim.Direction, cancellationToken);
+        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == claim.MailboxId, cancellationToken);
+        if (workload is null || workload.LeaseOwner != instance.LeaseOwner || mailbox is null)
+        {
+            return null;
+        }
+
+        var organization = await db.OrganizationEmailSettings.AsNoTracking().SingleAsync(cancellationToken);
+        var profileId = TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization);
+        var profile = profileId is { } id ? await db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken) : null;
+        if (profile is null || !SyncEligibility.Synchronizes(mailbox, profile, organization, claim.Direction))
+        {
+            await Owned(db, claim).ExecuteUpdateAsync(
+                s => s.SetProperty(w => w.State, SyncWorkloadState.Paused)
+                    .SetProperty(w => w.LeaseOwner, (string?)null)
+                    .SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null)
+                    .SetProperty(w => w.Revision, w => w.Revision + 1),
+                cancellationToken);
+            return null;
+        }
+
+        return new SyncCycle(mailbox, profile, organization, connections.For(profile), workload, startedAt);
+    }
+
+    /// <summary>
+    /// Records a cycle's outcome if this instance still holds the workload (a worker presumed dead may have lost it to another, whose
+    /// record then prevails), with the mailbox's status and alerts when the workload's health changed.
+    /// </summary>
+    public async Task CompleteAsync(ClaimedWorkload claim, SyncCycle cycle, SyncCycleOutcome outcome, CancellationToken cancellationToken)
+    {
+        // A run requested while the row was read bumps its revision; read it again and decide again.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var workload = await db.SyncWorkloads.SingleOrDefaultAsync(w => w.MailboxId == claim.MailboxId && w.Direction == claim.Direction, cancellationToken);
+            if (workload is null || workload.LeaseOwner != instance.LeaseOwner)
+            {
+                LogLeaseLost(logger, claim.MailboxId, claim.Direction);
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            var floor = TimeSpan.FromMinutes(cycle.Profile.Advanced.MinPollingIntervalMinutes);
+            var change = workload.Complete(outcome, options.CurrentValue.Cadence, floor, cycle.StartedAt, now);
+            if (change is SyncHealthChange.StartedFailing or SyncHealthChange.Recovered
+                && await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == claim.MailboxId, cancellationToken) is { } mailbox)
+            {
+                if (change == SyncHealthChange.StartedFailing)
+                {
+                    mailbox.RecordSyncFailure(claim.Direction, workload.LastError!.Code, workload.LastError.Message, now);
+                }
+                else
+                {
+                    mailbox.RecordSyncRecovery(claim.Direction, now);
+                }
+
+                db.Alerts.AddRange(SyncAlerts.For(change, workload, mailbox, cycle.Profile, cycle.Organization.Alerts, ids.Next, now));
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>Extends the leases of the cycles this instance is running.</summary>
+    public async Task RenewLeasesAsync(IReadOnlyCollection<ClaimedWorkload> claims, CancellationToken cancellationToken)
+    {
+        if (claims.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var until = time.GetUtcNow() + options.CurrentValue.LeaseDuration;
+        foreach (var group in claims.GroupBy(c => c.Direction))
+        {
+            var mailboxIds = group.Select(c => c.MailboxId).ToArray();
+            await db.SyncWorkloads
+                .Where(w => w.Direction == group.Key && mailboxIds.Contains(w.MailboxId) && w.LeaseOwner == instance.LeaseOwner)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseExpiresAt, until).SetProperty(w => w.NextRunAt, until), cancellationToken);
+        }
+    }
+
+    /// <summary>Hands back, due at once, the workloads this instance still holds (at shutdown), so another instance resumes them without waiting.</summary>
+    public async Task ReleaseAsync(IReadOnlyCollection<ClaimedWorkload> claims)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            var now = time.GetUtcNow();
+            await db.SyncWorkloads
+                .Where(w => w.LeaseOwner == instance.LeaseOwner)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null).SetProperty(w => w.NextRunAt, now));
+        }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(logger, ex, claims.Count);
+        }
+    }
+
+    /// <summary>
+    /// Brings the next run of the mailboxes' workloads in <paramref name="direction"/> forward to <paramref name="delay"/> from now. A
+    /// workload whose cycle is under way keeps its lease; its completion sees the request and runs again at once.
+    /// </summary>
+    /// <returns>How many workloads were found (paused ones are not run).</returns>
+    public async Task<int> RequestRunAsync(IReadOnlyCollection<Guid> mailboxIds, SyncDirection direction, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var runAt = now + delay;
+        var ids = mailboxIds.ToArray();
+        var found = await db.SyncWorkloads
+            .Where(w => w.Direction == direction && ids.Contains(w.MailboxId) && w.State != SyncWorkloadState.Paused)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(w => w.RunRequestedAt, now)
+                    .SetProperty(w => w.NextRunAt, w => w.LeaseExpiresAt != null && w.LeaseExpiresAt > now ? w.NextRunAt : w.NextRunAt > runAt ? runAt : w.NextRunAt)
+                    .SetProperty(w => w.Revision, w => w.Revision + 1),
+                cancellationToken);
+        if (found > 0 && delay <= options.CurrentValue.PollInterval)
+        {
+            signal.Wake();
+        }
+
+        return found;
+    }
+
+    private IQueryable<SyncWorkload> Owned(ExSyncDbContext db, ClaimedWorkload claim) =>
+        db.SyncWorkloads.Where(w => w.MailboxId == claim.MailboxId && w.Direction == claim.Direction && w.LeaseOwner == instance.LeaseOwner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The synchronization of mailbox {MailboxId} ({Direction}) was taken over by another worker before this one finished; its outcome is not recorded")]
+    private static partial void LogLeaseLost(ILogger logger, Guid mailboxId, SyncDirection direction);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing {Count} synchronization leases at shutdown failed; other instances take them over when the leases run out")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, int count);
+}
