@@ -100,12 +100,18 @@ public sealed class GetItemTests : SimulatorTest
     [Fact]
     public async Task MaximumBodySizeTruncatesAndSaysSo()
     {
-        var id = Deliver(Mail.Message("long", text: new string('z', 5000)));
+        var id = Deliver(Mail.Message("long", text: new string('z', 5000) + "\u00e9"));
+        var euro = Deliver(Mail.Message("euro", text: new string('z', 1023) + "\u20ac"));
 
-        var body = (await GetAsync(id, "IdOnly", "<t:BodyType>Text</t:BodyType><t:MaximumBodySize>100</t:MaximumBodySize>" + Soap.AdditionalProperties("item:Body"))).Element(Soap.T + "Body")!;
+        var body = (await GetAsync(id, "IdOnly", "<t:BodyType>Text</t:BodyType><t:MaximumBodySize>2</t:MaximumBodySize>" + Soap.AdditionalProperties("item:Body"))).Element(Soap.T + "Body")!;
+        var whole = (await GetAsync(id, "IdOnly", "<t:BodyType>Text</t:BodyType><t:MaximumBodySize>10</t:MaximumBodySize>" + Soap.AdditionalProperties("item:Body"))).Element(Soap.T + "Body")!;
+        var cut = (await GetAsync(euro, "IdOnly", "<t:BodyType>Text</t:BodyType><t:MaximumBodySize>1</t:MaximumBodySize>" + Soap.AdditionalProperties("item:Body"))).Element(Soap.T + "Body")!;
 
-        Assert.Equal(100, body.Value.Length);
+        // Kilobytes of UTF-8: 2 KB is 2,048 characters of ASCII; a 3-byte character that would cross the limit is left out.
+        Assert.Equal(2048, body.Value.Length);
         Assert.Equal("true", (string?)body.Attribute("IsTruncated"));
+        Assert.Equal("false", (string?)whole.Attribute("IsTruncated"));
+        Assert.Equal(new string('z', 1023), cut.Value);
     }
 
     [Fact]

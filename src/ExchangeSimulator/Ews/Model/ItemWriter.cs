@@ -153,14 +153,33 @@ internal static class ItemWriter
     public static void WriteTextBody(ItemWriteContext context) =>
         WriteBodyElement(context, "TextBody", "Text", ItemFacts.TextBody(context.Item) ?? "");
 
+    /// <summary>MaximumBodySize is in kilobytes: a longer body is cut at the last whole character within that many UTF-8 bytes.</summary>
     private static void WriteBodyElement(ItemWriteContext context, string element, string type, string text)
     {
-        var truncated = context.Shape.MaximumBodySize is { } maximum && text.Length > maximum;
+        var kept = context.Shape.MaximumBodySize is { } kilobytes ? WithinUtf8Bytes(text, (long)kilobytes * 1024) : text.Length;
         context.Xml.WriteStartElement("t", element, T);
         context.Xml.WriteAttributeString("BodyType", type);
-        context.Xml.WriteAttributeString("IsTruncated", truncated ? "true" : "false");
-        context.Xml.WriteString(truncated ? text[..context.Shape.MaximumBodySize!.Value] : text);
+        context.Xml.WriteAttributeString("IsTruncated", kept < text.Length ? "true" : "false");
+        context.Xml.WriteString(kept < text.Length ? text[..kept] : text);
         context.Xml.WriteEndElement();
+    }
+
+    private static int WithinUtf8Bytes(string text, long maximumBytes)
+    {
+        long bytes = 0;
+        for (var index = 0; index < text.Length; index++)
+        {
+            var width = char.IsHighSurrogate(text[index]) && index + 1 < text.Length ? 2 : 1;
+            bytes += System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(index, width));
+            if (bytes > maximumBytes)
+            {
+                return index;
+            }
+
+            index += width - 1;
+        }
+
+        return text.Length;
     }
 
     /// <summary>Attachment summaries (no content; GetAttachment returns that). Attached messages' own attachments are not listed.</summary>

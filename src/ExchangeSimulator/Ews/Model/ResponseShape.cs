@@ -25,7 +25,7 @@ internal sealed record ResponseShape(BaseShape BaseShape, IReadOnlySet<string> F
     /// <summary>ItemShape/UniqueBodyType: HTML (the default) or Text.</summary>
     public string UniqueBodyType { get; init; } = "HTML";
 
-    /// <summary>ItemShape/MaximumBodySize: bodies longer than this many characters are truncated (IsTruncated).</summary>
+    /// <summary>ItemShape/MaximumBodySize, in kilobytes: longer bodies are truncated (IsTruncated).</summary>
     public int? MaximumBodySize { get; init; }
 
     /// <summary>IndexedFieldURIs as (FieldURI, FieldIndex), for example item:InternetMessageHeader / X-Mailer.</summary>
