@@ -132,9 +132,12 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
     public DeliveryResult DeliverMessage(MimeMessage message, IEnumerable<string>? recipients = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var mime = new MemoryStream();
-        message.WriteTo(MimeFormat.Crlf, mime);
-        return DeliverMessage(mime.ToArray(), recipients ?? message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(mailbox => mailbox.Address));
+        var envelope = recipients?.ToList() ?? [.. message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(mailbox => mailbox.Address)];
+
+        // Transport strips the Bcc header, as SMTP clients do; the caller's message is left as it was.
+        using var transmitted = MimeMessage.Load(new MemoryStream(MimeFormat.ToBytes(message), writable: false));
+        transmitted.Headers.RemoveAll(HeaderId.Bcc);
+        return DeliverMessage(MimeFormat.ToBytes(transmitted), envelope);
     }
 
     /// <summary>Delivers raw MIME (kept byte for byte, as SMTP keeps it) to the given envelope recipients.</summary>

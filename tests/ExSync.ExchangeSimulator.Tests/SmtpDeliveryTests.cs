@@ -140,7 +140,10 @@ public sealed class SmtpDeliveryTests : SimulatorTest
         Assert.Equal([TestScenarios.Bob, TestScenarios.Carol], result.Delivered.Select(item => item.Mailbox));
         Assert.Equal(["nobody@contoso.local"], unknown.UnknownRecipients);
         var carol = await GetItemAsync(TestScenarios.Carol, result.Delivered[1].ItemId, "");
+        var bob = await GetItemAsync(TestScenarios.Bob, result.Delivered[0].ItemId, "<t:IncludeMimeContent>true</t:IncludeMimeContent>");
         Assert.Equal(TestScenarios.Carol, carol.Element(Soap.T + "BccRecipients")!.Descendants(Soap.T + "EmailAddress").Single().Value);
+        Assert.DoesNotContain("carol", Encoding.UTF8.GetString(Convert.FromBase64String(bob.Element(Soap.T + "MimeContent")!.Value)), StringComparison.OrdinalIgnoreCase);
+        Assert.Single(message.Bcc);
         Assert.Equal("raw", (await GetItemAsync(TestScenarios.Alice, unknown.Delivered[0].ItemId, "")).Element(Soap.T + "Subject")!.Value);
     }
 
