@@ -9,6 +9,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
 
 namespace ExSync.ExchangeSimulator;
 
@@ -24,14 +27,16 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
     private readonly WebApplication _application;
     private readonly SimulatorCertificateAuthority _certificateAuthority;
     private readonly X509Certificate2 _serverCertificate;
+    private readonly SmtpListener _smtp;
     private int _disposed;
 
     private ExchangeSimulatorHost(
-        WebApplication application, SimulatorRuntime runtime, SimulatorCertificateAuthority certificateAuthority, X509Certificate2 serverCertificate)
+        WebApplication application, SimulatorRuntime runtime, SimulatorCertificateAuthority certificateAuthority, X509Certificate2 serverCertificate, SmtpListener smtp)
     {
         _application = application;
         _certificateAuthority = certificateAuthority;
         _serverCertificate = serverCertificate;
+        _smtp = smtp;
         Runtime = runtime;
     }
 
@@ -49,6 +54,17 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
 
     /// <summary>The POX autodiscover endpoint over HTTPS: …/autodiscover/autodiscover.xml.</summary>
     public Uri AutodiscoverPoxUrl => new(HttpsBaseAddress, "autodiscover/autodiscover.xml");
+
+    /// <summary>The SMTP listener (plain SMTP, no authentication): mail to a mailbox's address lands in its Inbox.</summary>
+    public IPEndPoint SmtpEndPoint => _smtp.EndPoint;
+
+    /// <summary>The SMTP host to connect to (the listen address; loopback when bound to any address).</summary>
+    public string SmtpHost => SmtpEndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback.ToString()
+        : SmtpEndPoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback.ToString()
+        : SmtpEndPoint.Address.ToString();
+
+    /// <summary>The SMTP port.</summary>
+    public int SmtpPort => SmtpEndPoint.Port;
 
     /// <summary>The PEM of the CA that issued the server certificate; trust it instead of disabling validation.</summary>
     public string CertificateAuthorityPem => _certificateAuthority.Pem;
@@ -84,20 +100,52 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
 
         var runtime = new SimulatorRuntime(scenario, options.TimeProvider);
         var application = BuildApplication(runtime, options, serverCertificate);
+        SmtpListener? smtp = null;
         try
         {
             await application.StartAsync(cancellationToken).ConfigureAwait(false);
             runtime.Endpoints.Publish(ReadBoundAddresses(application));
+            smtp = new SmtpListener(options.ListenAddress, options.SmtpPort, options.SmtpMaxMessageBytes, scenario.Server.HostNames.FirstOrDefault() ?? "localhost",
+                runtime.Mail, runtime.State, application.Services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
+            smtp.Start();
         }
         catch
         {
+            if (smtp is not null)
+            {
+                await smtp.DisposeAsync().ConfigureAwait(false);
+            }
+
             await application.DisposeAsync().ConfigureAwait(false);
             serverCertificate.Dispose();
             certificateAuthority.Dispose();
             throw;
         }
 
-        return new ExchangeSimulatorHost(application, runtime, certificateAuthority, serverCertificate);
+        return new ExchangeSimulatorHost(application, runtime, certificateAuthority, serverCertificate, smtp);
+    }
+
+    /// <summary>
+    /// Delivers a message without SMTP, through the same path: each recipient mailbox gets an unread Inbox copy.
+    /// With no <paramref name="recipients"/>, the message's To, Cc and Bcc addresses are the envelope.
+    /// </summary>
+    public DeliveryResult DeliverMessage(MimeMessage message, IEnumerable<string>? recipients = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var envelope = recipients?.ToList() ?? [.. message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(mailbox => mailbox.Address)];
+
+        // Transport strips the Bcc header, as SMTP clients do; the caller's message is left as it was.
+        using var transmitted = MimeMessage.Load(new MemoryStream(MimeFormat.ToBytes(message), writable: false));
+        transmitted.Headers.RemoveAll(HeaderId.Bcc);
+        return DeliverMessage(MimeFormat.ToBytes(transmitted), envelope);
+    }
+
+    /// <summary>Delivers raw MIME (kept byte for byte, as SMTP keeps it) to the given envelope recipients.</summary>
+    public DeliveryResult DeliverMessage(byte[] mime, IEnumerable<string> recipients)
+    {
+        ArgumentNullException.ThrowIfNull(mime);
+        ArgumentNullException.ThrowIfNull(recipients);
+        return Runtime.Mail.Deliver(mime, recipients);
     }
 
     /// <summary>
@@ -129,6 +177,8 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
         {
             return;
         }
+
+        await _smtp.DisposeAsync().ConfigureAwait(false);
 
         using (var timeout = new CancellationTokenSource(ShutdownTimeout))
         {

@@ -16,6 +16,12 @@ public sealed class ExchangeSimulatorHostOptions
     /// <summary>The plain-HTTP port; 0 picks a free port.</summary>
     public int HttpPort { get; set; }
 
+    /// <summary>The SMTP port; 0 picks a free port.</summary>
+    public int SmtpPort { get; set; }
+
+    /// <summary>The largest message SMTP accepts (larger ones get 552 5.3.4); 35 MB by default.</summary>
+    public long SmtpMaxMessageBytes { get; set; } = SmtpListener.DefaultMaxMessageBytes;
+
     /// <summary>
     /// The certificate authority (with private key) that issues the server certificate. Null generates a new one.
     /// The standalone simulator passes a persisted one so users paste its PEM only once.

@@ -51,6 +51,7 @@ internal static class SimulatorEntryPoint
             ListenAddress = settings.ListenAddress,
             HttpsPort = settings.HttpsPort,
             HttpPort = settings.HttpPort,
+            SmtpPort = settings.SmtpPort,
             CertificateAuthority = certificateAuthority.Certificate,
             ConfigureLogging = logging => logging
                 .AddSimpleConsole(console => console.SingleLine = true)
@@ -121,6 +122,7 @@ internal static class SimulatorEntryPoint
         Console.WriteLine($"  EWS (HTTP):           {new Uri(host.HttpBaseAddress, "EWS/Exchange.asmx")}");
         Console.WriteLine($"  Autodiscover (SOAP):  {host.AutodiscoverSoapUrl}");
         Console.WriteLine($"  Autodiscover (POX):   {host.AutodiscoverPoxUrl}");
+        Console.WriteLine($"  SMTP:                 {host.SmtpHost}:{host.SmtpPort} (plain SMTP, no authentication; delivers to mailboxes by RCPT TO, up to {SmtpListener.DefaultMaxMessageBytes / (1024 * 1024)} MB)");
         Console.WriteLine($"  OAuth token endpoint: {host.HttpsBaseAddress}{{tenantId}}/oauth2/v2.0/token");
         Console.WriteLine($"  CA certificate (PEM): {Path.GetFullPath(settings.CertificateAuthorityPemFile)} (valid until {host.CertificateAuthority.NotAfter.ToUniversalTime():yyyy-MM-dd}; renewed at start a week before)");
         Console.WriteLine($"  Mailboxes:            {string.Join(", ", host.State.MailboxAddresses)}");
@@ -135,6 +137,10 @@ internal sealed record StandaloneSettings(
 {
     public const int DefaultHttpsPort = 5443;
     public const int DefaultHttpPort = 5080;
+    public const int DefaultSmtpPort = 2525;
+
+    /// <summary>Simulator:SmtpPort: where the SMTP listener accepts mail (0 picks a free port).</summary>
+    public int SmtpPort { get; init; } = DefaultSmtpPort;
 
     public static StandaloneSettings Read(IConfiguration configuration)
     {
@@ -146,7 +152,10 @@ internal sealed record StandaloneSettings(
             ParsePort(section["HttpPort"], DefaultHttpPort),
             section["CaCertificateFile"] ?? Path.Combine(OwnerOnlyFiles.DefaultDirectory(), "ca.pem"),
             section["CaPkcs12File"] ?? DefaultPkcs12File(),
-            Enum.Parse<LogLevel>(section["LogLevel"] ?? nameof(LogLevel.Information), ignoreCase: true));
+            Enum.Parse<LogLevel>(section["LogLevel"] ?? nameof(LogLevel.Information), ignoreCase: true))
+        {
+            SmtpPort = ParsePort(section["SmtpPort"], DefaultSmtpPort),
+        };
     }
 
     /// <summary>The CA with its key, in the per-user state directory.</summary>

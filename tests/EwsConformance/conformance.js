@@ -63,6 +63,7 @@ async function main() {
         if (phase.httpBase && options["legacy-email"]) {
             await autodiscoverThroughHttpRedirect(phase, xhr);
         }
+        await require("./content").run(phase, xhr, { check, assert, createService, ewsUrl, options, expectFailure, describe });
     }
 }
 

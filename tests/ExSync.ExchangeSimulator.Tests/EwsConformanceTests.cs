@@ -5,8 +5,9 @@ namespace ExSync.ExchangeSimulator.Tests;
 /// <summary>
 /// Proves the simulator with ews-javascript-api, an EWS client nobody here wrote: tests/EwsConformance/conformance.js
 /// binds folders, creates and deletes a draft, pages FindItem, runs SyncFolderItems, checks the error paths and runs
-/// autodiscover, and sync.js exercises folders, change sync, UpdateItem, moves, deletes and pull and streaming
-/// notifications, once with Basic and once with NTLM (against a simulator that offers only NTLM).
+/// autodiscover, sync.js exercises folders, change sync, UpdateItem, moves, deletes and pull and streaming
+/// notifications, and content.js reads delivered messages (restriction and sort, properties, bodies, attachments, MIME,
+/// tags, ConvertId, GetUserSettings), once with Basic and once with NTLM (against a simulator that offers only NTLM).
 /// </summary>
 public sealed class EwsConformanceTests
 {
@@ -38,6 +39,14 @@ public sealed class EwsConformanceTests
 
         await using var basicHost = await ExchangeSimulatorHost.StartAsync(basicScenario, TestContext.Current.CancellationToken);
         await using var ntlmHost = await ExchangeSimulatorHost.StartAsync(ntlmScenario, TestContext.Current.CancellationToken);
+        foreach (var host in new[] { basicHost, ntlmHost })
+        {
+            // content.js reads these (see its header).
+            host.DeliverMessage(GetItemTests.RichMessage(), [TestScenarios.Alice]);
+            var reply = Mail.Message("RE: Budget review", to: TestScenarios.Alice);
+            reply.InReplyTo = "budget-2@example.org";
+            host.DeliverMessage(reply);
+        }
 
         // Node validates the simulator's certificates against its generated CAs instead of skipping validation.
         var caFile = Path.Combine(Path.GetTempPath(), $"exsync-simulator-ca-{Guid.NewGuid():N}.pem");
@@ -80,6 +89,9 @@ public sealed class EwsConformanceTests
             Assert.Equal(1, host.Requests.AutodiscoverCountForMailbox(LegacyAddress));
             Assert.True(host.Requests.Count("SyncFolderItems") >= 2);
             Assert.True(host.Requests.Count("FindItem") >= 1);
+            Assert.True(host.Requests.Count("GetItem") >= 6);
+            Assert.True(host.Requests.Count("GetAttachment") >= 2);
+            Assert.True(host.Requests.Count("ConvertId") >= 3);
             Assert.DoesNotContain(host.State.GetItems(TestScenarios.Alice, SimulatedFolder.Drafts), item => item.Subject?.StartsWith("ExSync conformance probe", StringComparison.Ordinal) == true);
 
             // sync.js: its operations reached the simulator, and it cleaned up its folder and subscriptions.

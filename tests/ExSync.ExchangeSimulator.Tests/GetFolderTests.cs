@@ -61,16 +61,30 @@ public sealed class GetFolderTests : SimulatorTest
     }
 
     [Fact]
-    public async Task ReturnsSetExtendedPropertiesAndIgnoresUnknownAdditionalProperties()
+    public async Task ReturnsSetExtendedPropertiesAndFirstClassPropertiesByTag()
     {
-        var additional = "<t:AdditionalProperties><t:FieldURI FieldURI=\"folder:NoSuchProperty\"/>" + Soap.OwnershipMarkerUri +
-                         "<t:ExtendedFieldURI PropertyTag=\"0x3001\" PropertyType=\"String\"/></t:AdditionalProperties>";
+        var additional = "<t:AdditionalProperties>" + Soap.OwnershipMarkerUri +
+                         "<t:ExtendedFieldURI PropertyTag=\"0x3001\" PropertyType=\"String\"/><t:ExtendedFieldURI PropertyTag=\"0x1234\" PropertyType=\"String\"/></t:AdditionalProperties>";
         var response = await Client.EwsAsync(Soap.GetFolder("IdOnly", additional, "msgfolderroot"), impersonate: TestScenarios.Frank);
 
         response.AssertSuccess();
-        var property = response.SingleMessage.Descendants(Soap.T + "ExtendedProperty").Single();
-        Assert.Equal("ExSyncOrganizationId", (string?)property.Element(Soap.T + "ExtendedFieldURI")!.Attribute("PropertyName"));
-        Assert.Equal(TestScenarios.FrankOwner, property.Element(Soap.T + "Value")!.Value);
+        var properties = response.SingleMessage.Descendants(Soap.T + "ExtendedProperty").ToList();
+        Assert.Equal(2, properties.Count);
+        Assert.Equal("ExSyncOrganizationId", (string?)properties[0].Element(Soap.T + "ExtendedFieldURI")!.Attribute("PropertyName"));
+        Assert.Equal(TestScenarios.FrankOwner, properties[0].Element(Soap.T + "Value")!.Value);
+        // PR_DISPLAY_NAME is folder:DisplayName; the unset tag 0x1234 is simply absent.
+        Assert.Equal("0x3001", (string?)properties[1].Element(Soap.T + "ExtendedFieldURI")!.Attribute("PropertyTag"));
+        Assert.Equal("Top of Information Store", properties[1].Element(Soap.T + "Value")!.Value);
+    }
+
+    [Fact]
+    public async Task AFolderPropertyTheSimulatorDoesNotKnowIsRefusedByName()
+    {
+        var additional = "<t:AdditionalProperties><t:FieldURI FieldURI=\"folder:NoSuchProperty\"/></t:AdditionalProperties>";
+        var response = await Client.EwsAsync(Soap.GetFolder("IdOnly", additional, "msgfolderroot"), impersonate: TestScenarios.Frank);
+
+        response.AssertFault("ErrorInvalidPropertyRequest");
+        Assert.Equal("folder:NoSuchProperty", response.FaultValue("FieldURI"));
     }
 
     [Fact]

@@ -146,10 +146,11 @@ public sealed class ItemOperationTests : SimulatorTest
     }
 
     [Fact]
-    public async Task FindItemRefusesRestrictionsRatherThanIgnoringThem()
+    public async Task FindItemRefusesARestrictionItCannotEvaluateRatherThanIgnoringIt()
     {
-        var response = await Client.EwsAsync("<m:FindItem Traversal=\"Shallow\"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:Restriction><t:Exists><t:FieldURI FieldURI=\"item:Subject\"/></t:Exists></m:Restriction><m:ParentFolderIds><t:DistinguishedFolderId Id=\"inbox\"/></m:ParentFolderIds></m:FindItem>", impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync("<m:FindItem Traversal=\"Shallow\"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:Restriction><t:Exists><t:FieldURI FieldURI=\"message:ToRecipients\"/></t:Exists></m:Restriction><m:ParentFolderIds><t:DistinguishedFolderId Id=\"inbox\"/></m:ParentFolderIds></m:FindItem>", impersonate: TestScenarios.Alice);
 
-        response.AssertFault("ErrorInvalidRequest");
+        response.AssertFault("ErrorUnsupportedPathForQuery");
+        Assert.Equal("message:ToRecipients", response.FaultValue("FieldURI"));
     }
 }

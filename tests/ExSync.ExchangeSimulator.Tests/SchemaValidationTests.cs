@@ -196,7 +196,7 @@ public sealed class SchemaValidationTests : SimulatorTest
     [Fact]
     public async Task OperationsTheSimulatorDoesNotImplementAreRefusedExplicitly()
     {
-        var response = await Client.EwsAsync("<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id=\"AAA=\"/></m:ItemIds></m:GetItem>", impersonate: TestScenarios.Alice);
+        var response = await Client.EwsAsync("<m:ResolveNames ReturnFullContactData=\"true\"><m:UnresolvedEntry>bob</m:UnresolvedEntry></m:ResolveNames>", impersonate: TestScenarios.Alice);
 
         response.AssertFault("ErrorInvalidRequest");
         Assert.Contains("does not simulate", response.Xml.Descendants(Soap.E + "Message").Single().Value, StringComparison.Ordinal);

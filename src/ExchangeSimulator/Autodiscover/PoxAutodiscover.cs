@@ -109,12 +109,14 @@ internal sealed class PoxAutodiscover(SimulatorRuntime runtime)
             case AutodiscoverAnswer.Settings(var mailbox):
                 xml.WriteStartElement("User", OutlookNamespace);
                 xml.WriteElementString("DisplayName", OutlookNamespace, mailbox.DisplayName);
+                xml.WriteElementString("LegacyDN", OutlookNamespace, UserSettings.UserDn(mailbox));
                 xml.WriteElementString("AutoDiscoverSMTPAddress", OutlookNamespace, mailbox.SmtpAddress);
                 xml.WriteElementString("DeploymentId", OutlookNamespace, mailbox.MailboxGuid.ToString("D"));
                 xml.WriteEndElement();
                 StartAccount(xml, "settings");
-                WriteProtocol(xml, "EXCH", runtime.Endpoints.AutodiscoverInternalEwsUrl);
-                WriteProtocol(xml, "EXPR", runtime.Endpoints.AutodiscoverExternalEwsUrl);
+                WriteInternalProtocol(xml, mailbox);
+                WriteExternalProtocol(xml);
+                WriteWebProtocol(xml);
                 xml.WriteEndElement();
                 break;
 
@@ -142,13 +144,57 @@ internal sealed class PoxAutodiscover(SimulatorRuntime runtime)
         xml.WriteElementString("Action", OutlookNamespace, action);
     }
 
-    /// <summary>EwsUrl is spelled with a lower-case "ws", as the server emits it; ASUrl is the availability service (same URL).</summary>
-    private static void WriteProtocol(XmlWriter xml, string type, string ewsUrl)
+    /// <summary>
+    /// EXCH, the internal protocol: the mailbox server and its DNs, the hex ServerVersion, the domain controller, and the
+    /// service URLs. EwsUrl is spelled with a lower-case "ws", as the server emits it; ASUrl (availability) and OOFUrl
+    /// (out of office) are EWS too.
+    /// </summary>
+    private void WriteInternalProtocol(XmlWriter xml, MailboxStore mailbox)
     {
+        var ewsUrl = runtime.Endpoints.AutodiscoverInternalEwsUrl;
         xml.WriteStartElement("Protocol", OutlookNamespace);
-        xml.WriteElementString("Type", OutlookNamespace, type);
+        xml.WriteElementString("Type", OutlookNamespace, "EXCH");
+        xml.WriteElementString("Server", OutlookNamespace, UserSettings.Server(mailbox));
+        xml.WriteElementString("ServerDN", OutlookNamespace, UserSettings.ServerDn(mailbox));
+        xml.WriteElementString("ServerVersion", OutlookNamespace, UserSettings.PoxServerVersion(runtime.ProfileFor(mailbox)));
+        xml.WriteElementString("MdbDN", OutlookNamespace, UserSettings.MailboxDn(mailbox));
+        xml.WriteElementString("AD", OutlookNamespace, UserSettings.ActiveDirectoryServer(mailbox));
         xml.WriteElementString("ASUrl", OutlookNamespace, ewsUrl);
         xml.WriteElementString("EwsUrl", OutlookNamespace, ewsUrl);
+        xml.WriteElementString("OOFUrl", OutlookNamespace, ewsUrl);
+        xml.WriteEndElement();
+    }
+
+    /// <summary>EXPR, the external (Outlook Anywhere) protocol: the external host over SSL, and the external EWS URL.</summary>
+    private void WriteExternalProtocol(XmlWriter xml)
+    {
+        var ewsUrl = runtime.Endpoints.AutodiscoverExternalEwsUrl;
+        xml.WriteStartElement("Protocol", OutlookNamespace);
+        xml.WriteElementString("Type", OutlookNamespace, "EXPR");
+        xml.WriteElementString("Server", OutlookNamespace, new Uri(ewsUrl).Host);
+        xml.WriteElementString("SSL", OutlookNamespace, "On");
+        xml.WriteElementString("AuthPackage", OutlookNamespace, runtime.Server.Authentication.Ntlm ? "Ntlm" : "Basic");
+        xml.WriteElementString("ASUrl", OutlookNamespace, ewsUrl);
+        xml.WriteElementString("EwsUrl", OutlookNamespace, ewsUrl);
+        xml.WriteElementString("OOFUrl", OutlookNamespace, ewsUrl);
+        xml.WriteEndElement();
+    }
+
+    /// <summary>WEB: the web services reachable internally and externally (EWS only; there is no Outlook on the web).</summary>
+    private void WriteWebProtocol(XmlWriter xml)
+    {
+        xml.WriteStartElement("Protocol", OutlookNamespace);
+        xml.WriteElementString("Type", OutlookNamespace, "WEB");
+        foreach (var (side, ewsUrl) in new[] { ("Internal", runtime.Endpoints.AutodiscoverInternalEwsUrl), ("External", runtime.Endpoints.AutodiscoverExternalEwsUrl) })
+        {
+            xml.WriteStartElement(side, OutlookNamespace);
+            xml.WriteStartElement("Protocol", OutlookNamespace);
+            xml.WriteElementString("Type", OutlookNamespace, side == "Internal" ? "EXCH" : "EXPR");
+            xml.WriteElementString("ASUrl", OutlookNamespace, ewsUrl);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
         xml.WriteEndElement();
     }
 

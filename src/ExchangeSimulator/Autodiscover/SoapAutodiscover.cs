@@ -192,26 +192,30 @@ internal sealed class SoapAutodiscover(SimulatorRuntime runtime)
             case AutodiscoverAnswer.Settings(var mailbox):
                 WriteError(xml, "NoError", "No error.");
                 WriteNilRedirect(xml);
-                var errors = new List<string>();
+                var errors = new List<(string Name, string Code, string Message)>();
                 var values = new List<(string Name, string Value)>();
                 foreach (var setting in settings)
                 {
-                    if (UserSettingValue(mailbox, setting) is { } value)
+                    if (!UserSettings.IsKnown(setting))
+                    {
+                        errors.Add((setting, "InvalidSetting", $"The requested setting, '{setting}', isn't valid."));
+                    }
+                    else if (UserSettings.Value(runtime, mailbox, setting) is { } value)
                     {
                         values.Add((setting, value));
                     }
                     else
                     {
-                        errors.Add(setting);
+                        errors.Add((setting, "SettingIsNotAvailable", $"User setting '{setting}' is not available."));
                     }
                 }
 
                 xml.WriteStartElement("UserSettingErrors", A);
-                foreach (var setting in errors)
+                foreach (var (setting, code, message) in errors)
                 {
                     xml.WriteStartElement("UserSettingError", A);
-                    xml.WriteElementString("ErrorCode", A, "SettingIsNotAvailable");
-                    xml.WriteElementString("ErrorMessage", A, $"User setting '{setting}' is not available.");
+                    xml.WriteElementString("ErrorCode", A, code);
+                    xml.WriteElementString("ErrorMessage", A, message);
                     xml.WriteElementString("SettingName", A, setting);
                     xml.WriteEndElement();
                 }
@@ -250,26 +254,6 @@ internal sealed class SoapAutodiscover(SimulatorRuntime runtime)
         }
 
         xml.WriteEndElement();
-    }
-
-    private string? UserSettingValue(MailboxStore mailbox, string setting)
-    {
-        var profile = runtime.ProfileFor(mailbox);
-        var domain = mailbox.SmtpAddress.Split('@')[1];
-        return setting switch
-        {
-            "UserDisplayName" => mailbox.DisplayName,
-            "UserDN" => $"/o=ExSync/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={mailbox.SmtpAddress.Split('@')[0]}",
-            "UserDeploymentId" => mailbox.MailboxGuid.ToString("D"),
-            "AutoDiscoverSMTPAddress" => mailbox.SmtpAddress,
-            "InternalEwsUrl" => runtime.Endpoints.AutodiscoverInternalEwsUrl,
-            "ExternalEwsUrl" => runtime.Endpoints.AutodiscoverExternalEwsUrl,
-            "CasVersion" => AutodiscoverUsers.CasVersion(runtime.Profile),
-            "EwsSupportedSchemas" => string.Join(", ", profile.AcceptedRequestVersions),
-            "InternalMailboxServer" => $"exsim01.{domain}",
-            "ActiveDirectoryServer" => $"dc01.{domain}",
-            _ => null,
-        };
     }
 
     private static void WriteError(XmlWriter xml, string code, string message)

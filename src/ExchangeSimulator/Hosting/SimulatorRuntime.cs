@@ -18,6 +18,7 @@ internal sealed class SimulatorRuntime
         Accounts = new AccountDirectory(Scenario.Accounts);
         Tokens = new BearerTokenService(Scenario.OAuthApplications, time);
         Endpoints = new SimulatorEndpoints(Scenario.Server.Autodiscover);
+        Mail = new MailDelivery(State, time);
     }
 
     public SimulatorScenario Scenario { get; }
@@ -40,6 +41,9 @@ internal sealed class SimulatorRuntime
     public SimulatorEndpoints Endpoints { get; }
 
     public SyncStateCodec SyncStates { get; } = new();
+
+    /// <summary>Delivers Internet messages into mailboxes (SMTP, CreateItem sends, the host's DeliverMessage).</summary>
+    public MailDelivery Mail { get; }
 
     /// <summary>Signalled when the host stops, so stalled ("Hang") requests end promptly.</summary>
     public CancellationToken Stopping { get; private set; }

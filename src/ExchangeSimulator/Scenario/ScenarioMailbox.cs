@@ -31,6 +31,11 @@ public sealed class ScenarioMailbox
     /// </summary>
     public Dictionary<string, int> ItemCounts { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Messages (real MIME, with headers, bodies and attachments) the mailbox holds at start.</summary>
+    public List<ScenarioMessage> Messages { get; set; } = [];
+
+    /// <summary>Messages generated in bulk at start (benchmarks); null for none.</summary>
+    public ScenarioGeneratedMessages? GeneratedMessages { get; set; }
     /// <summary>User-created folders (with subfolders and seed items) the mailbox starts with.</summary>
     public List<ScenarioFolder> Folders { get; set; } = [];
 }

@@ -119,6 +119,7 @@ internal static class ScenarioValidator
             }
         }
 
+        ScenarioMessageValidation.Validate(mailbox, problems);
         ScenarioFolder.Validate(mailbox.SmtpAddress, mailbox.Folders ?? [], nested: false, problems);
     }
 

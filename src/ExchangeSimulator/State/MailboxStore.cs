@@ -204,6 +204,7 @@ internal sealed partial class MailboxStore
             CcRecipients = newItem.CcRecipients,
             BccRecipients = newItem.BccRecipients,
             ExtendedProperties = newItem.ExtendedProperties ?? new Dictionary<ExtendedPropertyKey, string[]>(),
+            Content = newItem.Content,
             ChangeNumber = sequence,
             CreatedSequence = sequence,
             LastChangeSequence = sequence,

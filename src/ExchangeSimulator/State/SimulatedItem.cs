@@ -71,7 +71,10 @@ internal sealed record SimulatedItem
     /// <summary>A tombstone left in the folder's change list so incremental sync can report the deletion.</summary>
     public bool IsDeleted { get; init; }
 
-    public int Size => 512 + (Subject?.Length ?? 0) * 2 + (Body?.Length ?? 0) * 2;
+    /// <summary>The Internet message behind a message item (MIME, headers, bodies, attachments); null for items created without one.</summary>
+    public MailContent? Content { get; init; }
+
+    public int Size => Content is { } content ? (int)Math.Min(content.Size, int.MaxValue) : 512 + (Subject?.Length ?? 0) * 2 + (Body?.Length ?? 0) * 2;
 
     public string ChangeKey => EwsIdCodec.ChangeKey(ChangeNumber);
 
@@ -122,6 +125,8 @@ internal sealed record NewItem
     public IReadOnlyList<SimulatedRecipient> BccRecipients { get; init; } = [];
 
     public IReadOnlyDictionary<ExtendedPropertyKey, string[]>? ExtendedProperties { get; init; }
+
+    public MailContent? Content { get; init; }
 }
 
 /// <summary>A public, read-only view of a simulated item.</summary>

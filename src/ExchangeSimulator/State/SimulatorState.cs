@@ -42,6 +42,9 @@ public sealed partial class SimulatorState
 
     internal FaultInjector Faults { get; }
 
+    /// <summary>Conversation indexes of delivered messages by Message-ID, so replies join their thread.</summary>
+    internal MailThreads Threads { get; } = new();
+
     /// <summary>Whether a mailbox with this primary SMTP address exists.</summary>
     public bool HasMailbox(string smtpAddress) => _bySmtp.ContainsKey(smtpAddress);
 
@@ -53,6 +56,7 @@ public sealed partial class SimulatorState
         ArgumentNullException.ThrowIfNull(mailbox);
         ScenarioValidator.ThrowIfInvalid(mailbox);
         var store = new MailboxStore(mailbox, _time, _changeTracking);
+        ScenarioMessages.Seed(store, mailbox, Threads, _time);
         lock (_mailboxWriteGate)
         {
             if (!_bySmtp.TryAdd(store.SmtpAddress, store))

@@ -47,6 +47,14 @@ internal static class Soap
     public static string HardDelete(string itemId) =>
         $"""<m:DeleteItem DeleteType="HardDelete"><m:ItemIds><t:ItemId Id="{itemId}"/></m:ItemIds></m:DeleteItem>""";
 
+    /// <summary>GetItem of one or more ids; <paramref name="shapeExtras"/> goes after BaseShape (IncludeMimeContent, BodyType, AdditionalProperties, …).</summary>
+    public static string GetItem(string baseShape, string shapeExtras, params string[] itemIds) =>
+        $"<m:GetItem><m:ItemShape><t:BaseShape>{baseShape}</t:BaseShape>{shapeExtras}</m:ItemShape><m:ItemIds>" +
+        string.Concat(itemIds.Select(id => $"<t:ItemId Id=\"{id}\"/>")) + "</m:ItemIds></m:GetItem>";
+
+    public static string AdditionalProperties(params string[] fieldUris) =>
+        "<t:AdditionalProperties>" + string.Concat(fieldUris.Select(uri => $"<t:FieldURI FieldURI=\"{uri}\"/>")) + "</t:AdditionalProperties>";
+
     public static string SyncInbox(int maxChanges, string? syncState = null, string folder = "inbox") =>
         $"<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:SyncFolderId><t:DistinguishedFolderId Id=\"{folder}\"/></m:SyncFolderId>" +
         (syncState is null ? "" : $"<m:SyncState>{syncState}</m:SyncState>") +

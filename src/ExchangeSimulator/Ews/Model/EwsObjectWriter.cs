@@ -53,7 +53,7 @@ internal static class EwsObjectWriter
             xml.WriteElementString("t", "ChildFolderCount", T, folder.ChildFolderCount.ToString(CultureInfo.InvariantCulture));
         }
 
-        WriteExtendedProperties(xml, shape, folder.ExtendedProperties);
+        FolderProperties.WriteExtendedProperties(xml, shape, folder);
 
         if (folder.HasUnreadCount && shape.Includes("folder:UnreadCount", BaseShape.Default))
         {
@@ -63,110 +63,7 @@ internal static class EwsObjectWriter
         xml.WriteEndElement();
     }
 
-    /// <summary>An item as FindItem and SyncFolderItems return it (never the body, which those operations cannot return).</summary>
-    public static void WriteItem(XmlWriter xml, MailboxStore mailbox, SimulatedItem item, ResponseShape shape)
-    {
-        xml.WriteStartElement("t", item.ElementName, T);
-        WriteFolderId(xml, "ItemId", item.Id, item.ChangeKey);
-        if (shape.Includes("item:ParentFolderId", BaseShape.AllProperties))
-        {
-            WriteFolderId(xml, "ParentFolderId", mailbox.FolderId(item.Folder), EwsIdCodec.ChangeKey(1));
-        }
-
-        if (shape.Includes("item:ItemClass", BaseShape.Default))
-        {
-            xml.WriteElementString("t", "ItemClass", T, item.ItemClass);
-        }
-
-        if (item.Subject is not null && shape.Includes("item:Subject", BaseShape.Default))
-        {
-            xml.WriteElementString("t", "Subject", T, item.Subject);
-        }
-
-        if (shape.Includes("item:DateTimeReceived", BaseShape.Default))
-        {
-            xml.WriteElementString("t", "DateTimeReceived", T, EwsResponseWriter.FormatDateTime(item.DateTimeReceived));
-        }
-
-        if (shape.Includes("item:Size", BaseShape.AllProperties))
-        {
-            xml.WriteElementString("t", "Size", T, item.Size.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (item.Categories.Count > 0 && shape.Includes("item:Categories", BaseShape.AllProperties))
-        {
-            xml.WriteStartElement("t", "Categories", T);
-            foreach (var category in item.Categories)
-            {
-                xml.WriteElementString("t", "String", T, category);
-            }
-
-            xml.WriteEndElement();
-        }
-
-        if (shape.Includes("item:IsDraft", BaseShape.AllProperties))
-        {
-            xml.WriteElementString("t", "IsDraft", T, item.IsDraft ? "true" : "false");
-        }
-
-        if (shape.Includes("item:DateTimeCreated", BaseShape.AllProperties))
-        {
-            xml.WriteElementString("t", "DateTimeCreated", T, EwsResponseWriter.FormatDateTime(item.DateTimeCreated));
-        }
-
-        if (shape.Includes("item:HasAttachments", BaseShape.Default))
-        {
-            xml.WriteElementString("t", "HasAttachments", T, "false");
-        }
-
-        WriteExtendedProperties(xml, shape, item.ExtendedProperties);
-
-        if (item.ElementName == "Message")
-        {
-            if (item.From is { } from && shape.Includes("message:From", BaseShape.Default))
-            {
-                xml.WriteStartElement("t", "From", T);
-                WriteMailbox(xml, from);
-                xml.WriteEndElement();
-            }
-
-            if (shape.Includes("message:IsRead", BaseShape.Default))
-            {
-                xml.WriteElementString("t", "IsRead", T, item.IsRead ? "true" : "false");
-            }
-        }
-
-        xml.WriteEndElement();
-    }
-
-    public static void WriteMailbox(XmlWriter xml, SimulatedRecipient recipient)
-    {
-        xml.WriteStartElement("t", "Mailbox", T);
-        if (recipient.Name is not null)
-        {
-            xml.WriteElementString("t", "Name", T, recipient.Name);
-        }
-
-        xml.WriteElementString("t", "EmailAddress", T, recipient.EmailAddress);
-        xml.WriteElementString("t", "RoutingType", T, "SMTP");
-        xml.WriteElementString("t", "MailboxType", T, "Mailbox");
-        xml.WriteEndElement();
-    }
-
-    /// <summary>Requested extended properties that are set, in request order; unset ones are simply absent.</summary>
-    private static void WriteExtendedProperties(XmlWriter xml, ResponseShape shape, IReadOnlyDictionary<ExtendedPropertyKey, string[]> properties)
-    {
-        if (properties.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var requested in shape.ExtendedProperties)
-        {
-            if (properties.TryGetValue(requested.Key, out var values))
-            {
-                requested.WriteProperty(xml, values);
-            }
-        }
-    }
+    /// <summary>An item as FindItem and SyncFolderItems return it: summary properties only (no body, attachments or MIME).</summary>
+    public static void WriteItem(XmlWriter xml, MailboxStore mailbox, SimulatedItem item, ResponseShape shape) =>
+        ItemWriter.Write(xml, mailbox, item, shape, summary: true);
 }

@@ -10,11 +10,29 @@ internal enum BaseShape
 }
 
 /// <summary>
-/// A FolderShape or ItemShape: the base shape plus AdditionalProperties. Unknown FieldURIs are accepted and
-/// ignored (Exchange answers what it can; a simulator that faulted on them would break real clients).
+/// A FolderShape or ItemShape: the base shape plus AdditionalProperties, and for items the body options. A FieldURI
+/// the simulator does not simulate is refused (ErrorInvalidPropertyRequest naming it) rather than silently left out
+/// of the answer, so a client never mistakes a missing property for an empty one.
 /// </summary>
 internal sealed record ResponseShape(BaseShape BaseShape, IReadOnlySet<string> FieldUris, IReadOnlyList<ExtendedFieldUri> ExtendedProperties)
 {
+    /// <summary>ItemShape/IncludeMimeContent.</summary>
+    public bool IncludeMimeContent { get; init; }
+
+    /// <summary>ItemShape/BodyType: Best (the default), HTML or Text.</summary>
+    public string BodyType { get; init; } = "Best";
+
+    /// <summary>ItemShape/UniqueBodyType: HTML (the default) or Text.</summary>
+    public string UniqueBodyType { get; init; } = "HTML";
+
+    /// <summary>ItemShape/MaximumBodySize, in kilobytes: longer bodies are truncated (IsTruncated).</summary>
+    public int? MaximumBodySize { get; init; }
+
+    /// <summary>IndexedFieldURIs as (FieldURI, FieldIndex), for example item:InternetMessageHeader / X-Mailer.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> IndexedFieldUris { get; init; } = [];
+
+    private static readonly string[] BodyTypes = ["Best", "HTML", "Text"];
+
     private static readonly string[] BaseShapes = ["IdOnly", "Default", "AllProperties"];
 
     private static readonly ElementSequence FolderShapeSequence = new(EwsNamespaces.Messages, "FolderShape",
@@ -42,15 +60,27 @@ internal sealed record ResponseShape(BaseShape BaseShape, IReadOnlySet<string> F
     public bool Includes(string fieldUri, BaseShape includedFrom) =>
         BaseShape >= includedFrom || FieldUris.Contains(fieldUri);
 
-    public static ResponseShape ReadFolderShape(XmlReader reader) => Read(reader, FolderShapeSequence);
+    public static ResponseShape ReadFolderShape(XmlReader reader)
+    {
+        var shape = Read(reader, FolderShapeSequence);
+        FolderProperties.ThrowIfUnsupported(shape);
+        return shape;
+    }
 
-    public static ResponseShape ReadItemShape(XmlReader reader) => Read(reader, ItemShapeSequence);
+    public static ResponseShape ReadItemShape(XmlReader reader)
+    {
+        var shape = Read(reader, ItemShapeSequence);
+        ItemProperties.ThrowIfUnsupported(shape);
+        return shape;
+    }
 
     private static ResponseShape Read(XmlReader reader, ElementSequence sequence)
     {
         var baseShape = BaseShape.IdOnly;
         var fieldUris = new HashSet<string>(StringComparer.Ordinal);
         var extended = new List<ExtendedFieldUri>();
+        var indexed = new List<KeyValuePair<string, string>>();
+        var (includeMime, bodyType, uniqueBodyType, maximumBodySize) = (false, "Best", "HTML", (int?)null);
         var cursor = sequence.Open(reader);
         while (cursor.MoveNext(out _))
         {
@@ -60,7 +90,19 @@ internal sealed record ResponseShape(BaseShape BaseShape, IReadOnlySet<string> F
                     baseShape = Enum.Parse<BaseShape>(StrictXml.ReadEnumText(reader, "DefaultShapeNamesType", BaseShapes));
                     break;
                 case "AdditionalProperties":
-                    ReadPaths(reader, fieldUris, extended);
+                    ReadPaths(reader, fieldUris, extended, indexed);
+                    break;
+                case "IncludeMimeContent":
+                    includeMime = StrictXml.ReadBooleanText(reader);
+                    break;
+                case "BodyType":
+                    bodyType = StrictXml.ReadEnumText(reader, "BodyTypeResponseType", BodyTypes);
+                    break;
+                case "UniqueBodyType":
+                    uniqueBodyType = StrictXml.ReadEnumText(reader, "BodyTypeResponseType", BodyTypes);
+                    break;
+                case "MaximumBodySize":
+                    maximumBodySize = StrictXml.ReadIntText(reader, "int", 1, int.MaxValue);
                     break;
                 default:
                     reader.Skip();
@@ -68,10 +110,17 @@ internal sealed record ResponseShape(BaseShape BaseShape, IReadOnlySet<string> F
             }
         }
 
-        return new ResponseShape(baseShape, fieldUris, extended);
+        return new ResponseShape(baseShape, fieldUris, extended)
+        {
+            IncludeMimeContent = includeMime,
+            BodyType = bodyType,
+            UniqueBodyType = uniqueBodyType == "Text" ? "Text" : "HTML",
+            MaximumBodySize = maximumBodySize,
+            IndexedFieldUris = indexed,
+        };
     }
 
-    private static void ReadPaths(XmlReader reader, HashSet<string> fieldUris, List<ExtendedFieldUri> extended)
+    private static void ReadPaths(XmlReader reader, HashSet<string> fieldUris, List<ExtendedFieldUri> extended, List<KeyValuePair<string, string>> indexed)
     {
         var cursor = AdditionalPropertiesSequence.Open(reader);
         while (cursor.MoveNext(out _))
@@ -82,12 +131,13 @@ internal sealed record ResponseShape(BaseShape BaseShape, IReadOnlySet<string> F
                     fieldUris.Add(StrictXml.RequiredAttribute(reader, "FieldURI"));
                     break;
                 case "IndexedFieldURI":
-                    StrictXml.RequiredAttribute(reader, "FieldURI");
-                    StrictXml.RequiredAttribute(reader, "FieldIndex");
+                    indexed.Add(new(StrictXml.RequiredAttribute(reader, "FieldURI"), StrictXml.RequiredAttribute(reader, "FieldIndex")));
                     break;
                 case "ExtendedFieldURI":
                     extended.Add(ExtendedFieldUri.Read(reader));
                     break;
+                case "ExceptionFieldURI":
+                    throw ItemProperties.Unsupported("ExceptionFieldURI " + StrictXml.RequiredAttribute(reader, "FieldURI"));
             }
 
             reader.Skip();

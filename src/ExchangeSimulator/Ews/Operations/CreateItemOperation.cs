@@ -3,9 +3,10 @@ using System.Xml;
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// CreateItem for messages: SaveOnly stores the message (Drafts by default) and returns its ItemId; SendOnly and
-/// SendAndSaveCopy deliver it to recipients that are simulated mailboxes (their Inbox) and return an empty Items,
-/// SendAndSaveCopy also keeping a copy in Sent Items (or SavedItemFolderId).
+/// CreateItem for messages, from properties or from MimeContent (parsed and stored byte for byte, as SMTP delivery
+/// stores it): SaveOnly stores the message (Drafts by default) and returns its ItemId; SendOnly and SendAndSaveCopy
+/// deliver it to recipients that are simulated mailboxes (their Inbox) and return an empty Items, SendAndSaveCopy
+/// also keeping a copy in Sent Items (or SavedItemFolderId).
 /// </summary>
 internal sealed class CreateItemOperation : EwsOperation
 {
@@ -30,6 +31,11 @@ internal sealed class CreateItemOperation : EwsOperation
         new("ErrorInvalidSendItemSaveSettings", "SavedItemFolderId can't be specified with MessageDisposition SendOnly.");
 
     private static readonly ItemError NoRecipients = new("ErrorInvalidRecipients", "At least one recipient isn't valid.");
+
+    private static readonly ItemError InvalidMimeContent = new("ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
+
+    /// <summary>PR_MESSAGE_FLAGS, which CreateItem reads (unsent and read flags) rather than stores.</summary>
+    private static readonly ExtendedPropertyKey MessageFlagsKey = ExtendedPropertyKey.Tagged(0x0E07, "Integer");
 
     private CreateItemOperation(string? disposition, FolderTarget? savedItemFolder, IReadOnlyList<MessageContent> messages)
     {
@@ -103,70 +109,138 @@ internal sealed class CreateItemOperation : EwsOperation
 
     private (SimulatedItem? Saved, ItemError? Error) Create(EwsExecutionContext context, MessageContent message)
     {
-        switch (Disposition)
+        if (Disposition is null)
         {
-            case null:
-                return (null, DispositionRequired);
+            return (null, DispositionRequired);
+        }
 
-            case "SaveOnly":
+        if (Disposition == "SendOnly" && SavedItemFolder is not null)
+        {
+            return (null, SendOnlyWithSavedFolder);
+        }
+
+        if (message.ExtendedProperties.Keys.FirstOrDefault(key => MapiTags.IsComputedForItems(key) && key != MessageFlagsKey) is { PropertyTag: { } } computed)
+        {
+            MapiTags.ThrowIfComputed(computed);
+        }
+
+        ParsedMail? mime = null;
+        if (message.MimeContentBase64 is { } base64)
+        {
+            if (!TryDecodeBase64(base64, out var bytes))
             {
-                var folder = ResolveSaveFolder(context, SimulatedFolder.Drafts);
-                if (folder.Error is not null)
-                {
-                    return (null, folder.Error);
-                }
-
-                var saved = folder.Mailbox!.CreateItem(folder.Folder, ToNewItem(message, isRead: message.IsRead ?? true, isDraft: true));
-                return (saved, null);
+                return (null, InvalidMimeContent);
             }
 
-            case "SendOnly" when SavedItemFolder is not null:
-                return (null, SendOnlyWithSavedFolder);
+            mime = MailParser.Parse(bytes, context.Runtime.State.Threads, context.Runtime.Time.GetUtcNow());
+        }
 
-            default:
+        if (Disposition == "SaveOnly")
+        {
+            var folder = ResolveSaveFolder(context, SimulatedFolder.Drafts);
+            if (folder.Error is not null)
             {
-                if (message.ToRecipients.Count + message.CcRecipients.Count + message.BccRecipients.Count == 0)
-                {
-                    return (null, NoRecipients);
-                }
-
-                ResolvedFolder copyFolder = default;
-                if (Disposition == "SendAndSaveCopy")
-                {
-                    copyFolder = ResolveSaveFolder(context, SimulatedFolder.SentItems);
-                    if (copyFolder.Error is not null)
-                    {
-                        return (null, copyFolder.Error);
-                    }
-                }
-
-                Deliver(context, message);
-                if (copyFolder.Mailbox is { } mailbox)
-                {
-                    mailbox.CreateItem(copyFolder.Folder, ToNewItem(message, isRead: true, isDraft: false) with { From = Sender(context) });
-                }
-
-                return (null, null);
+                return (null, folder.Error);
             }
+
+            return (folder.Mailbox!.CreateItem(folder.Folder, Saved(message, mime, folder.Mailbox.SmtpAddress)), null);
+        }
+
+        return Send(context, message, mime);
+    }
+
+    /// <summary>
+    /// SendOnly and SendAndSaveCopy: the message (its MimeContent, or MIME composed from its properties, so every copy
+    /// shares one Message-ID) goes through the same delivery path as SMTP to the recipients that are simulated
+    /// mailboxes; other addresses leave the organisation. The sender's copy shows every Bcc recipient.
+    /// </summary>
+    private (SimulatedItem? Saved, ItemError? Error) Send(EwsExecutionContext context, MessageContent message, ParsedMail? mime)
+    {
+        var sender = Sender(context);
+        var to = message.ToRecipients.Count + message.CcRecipients.Count + message.BccRecipients.Count > 0 || mime is null
+            ? (message.ToRecipients, message.CcRecipients, message.BccRecipients)
+            : (mime.ToRecipients, mime.CcRecipients, mime.BccRecipients);
+        if (to.Item1.Count + to.Item2.Count + to.Item3.Count == 0)
+        {
+            return (null, NoRecipients);
+        }
+
+        ResolvedFolder copyFolder = default;
+        if (Disposition == "SendAndSaveCopy")
+        {
+            copyFolder = ResolveSaveFolder(context, SimulatedFolder.SentItems);
+            if (copyFolder.Error is not null)
+            {
+                return (null, copyFolder.Error);
+            }
+        }
+
+        var now = context.Runtime.Time.GetUtcNow();
+        var transmitted = OutgoingMime.Compose(message, mime, sender, to.Item1, to.Item2, now);
+        var sent = MailParser.Parse(transmitted, context.Runtime.State.Threads, now);
+        context.Runtime.Mail.Deliver(sent, to.Item1.Concat(to.Item2).Concat(to.Item3).Select(recipient => recipient.EmailAddress));
+        if (copyFolder.Mailbox is { } mailbox)
+        {
+            var copy = MailDelivery.ToNewItem(sent, mailbox.SmtpAddress, isRead: true, receivedAt: now) with
+            {
+                BccRecipients = to.Item3,
+                ExtendedProperties = WithoutMessageFlags(message.ExtendedProperties),
+            };
+            mailbox.CreateItem(copyFolder.Folder, copy);
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>
+    /// A saved (not sent) message: from its MimeContent, with properties given next to it taking precedence; a draft
+    /// unless PR_MESSAGE_FLAGS (0x0E07) clears the unsent flag, the usual way to import mail as received.
+    /// </summary>
+    private static NewItem Saved(MessageContent message, ParsedMail? mime, string owner)
+    {
+        var flags = message.ExtendedProperties.TryGetValue(MessageFlagsKey, out var values) &&
+                    int.TryParse(values.FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
+        var isDraft = flags is not { } set || (set & 0x8) != 0;
+        var isRead = message.IsRead ?? (flags is { } readFlags ? (readFlags & 0x1) != 0 : true);
+        var extended = WithoutMessageFlags(message.ExtendedProperties);
+        if (mime is null)
+        {
+            return ToNewItem(message, isRead, isDraft) with { ExtendedProperties = extended };
+        }
+
+        var item = MailDelivery.ToNewItem(mime, owner, isRead, receivedAt: null);
+        return item with
+        {
+            ItemClass = message.ItemClass ?? item.ItemClass,
+            Subject = message.Subject ?? item.Subject,
+            IsDraft = isDraft,
+            BccRecipients = mime.BccRecipients,
+            ToRecipients = message.ToRecipients.Count > 0 ? message.ToRecipients : item.ToRecipients,
+            CcRecipients = message.CcRecipients.Count > 0 ? message.CcRecipients : item.CcRecipients,
+            From = message.From ?? item.From,
+            ExtendedProperties = extended,
+        };
+    }
+
+    private static Dictionary<ExtendedPropertyKey, string[]> WithoutMessageFlags(Dictionary<ExtendedPropertyKey, string[]> properties) =>
+        properties.Where(pair => pair.Key != MessageFlagsKey).ToDictionary(pair => pair.Key, pair => pair.Value);
+
+    private static bool TryDecodeBase64(string base64, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Convert.FromBase64String(base64.Trim());
+            return bytes.Length > 0;
+        }
+        catch (FormatException)
+        {
+            bytes = [];
+            return false;
         }
     }
 
     private ResolvedFolder ResolveSaveFolder(EwsExecutionContext context, SimulatedFolder defaultFolder) =>
         SavedItemFolder is null ? new ResolvedFolder(context.Mailbox, defaultFolder, null) : FolderTargets.Resolve(SavedItemFolder, context);
-
-    /// <summary>Each simulated recipient gets an unread copy in its Inbox; other addresses leave the organisation.</summary>
-    private static void Deliver(EwsExecutionContext context, MessageContent message)
-    {
-        var sender = Sender(context);
-        var recipients = message.ToRecipients.Concat(message.CcRecipients).Concat(message.BccRecipients)
-            .Select(recipient => recipient.EmailAddress).Distinct(StringComparer.OrdinalIgnoreCase);
-        foreach (var address in recipients)
-        {
-            // Bcc recipients stay invisible to everybody who receives the message.
-            context.Runtime.State.FindBySmtp(address)?.CreateItem(SimulatedFolder.Inbox,
-                ToNewItem(message, isRead: false, isDraft: false) with { From = sender, BccRecipients = [] });
-        }
-    }
 
     private static SimulatedRecipient Sender(EwsExecutionContext context) => new(context.Mailbox.DisplayName, context.Mailbox.SmtpAddress);
 

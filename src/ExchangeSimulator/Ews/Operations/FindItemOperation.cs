@@ -3,9 +3,10 @@ using System.Xml;
 namespace ExSync.ExchangeSimulator;
 
 /// <summary>
-/// FindItem over one or more folders, newest item first, with IndexedPageItemView or FractionalPageItemView paging.
-/// Restrictions, grouping, calendar/contacts views and query strings are not simulated and are refused explicitly
-/// rather than ignored, so a client never mistakes unfiltered results for filtered ones.
+/// FindItem over one or more folders with IndexedPageItemView or FractionalPageItemView paging, a Restriction and a
+/// SortOrder (see <see cref="ItemQuery"/>); without a SortOrder, newest item first. Grouping, calendar/contacts views
+/// and query strings are not simulated and are refused explicitly rather than ignored, so a client never mistakes
+/// unfiltered results for filtered ones.
 /// </summary>
 internal sealed class FindItemOperation : EwsOperation
 {
@@ -30,6 +31,12 @@ internal sealed class FindItemOperation : EwsOperation
         Folders = folders;
     }
 
+    /// <summary>The Restriction, or null for every item.</summary>
+    public ItemFilter? Restriction { get; private init; }
+
+    /// <summary>The SortOrder, or null for newest first.</summary>
+    public Comparison<(SimulatedItem Item, MailboxStore Mailbox)>? SortOrder { get; private init; }
+
     public override string Name => "FindItem";
 
     public string Traversal { get; }
@@ -46,6 +53,8 @@ internal sealed class FindItemOperation : EwsOperation
         ResponseShape? shape = null;
         PagingView? view = null;
         List<FolderTarget>? folders = null;
+        ItemFilter? restriction = null;
+        Comparison<(SimulatedItem Item, MailboxStore Mailbox)>? sortOrder = null;
         var cursor = Sequence.Open(reader);
         while (cursor.MoveNext(out _))
         {
@@ -53,6 +62,7 @@ internal sealed class FindItemOperation : EwsOperation
             {
                 case "ItemShape":
                     shape = ResponseShape.ReadItemShape(reader);
+                    ItemProperties.ThrowIfNotFindable(shape, "FindItem");
                     break;
                 case "IndexedPageItemView":
                     view = PagingView.ReadIndexed(reader);
@@ -60,9 +70,11 @@ internal sealed class FindItemOperation : EwsOperation
                 case "FractionalPageItemView":
                     view = PagingView.ReadFractional(reader);
                     break;
+                case "Restriction":
+                    restriction = ItemQuery.ReadRestriction(reader);
+                    break;
                 case "SortOrder":
-                    // Accepted and ignored: results always come newest first (documented simplification).
-                    reader.Skip();
+                    sortOrder = ItemQuery.ReadSortOrder(reader);
                     break;
                 case "ParentFolderIds":
                     folders = FolderTargets.ReadList(reader, FolderTargets.ParentFolderIdsSequence);
@@ -72,7 +84,7 @@ internal sealed class FindItemOperation : EwsOperation
             }
         }
 
-        return new FindItemOperation(traversal, shape!, view, folders!);
+        return new FindItemOperation(traversal, shape!, view, folders!) { Restriction = restriction, SortOrder = sortOrder };
     }
 
     public override void Execute(EwsExecutionContext context, EwsResponseWriter writer)
@@ -112,6 +124,11 @@ internal sealed class FindItemOperation : EwsOperation
 
     private FindItemsPage Page(MailboxStore mailbox, FolderKey folder)
     {
+        if (Restriction is not null || SortOrder is not null)
+        {
+            return QueryPage(mailbox, folder);
+        }
+
         if (View is null)
         {
             return mailbox.FindItems(folder, 0, null, fromEnd: false);
@@ -123,5 +140,29 @@ internal sealed class FindItemOperation : EwsOperation
         }
 
         return mailbox.FindItems(folder, View.Offset, View.MaxEntriesReturned, View.FromEnd);
+    }
+
+    /// <summary>The filtered and sorted view of a folder (a snapshot), paged like the unfiltered one.</summary>
+    private FindItemsPage QueryPage(MailboxStore mailbox, FolderKey folder)
+    {
+        // Oldest first by arrival; reversed, it is the default newest-first order, which also breaks sort ties.
+        var items = mailbox.ListItems(folder);
+        items.Reverse();
+        if (Restriction is { } restriction)
+        {
+            items = items.FindAll(item => restriction(item, mailbox));
+        }
+
+        if (SortOrder is { } sortOrder)
+        {
+            items = [.. items.Select(item => (Item: item, Mailbox: mailbox)).Order(Comparer<(SimulatedItem Item, MailboxStore Mailbox)>.Create(sortOrder)).Select(pair => pair.Item)];
+        }
+
+        var total = items.Count;
+        var (offset, maximum, fromEnd) = View is null ? (0, (int?)null, false) : (View.StartOffset(total), View.MaxEntriesReturned, View.FromEnd);
+        var available = Math.Max(total - offset, 0);
+        var count = Math.Min(available, maximum ?? int.MaxValue);
+        var start = fromEnd ? available - count : offset;
+        return new FindItemsPage([.. items.Skip(start).Take(count)], total, offset + count, offset + count >= total);
     }
 }

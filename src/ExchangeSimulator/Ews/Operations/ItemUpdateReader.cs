@@ -91,6 +91,7 @@ internal static class ItemUpdateReader
                     break;
                 case "ExtendedFieldURI":
                     extended = ExtendedFieldUri.Read(reader);
+                    MapiTags.ThrowIfComputed(extended.Key);
                     break;
                 default:
                     throw EwsFault.NotSimulated($"UpdateItem on {cursor.LocalName} paths");

@@ -24,6 +24,9 @@ internal sealed record MessageContent
     public IReadOnlyList<SimulatedRecipient> BccRecipients { get; init; } = [];
 
     public Dictionary<ExtendedPropertyKey, string[]> ExtendedProperties { get; init; } = [];
+
+    /// <summary>t:MimeContent as sent (base64); CreateItem parses and stores it.</summary>
+    public string? MimeContentBase64 { get; init; }
 }
 
 /// <summary>
@@ -81,6 +84,7 @@ internal static class MessageReader
         {
             content = cursor.LocalName switch
             {
+                "MimeContent" => content with { MimeContentBase64 = StrictXml.ReadText(reader) },
                 "ItemClass" => content with { ItemClass = StrictXml.ReadText(reader) },
                 "Subject" => content with { Subject = StrictXml.ReadText(reader) },
                 "Body" => ReadBody(reader, content),

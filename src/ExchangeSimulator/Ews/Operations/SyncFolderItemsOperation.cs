@@ -63,6 +63,7 @@ internal sealed class SyncFolderItemsOperation : EwsOperation
             {
                 case "ItemShape":
                     shape = ResponseShape.ReadItemShape(reader);
+                    ItemProperties.ThrowIfNotFindable(shape, "SyncFolderItems");
                     break;
                 case "SyncFolderId":
                     folder = FolderTargets.ReadTarget(reader, FolderTargets.SyncFolderIdSequence);

@@ -169,6 +169,7 @@ internal sealed class UpdateFolderOperation : EwsOperation
         }
 
         var path = ExtendedFieldUri.Read(reader);
+        MapiTags.ThrowIfComputed(path.Key);
         reader.Skip();
         return path;
     }

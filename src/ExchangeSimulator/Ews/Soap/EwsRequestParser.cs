@@ -79,15 +79,18 @@ internal static class EwsRequestParser
         ["GetEvents"] = GetEventsOperation.Parse,
         ["GetStreamingEvents"] = GetStreamingEventsOperation.Parse,
         ["Unsubscribe"] = UnsubscribeOperation.Parse,
+        ["GetItem"] = GetItemOperation.Parse,
+        ["GetAttachment"] = GetAttachmentOperation.Parse,
+        ["ConvertId"] = ConvertIdOperation.Parse,
     };
 
     /// <summary>Real EWS operations the simulator does not implement: refused with an explicit fault, not a schema error.</summary>
     private static readonly HashSet<string> OtherEwsOperations = new(StringComparer.Ordinal)
     {
-        "AddDelegate", "ApplyConversationAction", "ArchiveItem", "ConvertId", "CopyFolder", "CreateAttachment",
+        "AddDelegate", "ApplyConversationAction", "ArchiveItem", "CopyFolder", "CreateAttachment",
         "CreateFolderPath", "CreateManagedFolder", "CreateUserConfiguration", "DeleteAttachment",
         "DeleteUserConfiguration", "EmptyFolder", "ExpandDL", "ExportItems", "FindConversation", "FindPeople",
-        "GetAttachment", "GetConversationItems", "GetDelegate", "GetInboxRules", "GetItem", "GetMailTips",
+        "GetConversationItems", "GetDelegate", "GetInboxRules", "GetMailTips",
         "GetPasswordExpirationDate", "GetRoomLists", "GetRooms", "GetServerTimeZones", "GetServiceConfiguration",
         "GetSharingFolder", "GetSharingMetadata", "GetUserAvailability", "GetUserConfiguration",
         "GetUserOofSettings", "GetUserPhoto", "MarkAllItemsAsRead", "MarkAsJunk", "MoveFolder", "RefreshSharingFolder",

@@ -22,6 +22,8 @@ internal sealed class EwsResponseWriter : IDisposable
         OmitXmlDeclaration = true,
         Indent = false,
         CloseOutput = false,
+        // Bodies and headers keep their CRLFs: a literal CR would be normalised away by every XML parser.
+        NewLineHandling = NewLineHandling.Entitize,
     };
 
     private readonly MemoryStream _buffer = new(4096);
