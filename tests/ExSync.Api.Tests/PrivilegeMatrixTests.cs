@@ -22,6 +22,7 @@ public sealed class PrivilegeMatrixTests(ExSyncApplication app) : IClassFixture<
 
     /// <summary>The only operations anyone may call without a token: orchestrators' probes.</summary>
     private static readonly HashSet<string> AnonymousOperations = ["GET /health/live", "GET /health/ready"];
+    private static readonly HashSet<string?> StatePreconditions = ["MailboxNotSynchronized"];
 
     /// <summary>Endpoints outside the document that are anonymous on purpose: the document itself.</summary>
     private static readonly HashSet<string> AnonymousUndocumentedEndpoints = ["GET /openapi/{documentName}.json"];
@@ -107,7 +108,10 @@ public sealed class PrivilegeMatrixTests(ExSyncApplication app) : IClassFixture<
         {
             var path = operation.PathWith(parameter => OwnResourceId(operation, parameter, own.Id));
             var response = await SendAsync(caller, operation, path);
-            Check(failures, response.Status is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.Accepted,
+            // The caller was let in: a state the mailbox is not in (a sync of a mailbox Test & Enable has not enabled) is not a refusal of the caller.
+            var admitted = response.Status is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.Accepted
+                || (response.Status == HttpStatusCode.Conflict && StatePreconditions.Contains(response.Code));
+            Check(failures, admitted,
                 operation, $"refused a caller without privileges their own data: {(int)response.Status} {response.Code}: {Shorten(response.Body)}");
         }
 

@@ -69,7 +69,12 @@ public sealed partial class MailboxNotifications(
 
         // Groups are chosen before subscribing: every Subscribe of a group carries the group's anchor.
         var placedThisRound = new Dictionary<StreamingGroup, int>();
-        var placed = toSubscribe.Select(w => (Want: w, Group: GroupFor(w, placedThisRound))).ToList();
+        List<(Wanted Want, StreamingGroup Group)> placed;
+        lock (subscriptions)
+        {
+            placed = toSubscribe.Select(w => (Want: w, Group: GroupFor(w, placedThisRound))).ToList();
+        }
+
         var failures = 0;
         await Parallel.ForEachAsync(placed, new ParallelOptions { MaxDegreeOfParallelism = SubscribeParallelism, CancellationToken = cancellationToken }, async (item, token) =>
         {
@@ -105,9 +110,15 @@ public sealed partial class MailboxNotifications(
             group.Refresh();
         }
 
-        foreach (var empty in groups.Where(g => g.Count == 0).ToList())
+        List<StreamingGroup> empties;
+        lock (subscriptions)
         {
-            groups.Remove(empty);
+            empties = groups.Where(g => g.Count == 0).ToList();
+            groups.RemoveAll(empties.Contains);
+        }
+
+        foreach (var empty in empties)
+        {
             await empty.StopAsync();
         }
 
@@ -128,13 +139,19 @@ public sealed partial class MailboxNotifications(
     private async Task StopAllAsync()
     {
         // Subscriptions nobody listens to expire in Exchange on their own; the instance that takes the duty over subscribes anew.
-        foreach (var group in groups)
+        // A round cut short by shutdown may still be unwinding: stop a snapshot of the groups.
+        List<StreamingGroup> stopping;
+        lock (subscriptions)
+        {
+            stopping = [.. groups];
+            groups.Clear();
+            subscriptions.Clear();
+        }
+
+        foreach (var group in stopping)
         {
             await group.StopAsync();
         }
-
-        groups.Clear();
-        subscriptions.Clear();
     }
 
     private StreamingGroup GroupFor(Wanted want, Dictionary<StreamingGroup, int> placedThisRound)
