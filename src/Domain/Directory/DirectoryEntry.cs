@@ -44,7 +44,10 @@ public sealed partial class DirectoryEntry
     /// <summary>The record's display name.</summary>
     public string DisplayName { get; private set; }
 
-    /// <summary>The record's addresses, in the order the CRM gave them, without duplicates (ignoring case).</summary>
+    /// <summary>
+    /// The record's addresses without duplicates (ignoring case); <see cref="DirectoryEntryAddress.Position"/> is the order the CRM gave
+    /// them in (a database returns them in any order).
+    /// </summary>
     public IReadOnlyList<DirectoryEntryAddress> EmailAddresses => emailAddresses;
 
     /// <summary>When the entry was first created.</summary>
@@ -97,7 +100,7 @@ public sealed partial class DirectoryEntry
     }
 
     /// <summary>The entry's content, as it would be written again.</summary>
-    public DirectoryEntryContent Content => new(RecordType, RecordId, DisplayName, emailAddresses.Select(a => a.Address).ToList());
+    public DirectoryEntryContent Content => new(RecordType, RecordId, DisplayName, emailAddresses.OrderBy(a => a.Position).Select(a => a.Address).ToList());
 
     private void Apply(DirectoryEntryContent content, DateTimeOffset now)
     {
