@@ -23,7 +23,7 @@ public sealed class EmailResource
     /// <summary>The mailbox the email was first synchronized from (for incoming email, the first that received it; it may have been deleted since).</summary>
     public required Guid MailboxId { get; init; }
 
-    /// <summary>Every mailbox that received the email, in the order ExSync found it.</summary>
+    /// <summary>Every mailbox that received the email: mailboxId first (for incoming email), then the others in the order ExSync found the email in them.</summary>
     public required IReadOnlyList<Guid> ReceivingMailboxIds { get; init; }
 
     /// <summary>The subject (possibly empty; at most 2,000 characters are kept).</summary>

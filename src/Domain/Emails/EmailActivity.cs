@@ -61,9 +61,9 @@ public sealed partial class EmailActivity
     /// <summary>Every mailbox the email belongs to. Loaded with the activity by the queries of <c>EmailQueries</c>.</summary>
     public IReadOnlyList<EmailMailboxLink> Mailboxes => mailboxes;
 
-    /// <summary>The mailboxes that received the email, in the order ExSync found it in them.</summary>
+    /// <summary>The mailboxes that received the email: <see cref="MailboxId"/> first, then the others in the order ExSync found the email in them.</summary>
     public IReadOnlyList<Guid> ReceivingMailboxIds =>
-        mailboxes.Where(m => m.Receiving).OrderBy(m => m.AddedAt).ThenBy(m => m.MailboxId).Select(m => m.MailboxId).ToList();
+        mailboxes.Where(m => m.Receiving).OrderBy(m => m.MailboxId != MailboxId).ThenBy(m => m.AddedAt).ThenBy(m => m.MailboxId).Select(m => m.MailboxId).ToList();
 
     /// <summary>The subject (possibly empty).</summary>
     public string Subject { get; private set; }
