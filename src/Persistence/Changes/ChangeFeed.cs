@@ -45,7 +45,7 @@ public static class ChangeFeed
     /// least, and must start over; one that has seen it or more has missed nothing.
     /// </summary>
     public static async Task<long> ChangeFeedWatermarkAsync(this ExSyncDbContext db, CancellationToken cancellationToken) =>
-        await db.ChangeFeedState.AsNoTracking().Where(s => s.Id == Persistence.ChangeFeedState.SingletonId).Select(s => (long?)s.PrunedThrough).SingleOrDefaultAsync(cancellationToken) ?? 0;
+        await db.ChangeFeedState.AsNoTracking().Where(s => s.Id == ChangeFeedState.SingletonId).Select(s => (long?)s.PrunedThrough).SingleOrDefaultAsync(cancellationToken) ?? 0;
 
     /// <summary>The position of a reader that has seen everything committed so far: the last sequence, or the watermark when none is left.</summary>
     public static async Task<long> LatestChangePositionAsync(this ExSyncDbContext db, CancellationToken cancellationToken)
@@ -71,18 +71,11 @@ public static class ChangeFeed
         }
 
         var removed = await db.Changes.Where(c => c.Sequence <= last).ExecuteDeleteAsync(cancellationToken);
-        var state = await db.ChangeFeedState.SingleOrDefaultAsync(s => s.Id == Persistence.ChangeFeedState.SingletonId, cancellationToken);
-        if (state is null)
-        {
-            db.ChangeFeedState.Add(new ChangeFeedState { Id = Persistence.ChangeFeedState.SingletonId, PrunedThrough = last.Value, PrunedAt = cutoff });
-        }
-        else if (last > state.PrunedThrough)
-        {
-            state.PrunedThrough = last.Value;
-            state.PrunedAt = cutoff;
-        }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // The row exists from the start (the migration seeds it); a conditional update never lowers the watermark, whoever prunes.
+        await db.ChangeFeedState
+            .Where(s => s.Id == ChangeFeedState.SingletonId && s.PrunedThrough < last)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.PrunedThrough, last.Value).SetProperty(x => x.PrunedAt, cutoff), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return removed;
     }

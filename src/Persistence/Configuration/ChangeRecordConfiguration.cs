@@ -29,5 +29,8 @@ internal sealed class ChangeFeedStateConfiguration : IEntityTypeConfiguration<Ch
         builder.ToTable("ChangeFeedState");
         builder.HasKey(s => s.Id);
         builder.Property(s => s.Id).ValueGeneratedNever();
+
+        // One row from the start, so that retention only ever updates it.
+        builder.HasData(new ChangeFeedState { Id = ChangeFeedState.SingletonId, PrunedThrough = 0 });
     }
 }

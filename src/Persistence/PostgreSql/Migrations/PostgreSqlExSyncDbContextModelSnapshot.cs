@@ -1006,6 +1006,13 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("ChangeFeedState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThrough = 0L
+                        });
                 });
 
             modelBuilder.Entity("ExSync.Persistence.Coordination.ConnectionGrant", b =>

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ExSync.Persistence.Sqlite.Migrations
 {
     [DbContext(typeof(SqliteExSyncDbContext))]
-    [Migration("20261207111708_CrmSide")]
+    [Migration("20261207115434_CrmSide")]
     partial class CrmSide
     {
         /// <inheritdoc />
@@ -1045,6 +1045,13 @@ namespace ExSync.Persistence.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("ChangeFeedState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThrough = 0L
+                        });
                 });
 
             modelBuilder.Entity("ExSync.Persistence.Coordination.ConnectionGrant", b =>

@@ -257,6 +257,11 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.InsertData(
+                table: "ChangeFeedState",
+                columns: new[] { "Id", "PrunedAt", "PrunedThrough" },
+                values: new object[] { 1, null, 0L });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Changes_OccurredAt",
                 table: "Changes",

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ExSync.Persistence.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgreSqlExSyncDbContext))]
-    [Migration("20261207111712_CrmSide")]
+    [Migration("20261207115437_CrmSide")]
     partial class CrmSide
     {
         /// <inheritdoc />
@@ -1009,6 +1009,13 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("ChangeFeedState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThrough = 0L
+                        });
                 });
 
             modelBuilder.Entity("ExSync.Persistence.Coordination.ConnectionGrant", b =>

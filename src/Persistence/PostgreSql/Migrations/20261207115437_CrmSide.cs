@@ -258,6 +258,11 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.InsertData(
+                table: "ChangeFeedState",
+                columns: new[] { "Id", "PrunedAt", "PrunedThrough" },
+                values: new object[] { 1, null, 0L });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Changes_OccurredAt",
                 table: "Changes",
