@@ -1,6 +1,9 @@
 using ExSync.Api.Alerts;
 using ExSync.Api.Audit;
+using ExSync.Api.Changes;
 using ExSync.Api.Demo;
+using ExSync.Api.DirectoryEntries;
+using ExSync.Api.Emails;
 using ExSync.Api.Exchange;
 using ExSync.Api.Health;
 using ExSync.Api.Infrastructure;
@@ -55,6 +58,9 @@ try
     // Representations kept with their revision, so that repeated reads of a resource skip reading and serializing it again
     builder.Services.AddSingleton<RepresentationCache>();
 
+    // Change feed cursors, sealed with the deployment's key ring so that every instance reads them and nobody forges them
+    builder.Services.AddSingleton<ChangeCursors>();
+
     // Audit trail of every change, recorded with the change
     builder.Services.AddHttpContextAccessor();
     builder.Services.AddScoped<AuditTrail>();
@@ -102,6 +108,11 @@ try
         api.MapJobs();
         api.MapAlerts();
         api.MapAudit();
+
+        // The CRM's side: its directory of records, the email activities ExSync tracks, and the feed of their changes
+        api.MapDirectoryEntries();
+        api.MapEmails();
+        api.MapChanges();
     }
 
     await app.RunAsync();

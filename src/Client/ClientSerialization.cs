@@ -45,3 +45,21 @@ public partial class AuditClient
 {
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
 }
+
+/// <summary>The directory of the CRM's email-enabled records.</summary>
+public partial class DirectoryClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}
+
+/// <summary>Email activities: the email ExSync tracked, and their attachments.</summary>
+public partial class EmailsClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}
+
+/// <summary>The change feed.</summary>
+public partial class ChangesClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}

@@ -1,4 +1,5 @@
 using ExSync.Domain.Audit;
+using ExSync.Domain.Directory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -85,6 +86,18 @@ public partial interface IDatabaseDialect
     /// EF Core's pipeline, which cost three times the database's own work; on PostgreSQL the checks of concurrent requests share one query.
     /// </summary>
     Task<MailboxVersion?> FindMailboxVersionAsync(ExSyncDbContext db, Guid id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes directory entries, new or replaced, with their addresses, in the caller's transaction: each entry's row is inserted or
+    /// overwritten, and its addresses replaced. A few set-based statements whatever the number of entries (a bulk upsert writes 10,000).
+    /// </summary>
+    Task WriteDirectoryEntriesAsync(ExSyncDbContext db, IReadOnlyList<DirectoryEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The content of a kept attachment as a stream that reads it from the database as it is read (an attachment may be 128 MiB), on the
+    /// context's connection until the stream is disposed; null when the attachment has no stored content.
+    /// </summary>
+    Task<Stream?> OpenAttachmentContentAsync(ExSyncDbContext db, Guid attachmentId, CancellationToken cancellationToken);
 
     /// <summary>Which unique index of <paramref name="model"/> a failed write violated, if that is why it failed.</summary>
     UniqueViolation? FindUniqueViolation(DbUpdateException exception, IModel model);

@@ -1,5 +1,8 @@
 using ExSync.Domain.Alerts;
 using ExSync.Domain.Audit;
+using ExSync.Domain.Changes;
+using ExSync.Domain.Directory;
+using ExSync.Domain.Emails;
 using ExSync.Domain.Jobs;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
@@ -58,6 +61,33 @@ public abstract class ExSyncDbContext(DbContextOptions options) : DbContext(opti
 
     /// <summary>The outcome of each item synchronization looked at, kept for some days.</summary>
     public DbSet<SyncItemEvent> SyncItemEvents => Set<SyncItemEvent>();
+
+    /// <summary>The CRM's email-enabled records.</summary>
+    public DbSet<DirectoryEntry> DirectoryEntries => Set<DirectoryEntry>();
+
+    /// <summary>The addresses of the directory's records.</summary>
+    public DbSet<DirectoryEntryAddress> DirectoryEntryAddresses => Set<DirectoryEntryAddress>();
+
+    /// <summary>Email activities.</summary>
+    public DbSet<EmailActivity> Emails => Set<EmailActivity>();
+
+    /// <summary>The mailboxes each email belongs to.</summary>
+    public DbSet<EmailMailboxLink> EmailMailboxes => Set<EmailMailboxLink>();
+
+    /// <summary>The emails' bodies, apart from the emails so that lists never read them.</summary>
+    public DbSet<EmailBody> EmailBodies => Set<EmailBody>();
+
+    /// <summary>The emails' attachments (metadata).</summary>
+    public DbSet<EmailAttachment> EmailAttachments => Set<EmailAttachment>();
+
+    /// <summary>The content of kept attachments.</summary>
+    public DbSet<EmailAttachmentContent> EmailAttachmentContents => Set<EmailAttachmentContent>();
+
+    /// <summary>The change feed (record changes with <see cref="ChangeFeed.RecordChange"/>).</summary>
+    public DbSet<ChangeRecord> Changes => Set<ChangeRecord>();
+
+    /// <summary>The change feed's retention watermark (one row).</summary>
+    public DbSet<ChangeFeedState> ChangeFeedState => Set<ChangeFeedState>();
 
     /// <summary>The Data Protection key ring, shared by every instance so each can decrypt every stored secret.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -12,7 +12,8 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ExSyncDbContext"/> (scoped, from a pool), <see cref="IDbContextFactory{ExSyncDbContext}"/> for background work,
-    /// the provider's <see cref="IDatabaseDialect"/>, <see cref="SequentialIds"/> and the <see cref="DatabaseInitializer"/>. The provider
+    /// the provider's <see cref="IDatabaseDialect"/>, <see cref="SequentialIds"/>, the <see cref="DatabaseInitializer"/> and the change feed's
+    /// settings (<see cref="ChangeFeedOptions"/>, checked at start). The provider
     /// and connection string are read from configuration when first needed (<c>Database:Provider</c>, <c>ConnectionStrings:ExSync</c>),
     /// so a test host's settings, applied when the host is built, are seen.
     /// </summary>
@@ -23,9 +24,21 @@ public static class PersistenceServiceCollectionExtensions
         // Time comes from TimeProvider, so tests control it; read to the precision every database stores.
         services.TryAddSingleton<TimeProvider>(new MicrosecondClock());
 
-        // Pooled contexts skip most of the cost of creating a context per request; each provider has its own pool.
-        services.AddPooledDbContextFactory<SqliteExSyncDbContext>((provider, options) => SqliteSetup.Configure(options, provider.GetRequiredService<DatabaseSettings>()));
-        services.AddPooledDbContextFactory<PostgreSqlExSyncDbContext>((provider, options) => PostgreSqlSetup.Configure(options, provider.GetRequiredService<DatabaseSettings>()));
+        // Pooled contexts skip most of the cost of creating a context per request; each provider has its own pool. Every context orders the
+        // transactions that record changes (ChangeFeedOrdering).
+        services.AddPooledDbContextFactory<SqliteExSyncDbContext>((provider, options) =>
+        {
+            SqliteSetup.Configure(options, provider.GetRequiredService<DatabaseSettings>());
+            options.AddInterceptors(provider.GetRequiredService<ChangeFeedOrdering>());
+        });
+        services.AddPooledDbContextFactory<PostgreSqlExSyncDbContext>((provider, options) =>
+        {
+            PostgreSqlSetup.Configure(options, provider.GetRequiredService<DatabaseSettings>());
+            options.AddInterceptors(provider.GetRequiredService<ChangeFeedOrdering>());
+        });
+        services.AddSingleton<ChangeFeedOrdering>();
+        services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ChangeFeedOptions>, ChangeFeedOptionsValidator>();
         services.AddSingleton<IDbContextFactory<ExSyncDbContext>, ExSyncDbContextFactory>();
 
         // Disposing the scoped context returns it to its pool.

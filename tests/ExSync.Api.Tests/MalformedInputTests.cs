@@ -14,6 +14,8 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
     private const string Profiles = "/api/v1/server-profiles";
     private const string Mailboxes = "/api/v1/mailboxes";
     private const string Organization = "/api/v1/organization/email-settings";
+    private const string DirectoryEntries = "/api/v1/directory-entries";
+    private const string Emails = "/api/v1/emails";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -478,6 +480,11 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
             return $"{Mailboxes}/{(await app.Mailboxes().CreateMailboxAsync(TestData.MailboxWithoutSync(), Ct)).Id}";
         }
 
+        if (template == Emails + "/{id}")
+        {
+            return $"{Emails}/{(await app.CreateEmailAsync()).Id}";
+        }
+
         return System.Text.RegularExpressions.Regex.Replace(template, "{[^}]+}", _ => Guid.NewGuid().ToString());
     }
 
@@ -531,8 +538,17 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
             Mailboxes or Mailboxes + "/{id}" => () => TestData.ToJson(TestData.MailboxWithoutSync()),
             Organization => () => JsonNode.Parse("""
                 {"incomingEmail":"None","outgoingEmail":"EmailRouter","appointmentsContactsAndTasks":"ServerSideSynchronization",
-                 "processEmailsOnlyForApprovedUsers":true,"processEmailsOnlyForApprovedQueues":true,"alerts":{"errors":true,"warnings":true,"information":true}}
+                 "processEmailsOnlyForApprovedUsers":true,"processEmailsOnlyForApprovedQueues":true,"alerts":{"errors":true,"warnings":true,"information":true},
+                 "trackSentItems":true,"useTrackingToken":true,"trackingTokenPrefix":"CRM:","trackingTokenDigits":7,"trackingCategoryName":"Tracked to CRM",
+                 "maxAttachmentSizeKilobytes":5120}
                 """)!.AsObject(),
+            DirectoryEntries + "/{id}" => () => JsonNode.Parse($$"""
+                {"recordType":"Contact","recordId":"{{Guid.NewGuid()}}","displayName":"Maria Garcia","emailAddresses":["maria@fabrikam.com"]}
+                """)!.AsObject(),
+            DirectoryEntries + "/bulk-upsert" => () => JsonNode.Parse($$"""
+                {"entries":[{"id":"{{Guid.NewGuid()}}","recordType":"Contact","recordId":"{{Guid.NewGuid()}}","displayName":"Maria Garcia","emailAddresses":["maria@fabrikam.com"]}]}
+                """)!.AsObject(),
+            Emails + "/{id}" => () => JsonNode.Parse("""{"regarding":{"recordType":"Opportunity","recordId":"b7e2c9d4"}}""")!.AsObject(),
             _ => null,
         };
         if (valid is null)

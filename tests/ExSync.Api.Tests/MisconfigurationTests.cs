@@ -28,6 +28,8 @@ public sealed class MisconfigurationTests
         { "clock skew of 10 minutes", "Authentication:ClockSkew" },
         { "clock skew negative", "Authentication:ClockSkew" },
         { "allowed network not a CIDR block", "Exchange:OutboundPolicy:AllowedNetworks" },
+        { "change feed kept 3 days", "ChangeFeed:Retention" },
+        { "bulk body limit below the body limit", "Limits:MaxBulkRequestBodyBytes" },
     };
 
     [Theory]
@@ -56,6 +58,8 @@ public sealed class MisconfigurationTests
         app.Settings[$"{Bearer}:SigningKeys:1:Value"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         app.Settings["Authentication:ClockSkew"] = "00:05:00";
         app.Settings["Limits:MaxRequestBodyBytes"] = "1024";
+        app.Settings["Limits:MaxBulkRequestBodyBytes"] = "2000";
+        app.Settings["ChangeFeed:Retention"] = "7.00:00:00";
 
         Assert.Equal(System.Net.HttpStatusCode.OK, (await app.CreateClient().GetAsync("/api/v1/server-profiles", Ct)).StatusCode);
     }
@@ -112,6 +116,8 @@ public sealed class MisconfigurationTests
         "clock skew of 10 minutes" => new() { ["Authentication:ClockSkew"] = "00:10:00" },
         "clock skew negative" => new() { ["Authentication:ClockSkew"] = "-00:00:01" },
         "allowed network not a CIDR block" => new() { ["Exchange:OutboundPolicy:AllowedNetworks:0"] = "exchange.contoso.com" },
+        "change feed kept 3 days" => new() { ["ChangeFeed:Retention"] = "3.00:00:00" },
+        "bulk body limit below the body limit" => new() { ["Limits:MaxBulkRequestBodyBytes"] = "2000" },
         _ => throw new ArgumentOutOfRangeException(nameof(misconfiguration)),
     };
 

@@ -19,8 +19,8 @@ public sealed class RequestExampleTests(ExSyncApplication app) : IClassFixture<E
     {
         var bodies = OpenApiExamples.All.Select(e => $"{e.Method} {e.Path}").Distinct().Count();
 
-        // Ten operations take a body; a body without an example would be missing here, and Swagger UI would prefill placeholders.
-        Assert.Equal(10, bodies);
+        // Thirteen operations take a body; a body without an example would be missing here, and Swagger UI would prefill placeholders.
+        Assert.Equal(13, bodies);
     }
 
     [Theory]
@@ -70,7 +70,7 @@ public sealed class RequestExampleTests(ExSyncApplication app) : IClassFixture<E
 
     /// <summary>
     /// The operation's URL in <paramref name="service"/>, which gets what the examples take for granted: a default server profile
-    /// (mailboxes use the organization defaults) and the profile or mailbox the path names.
+    /// (mailboxes use the organization defaults) and the profile, mailbox or email the path names; a new directory entry id.
     /// </summary>
     internal static async Task<string> UrlAsync(ExSyncApplication service, string path)
     {
@@ -79,6 +79,17 @@ public sealed class RequestExampleTests(ExSyncApplication app) : IClassFixture<E
         {
             var mailbox = await service.Mailboxes().CreateMailboxAsync(TestData.Mailbox(), Ct);
             return path.Replace("{id}", mailbox.Id.ToString(), StringComparison.Ordinal);
+        }
+
+        if (path.StartsWith("/api/v1/emails/{id}", StringComparison.Ordinal))
+        {
+            var email = await service.CreateEmailAsync();
+            return path.Replace("{id}", email.Id.ToString(), StringComparison.Ordinal);
+        }
+
+        if (path.StartsWith("/api/v1/directory-entries/{id}", StringComparison.Ordinal))
+        {
+            return path.Replace("{id}", "example-" + Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
         }
 
         return path.Replace("{id}", profile.Id.ToString(), StringComparison.Ordinal);

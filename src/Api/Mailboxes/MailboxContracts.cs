@@ -41,6 +41,12 @@ public sealed class MailboxResource
     /// <summary>Whether the mailbox is in use.</summary>
     public required RecordState State { get; init; }
 
+    /// <summary>Which incoming email the mailbox tracks (default ResponsesToCrmEmail).</summary>
+    public required IncomingEmailFilteringMethod IncomingEmailFilteringMethod { get; init; }
+
+    /// <summary>Delete each message in Exchange once it is processed (queues only).</summary>
+    public required bool DeleteEmailsAfterProcessing { get; init; }
+
     /// <summary>Whether the email address is approved (read-only; changed by the approve and reject actions).</summary>
     public required EmailApprovalStatus ApprovalStatus { get; init; }
 
@@ -157,6 +163,16 @@ public sealed record MailboxInput
 
     /// <summary>Whether the mailbox is in use; defaults to Active.</summary>
     public RecordState? State { get; init; }
+
+    /// <summary>
+    /// Which incoming email the mailbox tracks: AllEmailMessages, ResponsesToCrmEmail (the default), FromCrmRecords (senders that are contacts,
+    /// accounts or leads of the directory), FromEmailEnabledRecords (any directory record or mailbox owner) or None. A message is tracked
+    /// when any receiving mailbox accepts it, or when a user put the tracking category on it.
+    /// </summary>
+    public IncomingEmailFilteringMethod? IncomingEmailFilteringMethod { get; init; }
+
+    /// <summary>Delete each message in Exchange once it is processed; queue mailboxes only (defaults to false).</summary>
+    public bool? DeleteEmailsAfterProcessing { get; init; }
 }
 
 /// <summary>The user or queue a mailbox belongs to.</summary>

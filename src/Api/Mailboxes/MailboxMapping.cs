@@ -21,6 +21,8 @@ internal static class MailboxMapping
         SyncOnlyFromThisOrganization = mailbox.SyncOnlyFromThisOrganization,
         ProcessEmailsReceivedAfter = mailbox.ProcessEmailsReceivedAfter,
         State = mailbox.State,
+        IncomingEmailFilteringMethod = mailbox.IncomingEmailFilteringMethod,
+        DeleteEmailsAfterProcessing = mailbox.DeleteEmailsAfterProcessing,
         ApprovalStatus = mailbox.ApprovalStatus,
         IncomingEmailStatus = mailbox.IncomingEmailStatus,
         OutgoingEmailStatus = mailbox.OutgoingEmailStatus,
@@ -52,6 +54,8 @@ internal static class MailboxMapping
         SyncOnlyFromThisOrganization = mailbox.SyncOnlyFromThisOrganization,
         ProcessEmailsReceivedAfter = mailbox.ProcessEmailsReceivedAfter,
         State = mailbox.State,
+        IncomingEmailFilteringMethod = mailbox.IncomingEmailFilteringMethod,
+        DeleteEmailsAfterProcessing = mailbox.DeleteEmailsAfterProcessing,
     };
 
     /// <summary>
@@ -70,6 +74,8 @@ internal static class MailboxMapping
         SyncOnlyFromThisOrganization = input.SyncOnlyFromThisOrganization ?? false,
         ProcessEmailsReceivedAfter = input.ProcessEmailsReceivedAfter is { } after ? StoredInstants.Truncate(after) : null,
         State = input.State ?? RecordState.Active,
+        IncomingEmailFilteringMethod = input.IncomingEmailFilteringMethod ?? IncomingEmailFilteringMethod.ResponsesToCrmEmail,
+        DeleteEmailsAfterProcessing = input.DeleteEmailsAfterProcessing ?? false,
     };
 
     private static MailboxOwner ToDomain(this MailboxOwnerInput owner) =>

@@ -111,6 +111,13 @@ public static class OrganizationApi
         ProcessEmailsOnlyForApprovedUsers = settings.ProcessEmailsOnlyForApprovedUsers,
         ProcessEmailsOnlyForApprovedQueues = settings.ProcessEmailsOnlyForApprovedQueues,
         Alerts = new AlertLevelSettings { Errors = settings.Alerts.Errors, Warnings = settings.Alerts.Warnings, Information = settings.Alerts.Information },
+        TrackSentItems = settings.TrackSentItems,
+        UseTrackingToken = settings.UseTrackingToken,
+        TrackingTokenPrefix = settings.TrackingTokenPrefix,
+        TrackingTokenDigits = settings.TrackingTokenDigits,
+        TrackingCategoryName = settings.TrackingCategoryName,
+        UndeliverableCategoryName = settings.UndeliverableCategoryName,
+        MaxAttachmentSizeKilobytes = settings.MaxAttachmentSizeKilobytes,
         ModifiedAt = settings.ModifiedAt,
         ETag = ETags.For(settings.Revision),
     };
@@ -124,6 +131,12 @@ public static class OrganizationApi
         ProcessEmailsOnlyForApprovedUsers = settings.ProcessEmailsOnlyForApprovedUsers,
         ProcessEmailsOnlyForApprovedQueues = settings.ProcessEmailsOnlyForApprovedQueues,
         Alerts = new AlertLevelSettingsInput { Errors = settings.Alerts.Errors, Warnings = settings.Alerts.Warnings, Information = settings.Alerts.Information },
+        TrackSentItems = settings.TrackSentItems,
+        UseTrackingToken = settings.UseTrackingToken,
+        TrackingTokenPrefix = settings.TrackingTokenPrefix,
+        TrackingTokenDigits = settings.TrackingTokenDigits,
+        TrackingCategoryName = settings.TrackingCategoryName,
+        MaxAttachmentSizeKilobytes = settings.MaxAttachmentSizeKilobytes,
     };
 
     private static OrganizationEmailSettingsChange ToChange(this OrganizationEmailSettingsInput input) => new()
@@ -135,6 +148,12 @@ public static class OrganizationApi
         ProcessEmailsOnlyForApprovedUsers = input.ProcessEmailsOnlyForApprovedUsers!.Value,
         ProcessEmailsOnlyForApprovedQueues = input.ProcessEmailsOnlyForApprovedQueues!.Value,
         Alerts = new AlertLevels(input.Alerts!.Errors!.Value, input.Alerts.Warnings!.Value, input.Alerts.Information!.Value),
+        TrackSentItems = input.TrackSentItems!.Value,
+        UseTrackingToken = input.UseTrackingToken!.Value,
+        TrackingTokenPrefix = input.TrackingTokenPrefix!,
+        TrackingTokenDigits = input.TrackingTokenDigits!.Value,
+        TrackingCategoryName = input.TrackingCategoryName!,
+        MaxAttachmentSizeKilobytes = input.MaxAttachmentSizeKilobytes!.Value,
     };
 }
 
@@ -154,5 +173,29 @@ public sealed class OrganizationEmailSettingsInputValidator : AbstractValidator<
             RuleFor(s => s.Alerts!.Warnings).NotNull();
             RuleFor(s => s.Alerts!.Information).NotNull();
         });
+        RuleFor(s => s.TrackSentItems).NotNull();
+        RuleFor(s => s.UseTrackingToken).NotNull();
+        RuleFor(s => s.TrackingTokenPrefix)
+            .NotEmpty()
+            .MaximumLength(OrganizationEmailSettings.TrackingTokenPrefixMaxLength)
+            .MustBeSingleLineText()
+            .Must(prefix => string.IsNullOrEmpty(prefix) || prefix.Length > OrganizationEmailSettings.TrackingTokenPrefixMaxLength || prefix.Any(char.IsControl)
+                            || OrganizationEmailSettings.IsValidTrackingTokenPrefix(prefix))
+            .WithErrorCode(FieldErrorCodes.InvalidFormat)
+            .WithMessage("A tracking token prefix has no '[' or ']' (they enclose the token) and no whitespace at either end, e.g. CRM:.");
+        RuleFor(s => s.TrackingTokenDigits)
+            .NotNull()
+            .InclusiveBetween(OrganizationEmailSettings.MinTrackingTokenDigits, OrganizationEmailSettings.MaxTrackingTokenDigits);
+        RuleFor(s => s.TrackingCategoryName)
+            .NotEmpty()
+            .MaximumLength(OrganizationEmailSettings.TrackingCategoryNameMaxLength)
+            .MustBeSingleLineText()
+            .Must(name => string.IsNullOrEmpty(name) || name.Length > OrganizationEmailSettings.TrackingCategoryNameMaxLength || name.Any(char.IsControl)
+                          || OrganizationEmailSettings.IsValidCategoryName(name))
+            .WithErrorCode(FieldErrorCodes.InvalidFormat)
+            .WithMessage("A category name has no comma or semicolon (Outlook separates categories with them) and no whitespace at either end.");
+        RuleFor(s => s.MaxAttachmentSizeKilobytes)
+            .NotNull()
+            .InclusiveBetween(0, OrganizationEmailSettings.MaxAttachmentSizeKilobytesLimit);
     }
 }

@@ -34,6 +34,27 @@ public sealed class OrganizationEmailSettingsResource
     /// <summary>Which alert levels are recorded.</summary>
     public required AlertLevelSettings Alerts { get; init; }
 
+    /// <summary>Track email in Sent Items as well as in the Inbox (default false).</summary>
+    public required bool TrackSentItems { get; init; }
+
+    /// <summary>Put a tracking token in the subject of email ExSync sends, and tie replies to it by the token (default true).</summary>
+    public required bool UseTrackingToken { get; init; }
+
+    /// <summary>The tracking token's prefix (default "CRM:"): tokens look like [CRM:0001234].</summary>
+    public required string TrackingTokenPrefix { get; init; }
+
+    /// <summary>How many digits the tracking token's number has (default 7).</summary>
+    public required int TrackingTokenDigits { get; init; }
+
+    /// <summary>The Exchange category that marks tracked items (default "Tracked to CRM"); a user who puts it on an item in Outlook tracks it.</summary>
+    public required string TrackingCategoryName { get; init; }
+
+    /// <summary>The category of items that failed to be tracked five times (read-only): the tracking category's name and " (Undeliverable)".</summary>
+    public required string UndeliverableCategoryName { get; init; }
+
+    /// <summary>Largest attachment whose content is kept, in KiB (default 5120, that is 5 MiB); 0 keeps none. Larger ones are recorded as skipped.</summary>
+    public required int MaxAttachmentSizeKilobytes { get; init; }
+
     /// <summary>When the settings last changed.</summary>
     public required DateTimeOffset ModifiedAt { get; init; }
 
@@ -79,6 +100,24 @@ public sealed record OrganizationEmailSettingsInput
 
     /// <summary>Which alert levels are recorded.</summary>
     public AlertLevelSettingsInput? Alerts { get; init; }
+
+    /// <summary>Track email in Sent Items as well as in the Inbox.</summary>
+    public bool? TrackSentItems { get; init; }
+
+    /// <summary>Put a tracking token in the subject of email ExSync sends, and tie replies to it by the token.</summary>
+    public bool? UseTrackingToken { get; init; }
+
+    /// <summary>The tracking token's prefix: 1 to 20 characters, no brackets, no control characters, no whitespace at either end.</summary>
+    public string? TrackingTokenPrefix { get; init; }
+
+    /// <summary>How many digits the tracking token's number has: 4 to 12.</summary>
+    public int? TrackingTokenDigits { get; init; }
+
+    /// <summary>The Exchange category that marks tracked items: 1 to 200 characters, no comma or semicolon, no whitespace at either end.</summary>
+    public string? TrackingCategoryName { get; init; }
+
+    /// <summary>Largest attachment whose content is kept, in KiB: 0 (none) to 131072 (128 MiB).</summary>
+    public int? MaxAttachmentSizeKilobytes { get; init; }
 }
 
 /// <summary>Which alert levels ExSync records.</summary>

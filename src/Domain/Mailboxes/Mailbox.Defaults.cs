@@ -47,6 +47,8 @@ public sealed partial class Mailbox
             SyncOnlyFromThisOrganization = SyncOnlyFromThisOrganization,
             ProcessEmailsReceivedAfter = ProcessEmailsReceivedAfter,
             State = State,
+            IncomingEmailFilteringMethod = IncomingEmailFilteringMethod,
+            DeleteEmailsAfterProcessing = DeleteEmailsAfterProcessing,
         };
         Update(settings, defaultProfile, organization.DefaultServerProfileId, now);
         return changes;

@@ -58,6 +58,12 @@ public sealed partial class Mailbox
     /// <summary>Whether the mailbox is in use.</summary>
     public RecordState State { get; private set; }
 
+    /// <summary>Which incoming email the mailbox tracks.</summary>
+    public IncomingEmailFilteringMethod IncomingEmailFilteringMethod { get; private set; }
+
+    /// <summary>Delete each message in Exchange once it is processed (queues only).</summary>
+    public bool DeleteEmailsAfterProcessing { get; private set; }
+
     /// <summary>Whether the email address is approved for processing.</summary>
     public EmailApprovalStatus ApprovalStatus { get; private set; }
 
@@ -118,6 +124,7 @@ public sealed partial class Mailbox
     public static Mailbox Create(Guid id, MailboxSettings settings, ServerProfile? assignedProfile, Guid? organizationDefaultProfileId, DateTimeOffset now)
     {
         EnsureProfileRules(settings, currentProfileId: null, assignedProfile, organizationDefaultProfileId);
+        EnsureQueueOnlySettings(settings);
         var mailbox = new Mailbox
         {
             Id = id,
@@ -135,6 +142,7 @@ public sealed partial class Mailbox
     public void Update(MailboxSettings settings, ServerProfile? assignedProfile, Guid? organizationDefaultProfileId, DateTimeOffset now)
     {
         EnsureProfileRules(settings, ServerProfileId, assignedProfile, organizationDefaultProfileId);
+        EnsureQueueOnlySettings(settings);
 
         var addressChanged = NormalizeEmailAddress(settings.EmailAddress) != NormalizedEmailAddress;
         var connectionChanged = addressChanged
@@ -156,8 +164,8 @@ public sealed partial class Mailbox
         }
     }
 
-    /// <summary>The form of an address used for the case-insensitive uniqueness rule.</summary>
-    public static string NormalizeEmailAddress(string emailAddress) => emailAddress.Trim().ToUpperInvariant();
+    /// <summary>The form of an address used for the case-insensitive uniqueness rule (see <see cref="EmailAddresses.Normalize"/>).</summary>
+    public static string NormalizeEmailAddress(string emailAddress) => EmailAddresses.Normalize(emailAddress);
 
     private void Apply(MailboxSettings settings, DateTimeOffset now)
     {
@@ -173,6 +181,8 @@ public sealed partial class Mailbox
         SyncOnlyFromThisOrganization = settings.SyncOnlyFromThisOrganization;
         ProcessEmailsReceivedAfter = settings.ProcessEmailsReceivedAfter;
         State = settings.State;
+        IncomingEmailFilteringMethod = settings.IncomingEmailFilteringMethod;
+        DeleteEmailsAfterProcessing = settings.DeleteEmailsAfterProcessing;
         Touch(now);
     }
 
@@ -195,6 +205,18 @@ public sealed partial class Mailbox
         NextTestAt = null;
         EwsUrl = null;
         LastError = null;
+    }
+
+    private static void EnsureQueueOnlySettings(MailboxSettings settings)
+    {
+        if (settings.DeleteEmailsAfterProcessing && settings.Owner.Type != MailboxOwnerType.Queue)
+        {
+            throw new DomainException(new DomainError(
+                MailboxErrors.DeleteEmailsAfterProcessingQueueOnly,
+                "Only a queue's mailbox can delete email in Exchange after processing it: a user's mailbox is the user's own. " +
+                "Set deleteEmailsAfterProcessing to false, or make the owner a queue.",
+                "deleteEmailsAfterProcessing"));
+        }
     }
 
     private static void EnsureProfileRules(MailboxSettings settings, Guid? currentProfileId, ServerProfile? assignedProfile, Guid? organizationDefaultProfileId)

@@ -86,3 +86,25 @@ public enum SyncDirection
     /// <summary>Appointments, contacts and tasks.</summary>
     AppointmentsContactsAndTasks,
 }
+
+/// <summary>
+/// Which incoming email a mailbox tracks (Dynamics 365's "Incoming Email Filtering Method"; for queues, "Convert Incoming Email To
+/// Activities"). A message is tracked when any receiving mailbox's method accepts it, or when a user put the tracking category on it.
+/// </summary>
+public enum IncomingEmailFilteringMethod
+{
+    /// <summary>Every message received.</summary>
+    AllEmailMessages,
+
+    /// <summary>Replies to email the CRM tracks (the default).</summary>
+    ResponsesToCrmEmail,
+
+    /// <summary>Messages whose sender is a contact, account or lead of the directory.</summary>
+    FromCrmRecords,
+
+    /// <summary>Messages whose sender is any record of the directory (or a mailbox's owner).</summary>
+    FromEmailEnabledRecords,
+
+    /// <summary>No message (only those a user tracks with the category).</summary>
+    None,
+}

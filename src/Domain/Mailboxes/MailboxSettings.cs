@@ -41,6 +41,12 @@ public sealed record MailboxSettings
     /// <summary>Whether the mailbox is in use.</summary>
     public RecordState State { get; init; } = RecordState.Active;
 
+    /// <summary>Which incoming email the mailbox tracks.</summary>
+    public IncomingEmailFilteringMethod IncomingEmailFilteringMethod { get; init; } = IncomingEmailFilteringMethod.ResponsesToCrmEmail;
+
+    /// <summary>Delete each message in Exchange once it is processed (queues only).</summary>
+    public bool DeleteEmailsAfterProcessing { get; init; }
+
     /// <summary>Whether any direction uses server-side synchronization, and so needs a server profile.</summary>
     public bool UsesServerSideSynchronization =>
         IncomingDeliveryMethod == IncomingEmailDeliveryMethod.ServerSideSynchronization
@@ -83,4 +89,10 @@ public sealed record MailboxDraft
 
     /// <summary>Whether the mailbox is in use.</summary>
     public RecordState State { get; init; } = RecordState.Active;
+
+    /// <summary>See <see cref="MailboxSettings.IncomingEmailFilteringMethod"/>.</summary>
+    public IncomingEmailFilteringMethod IncomingEmailFilteringMethod { get; init; } = IncomingEmailFilteringMethod.ResponsesToCrmEmail;
+
+    /// <summary>See <see cref="MailboxSettings.DeleteEmailsAfterProcessing"/>.</summary>
+    public bool DeleteEmailsAfterProcessing { get; init; }
 }

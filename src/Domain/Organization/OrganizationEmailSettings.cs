@@ -1,4 +1,5 @@
 using ExSync.Domain.Common;
+using ExSync.Domain.Emails;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
 
@@ -46,6 +47,24 @@ public sealed record OrganizationEmailSettingsChange
 
     /// <summary>Which alert levels are recorded.</summary>
     public AlertLevels Alerts { get; init; } = new();
+
+    /// <summary>Track email in Sent Items as well as in the Inbox.</summary>
+    public bool TrackSentItems { get; init; }
+
+    /// <summary>Put a tracking token in the subject of email ExSync sends, and correlate replies by it.</summary>
+    public bool UseTrackingToken { get; init; } = true;
+
+    /// <summary>The tracking token's prefix.</summary>
+    public string TrackingTokenPrefix { get; init; } = OrganizationEmailSettings.DefaultTrackingTokenPrefix;
+
+    /// <summary>How many digits the tracking token's number has.</summary>
+    public int TrackingTokenDigits { get; init; } = OrganizationEmailSettings.DefaultTrackingTokenDigits;
+
+    /// <summary>The Exchange category that marks tracked items.</summary>
+    public string TrackingCategoryName { get; init; } = OrganizationEmailSettings.DefaultTrackingCategoryName;
+
+    /// <summary>Largest attachment kept, in KiB; 0 keeps none.</summary>
+    public int MaxAttachmentSizeKilobytes { get; init; } = OrganizationEmailSettings.DefaultMaxAttachmentSizeKilobytes;
 }
 
 /// <summary>
@@ -57,10 +76,42 @@ public sealed class OrganizationEmailSettings
     /// <summary>The key of the single row.</summary>
     public const int SingletonId = 1;
 
+    /// <summary>The default tracking token prefix.</summary>
+    public const string DefaultTrackingTokenPrefix = "CRM:";
+
+    /// <summary>Longest tracking token prefix.</summary>
+    public const int TrackingTokenPrefixMaxLength = 20;
+
+    /// <summary>The default number of tracking token digits.</summary>
+    public const int DefaultTrackingTokenDigits = 7;
+
+    /// <summary>Fewest tracking token digits.</summary>
+    public const int MinTrackingTokenDigits = 4;
+
+    /// <summary>Most tracking token digits.</summary>
+    public const int MaxTrackingTokenDigits = 12;
+
+    /// <summary>The default tracking category.</summary>
+    public const string DefaultTrackingCategoryName = "Tracked to CRM";
+
+    /// <summary>Longest tracking category name (Exchange allows 255 characters, less the undeliverable suffix).</summary>
+    public const int TrackingCategoryNameMaxLength = 200;
+
+    /// <summary>What the undeliverable category adds to the tracking category's name.</summary>
+    public const string UndeliverableSuffix = " (Undeliverable)";
+
+    /// <summary>The default largest attachment kept, in KiB (Dynamics 365's default, 5 MiB).</summary>
+    public const int DefaultMaxAttachmentSizeKilobytes = 5120;
+
+    /// <summary>The most maxAttachmentSizeKilobytes may be (128 MiB).</summary>
+    public const int MaxAttachmentSizeKilobytesLimit = 131072;
+
     private OrganizationEmailSettings()
     {
         // For EF Core materialization.
         Alerts = null!;
+        TrackingTokenPrefix = null!;
+        TrackingCategoryName = null!;
     }
 
     /// <summary>Key of the single row.</summary>
@@ -93,6 +144,33 @@ public sealed class OrganizationEmailSettings
     /// <summary>Which alert levels are recorded.</summary>
     public AlertLevels Alerts { get; private set; }
 
+    /// <summary>Track email in Sent Items as well as in the Inbox (Dynamics 365's AutoTrackSentFolderItems).</summary>
+    public bool TrackSentItems { get; private set; }
+
+    /// <summary>Put a tracking token in the subject of email ExSync sends, and correlate replies by it.</summary>
+    public bool UseTrackingToken { get; private set; }
+
+    /// <summary>The tracking token's prefix (see <see cref="TrackingToken"/>).</summary>
+    public string TrackingTokenPrefix { get; private set; }
+
+    /// <summary>How many digits the tracking token's number has.</summary>
+    public int TrackingTokenDigits { get; private set; }
+
+    /// <summary>The Exchange category that marks tracked items; a user who puts it on an item tracks it.</summary>
+    public string TrackingCategoryName { get; private set; }
+
+    /// <summary>Largest attachment whose content is kept, in KiB (1024 bytes); 0 keeps none. Larger ones are recorded as skipped.</summary>
+    public int MaxAttachmentSizeKilobytes { get; private set; }
+
+    /// <summary>The format of tracking tokens, e.g. <c>[CRM:0001234]</c>.</summary>
+    public TrackingTokenFormat TrackingToken => new(TrackingTokenPrefix, TrackingTokenDigits);
+
+    /// <summary>The category of items that failed to be tracked five times: the tracking category's name and " (Undeliverable)".</summary>
+    public string UndeliverableCategoryName => TrackingCategoryName + UndeliverableSuffix;
+
+    /// <summary>The largest attachment kept, in bytes.</summary>
+    public long MaxAttachmentSizeBytes => MaxAttachmentSizeKilobytes * 1024L;
+
     /// <summary>When the settings last changed.</summary>
     public DateTimeOffset ModifiedAt { get; private set; }
 
@@ -110,6 +188,11 @@ public sealed class OrganizationEmailSettings
         ProcessEmailsOnlyForApprovedUsers = true,
         ProcessEmailsOnlyForApprovedQueues = true,
         Alerts = new AlertLevels(),
+        UseTrackingToken = true,
+        TrackingTokenPrefix = DefaultTrackingTokenPrefix,
+        TrackingTokenDigits = DefaultTrackingTokenDigits,
+        TrackingCategoryName = DefaultTrackingCategoryName,
+        MaxAttachmentSizeKilobytes = DefaultMaxAttachmentSizeKilobytes,
         ModifiedAt = now,
         Revision = 1,
     };
@@ -125,6 +208,8 @@ public sealed class OrganizationEmailSettings
             EnsureCanBeDefault(profileId, defaultProfile, "defaultServerProfileId");
         }
 
+        EnsureEmailTracking(change);
+
         DefaultServerProfileId = change.DefaultServerProfileId;
         IncomingEmail = change.IncomingEmail;
         OutgoingEmail = change.OutgoingEmail;
@@ -132,6 +217,12 @@ public sealed class OrganizationEmailSettings
         ProcessEmailsOnlyForApprovedUsers = change.ProcessEmailsOnlyForApprovedUsers;
         ProcessEmailsOnlyForApprovedQueues = change.ProcessEmailsOnlyForApprovedQueues;
         Alerts = change.Alerts;
+        TrackSentItems = change.TrackSentItems;
+        UseTrackingToken = change.UseTrackingToken;
+        TrackingTokenPrefix = change.TrackingTokenPrefix;
+        TrackingTokenDigits = change.TrackingTokenDigits;
+        TrackingCategoryName = change.TrackingCategoryName;
+        MaxAttachmentSizeKilobytes = change.MaxAttachmentSizeKilobytes;
         Touch(now);
     }
 
@@ -145,6 +236,12 @@ public sealed class OrganizationEmailSettings
         ProcessEmailsOnlyForApprovedUsers = ProcessEmailsOnlyForApprovedUsers,
         ProcessEmailsOnlyForApprovedQueues = ProcessEmailsOnlyForApprovedQueues,
         Alerts = Alerts,
+        TrackSentItems = TrackSentItems,
+        UseTrackingToken = UseTrackingToken,
+        TrackingTokenPrefix = TrackingTokenPrefix,
+        TrackingTokenDigits = TrackingTokenDigits,
+        TrackingCategoryName = TrackingCategoryName,
+        MaxAttachmentSizeKilobytes = MaxAttachmentSizeKilobytes,
     };
 
     /// <summary>
@@ -189,6 +286,8 @@ public sealed class OrganizationEmailSettings
         SyncOnlyFromThisOrganization = draft.SyncOnlyFromThisOrganization,
         ProcessEmailsReceivedAfter = draft.ProcessEmailsReceivedAfter,
         State = draft.State,
+        IncomingEmailFilteringMethod = draft.IncomingEmailFilteringMethod,
+        DeleteEmailsAfterProcessing = draft.DeleteEmailsAfterProcessing,
     };
 
     /// <summary>The incoming delivery method that a default stands for.</summary>
@@ -206,6 +305,45 @@ public sealed class OrganizationEmailSettings
         DefaultDeliveryMethod.EmailRouter => DeliveryMethod.EmailRouter,
         _ => DeliveryMethod.None,
     };
+
+    /// <summary>Whether a tracking token prefix can be used: 1 to 20 characters, no control character or bracket, no whitespace at either end.</summary>
+    public static bool IsValidTrackingTokenPrefix(string? prefix) =>
+        prefix is { Length: > 0 and <= TrackingTokenPrefixMaxLength }
+        && prefix.Trim().Length == prefix.Length
+        && !prefix.Any(c => char.IsControl(c) || c is '[' or ']');
+
+    /// <summary>
+    /// Whether a category name can be used: 1 to 200 characters, no control character, no comma or semicolon (Outlook separates
+    /// categories with them), no whitespace at either end.
+    /// </summary>
+    public static bool IsValidCategoryName(string? name) =>
+        name is { Length: > 0 and <= TrackingCategoryNameMaxLength }
+        && name.Trim().Length == name.Length
+        && !name.Any(c => char.IsControl(c) || c is ',' or ';');
+
+    // The API validates these with field errors first; this keeps any other caller from storing settings the engine cannot use.
+    private static void EnsureEmailTracking(OrganizationEmailSettingsChange change)
+    {
+        if (!IsValidTrackingTokenPrefix(change.TrackingTokenPrefix))
+        {
+            throw new ArgumentException($"'{change.TrackingTokenPrefix}' is not a valid tracking token prefix.", nameof(change));
+        }
+
+        if (change.TrackingTokenDigits is < MinTrackingTokenDigits or > MaxTrackingTokenDigits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(change), change.TrackingTokenDigits, "Tracking token digits are 4 to 12.");
+        }
+
+        if (!IsValidCategoryName(change.TrackingCategoryName))
+        {
+            throw new ArgumentException($"'{change.TrackingCategoryName}' is not a valid category name.", nameof(change));
+        }
+
+        if (change.MaxAttachmentSizeKilobytes is < 0 or > MaxAttachmentSizeKilobytesLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(change), change.MaxAttachmentSizeKilobytes, "maxAttachmentSizeKilobytes is 0 to 131072.");
+        }
+    }
 
     private static void EnsureCanBeDefault(Guid profileId, ServerProfile? profile, string target)
     {

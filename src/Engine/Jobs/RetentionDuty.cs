@@ -6,12 +6,16 @@ using Microsoft.Extensions.Options;
 
 namespace ExSync.Engine.Jobs;
 
-/// <summary>Every <see cref="JobOptions.SchedulerInterval"/>, on one instance: deletes jobs and alerts past their retention.</summary>
+/// <summary>
+/// Every <see cref="JobOptions.SchedulerInterval"/>, on one instance: deletes jobs, alerts and change feed entries past their retention
+/// (the change feed keeps a watermark of what it removed, so that expired cursors are told exactly).
+/// </summary>
 public sealed partial class RetentionDuty(
     IDbContextFactory<ExSyncDbContext> contexts,
     SingletonLeases leases,
     TimeProvider time,
     IOptionsMonitor<JobOptions> options,
+    IOptionsMonitor<ChangeFeedOptions> changeFeed,
     ILogger<RetentionDuty> logger) : SingletonDuty(leases, logger)
 {
     protected override string Duty => "retention";
@@ -30,12 +34,13 @@ public sealed partial class RetentionDuty(
         // Items go with their job (ON DELETE CASCADE).
         var jobs = await db.Jobs.Where(j => j.CompletedAt != null && j.CompletedAt < jobCutoff).ExecuteDeleteAsync(cancellationToken);
         var alerts = await db.Alerts.Where(a => a.CreatedAt < alertCutoff).ExecuteDeleteAsync(cancellationToken);
-        if (jobs + alerts > 0)
+        var changes = await db.PruneChangesAsync(now - changeFeed.CurrentValue.Retention, cancellationToken);
+        if (jobs + alerts + changes > 0)
         {
-            LogDeleted(logger, jobs, alerts);
+            LogDeleted(logger, jobs, alerts, changes);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Jobs} jobs and {Alerts} alerts past their retention")]
-    private static partial void LogDeleted(ILogger logger, int jobs, int alerts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Jobs} jobs, {Alerts} alerts and {Changes} change feed entries past their retention")]
+    private static partial void LogDeleted(ILogger logger, int jobs, int alerts, int changes);
 }

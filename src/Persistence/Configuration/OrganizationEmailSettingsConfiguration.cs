@@ -14,6 +14,11 @@ internal sealed class OrganizationEmailSettingsConfiguration : IEntityTypeConfig
         builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.Revision).IsConcurrencyToken();
         builder.ComplexProperty(s => s.Alerts);
+        builder.Property(s => s.TrackingTokenPrefix).HasMaxLength(OrganizationEmailSettings.TrackingTokenPrefixMaxLength);
+        builder.Property(s => s.TrackingCategoryName).HasMaxLength(OrganizationEmailSettings.TrackingCategoryNameMaxLength);
+        builder.Ignore(s => s.TrackingToken);
+        builder.Ignore(s => s.UndeliverableCategoryName);
+        builder.Ignore(s => s.MaxAttachmentSizeBytes);
         builder.HasOne<ServerProfile>().WithMany().HasForeignKey(s => s.DefaultServerProfileId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using ExSync.Domain.Audit;
+using ExSync.Domain.Directory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
@@ -107,6 +108,43 @@ internal sealed partial class PostgreSqlDialect(string connectionString) : IData
                                   {events.Select(e => AuditEventConfiguration.SerializeChanges(e.Changes)).ToArray()})
              """,
             cancellationToken);
+
+    public async Task WriteDirectoryEntriesAsync(ExSyncDbContext db, IReadOnlyList<DirectoryEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var ids = entries.Select(e => e.Id).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"""
+             INSERT INTO "DirectoryEntries" ("Id", "RecordType", "RecordId", "DisplayName", "CreatedAt", "ModifiedAt", "Revision")
+             SELECT * FROM unnest({ids}, {entries.Select(e => e.RecordType.ToString()).ToArray()}, {entries.Select(e => e.RecordId).ToArray()},
+                                  {entries.Select(e => e.DisplayName).ToArray()}, {entries.Select(e => e.CreatedAt.ToUniversalTime()).ToArray()},
+                                  {entries.Select(e => e.ModifiedAt.ToUniversalTime()).ToArray()}, {entries.Select(e => e.Revision).ToArray()})
+             ON CONFLICT ("Id") DO UPDATE SET "RecordType" = excluded."RecordType", "RecordId" = excluded."RecordId", "DisplayName" = excluded."DisplayName",
+                 "ModifiedAt" = excluded."ModifiedAt", "Revision" = excluded."Revision"
+             """,
+            cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""DELETE FROM "DirectoryEntryAddresses" WHERE "EntryId" = ANY({ids})""", cancellationToken);
+        var addresses = entries.SelectMany(e => e.EmailAddresses).ToList();
+        await db.Database.ExecuteSqlAsync(
+            $"""
+             INSERT INTO "DirectoryEntryAddresses" ("EntryId", "Position", "Address", "NormalizedAddress")
+             SELECT * FROM unnest({addresses.Select(a => a.EntryId).ToArray()}, {addresses.Select(a => a.Position).ToArray()},
+                                  {addresses.Select(a => a.Address).ToArray()}, {addresses.Select(a => a.NormalizedAddress).ToArray()})
+             """,
+            cancellationToken);
+    }
+
+    // Sequential access lets Npgsql stream the bytea column instead of buffering the row.
+    public Task<Stream?> OpenAttachmentContentAsync(ExSyncDbContext db, Guid attachmentId, CancellationToken cancellationToken) =>
+        ReaderStream.OpenAsync(db, command =>
+        {
+            command.CommandText = "SELECT \"Data\" FROM \"EmailAttachmentContents\" WHERE \"AttachmentId\" = @id";
+            command.Parameters.Add(new NpgsqlParameter("id", attachmentId));
+        }, column: 0, cancellationToken);
 
     // Read as committed, on a connection of its own: the checks of concurrent requests share one query (see MailboxVersionBatches).
     public Task<MailboxVersion?> FindMailboxVersionAsync(ExSyncDbContext db, Guid id, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ExSync.Domain.Audit;
+using ExSync.Domain.Directory;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -162,6 +163,58 @@ internal sealed partial class SqliteDialect : IDatabaseDialect
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    public async Task WriteDirectoryEntriesAsync(ExSyncDbContext db, IReadOnlyList<DirectoryEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var rows = JsonSerializer.Serialize(entries.Select(e => new
+        {
+            id = e.Id,
+            type = e.RecordType.ToString(),
+            record = e.RecordId,
+            name = e.DisplayName,
+            created = UtcTimestampConverter.ToText(e.CreatedAt),
+            modified = UtcTimestampConverter.ToText(e.ModifiedAt),
+            revision = e.Revision,
+        }));
+        var ids = JsonSerializer.Serialize(entries.Select(e => e.Id));
+        var addresses = JsonSerializer.Serialize(entries.SelectMany(e => e.EmailAddresses).Select(a => new { e = a.EntryId, p = a.Position, a = a.Address, n = a.NormalizedAddress }));
+
+        // "WHERE true" lets SQLite tell the upsert's ON CONFLICT from a join constraint of the SELECT.
+        await db.Database.ExecuteSqlAsync(
+            $"""
+             INSERT INTO "DirectoryEntries" ("Id", "RecordType", "RecordId", "DisplayName", "CreatedAt", "ModifiedAt", "Revision")
+             SELECT json_extract(value, '$.id'), json_extract(value, '$.type'), json_extract(value, '$.record'), json_extract(value, '$.name'),
+                    json_extract(value, '$.created'), json_extract(value, '$.modified'), json_extract(value, '$.revision')
+             FROM json_each({rows}) WHERE true
+             ON CONFLICT ("Id") DO UPDATE SET "RecordType" = excluded."RecordType", "RecordId" = excluded."RecordId", "DisplayName" = excluded."DisplayName",
+                 "ModifiedAt" = excluded."ModifiedAt", "Revision" = excluded."Revision"
+             """,
+            cancellationToken);
+        await db.Database.ExecuteSqlAsync(
+            $"""DELETE FROM "DirectoryEntryAddresses" WHERE "EntryId" IN (SELECT value FROM json_each({ids}))""",
+            cancellationToken);
+        await db.Database.ExecuteSqlAsync(
+            $"""
+             INSERT INTO "DirectoryEntryAddresses" ("EntryId", "Position", "Address", "NormalizedAddress")
+             SELECT json_extract(value, '$.e'), json_extract(value, '$.p'), json_extract(value, '$.a'), json_extract(value, '$.n') FROM json_each({addresses})
+             """,
+            cancellationToken);
+    }
+
+    public async Task<Stream?> OpenAttachmentContentAsync(ExSyncDbContext db, Guid attachmentId, CancellationToken cancellationToken)
+    {
+        // Selecting the rowid lets Microsoft.Data.Sqlite read the blob incrementally (SqliteBlob) instead of copying it into memory.
+        return await ReaderStream.OpenAsync(db, command =>
+        {
+            command.CommandText = "SELECT rowid, \"Data\" FROM \"EmailAttachmentContents\" WHERE \"AttachmentId\" = $id";
+            command.Parameters.Add(new SqliteParameter("$id", StoredGuid(attachmentId)));
+        }, column: 1, cancellationToken);
     }
 
     // One writer at a time: the caller's write transaction is the lock.

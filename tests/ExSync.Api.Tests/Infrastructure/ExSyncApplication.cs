@@ -89,6 +89,12 @@ public sealed class ExSyncApplication : WebApplicationFactory<Program>
 
     public AlertsClient Alerts() => new(CreateClient());
 
+    public DirectoryClient DirectoryEntries() => new(CreateClient());
+
+    public EmailsClient Emails() => new(CreateClient());
+
+    public ChangesClient Changes() => new(CreateClient());
+
     /// <summary>Clients act as an administrator holding every privilege unless a test asks for another token.</summary>
     protected override void ConfigureClient(HttpClient client)
     {

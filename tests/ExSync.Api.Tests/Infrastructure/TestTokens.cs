@@ -14,7 +14,7 @@ public sealed class TestTokens
     public const string Audience = "exsync-api";
 
     /// <summary>Every privilege, as roles.</summary>
-    public static readonly string[] AllPrivileges = ["ExSync.Administrator", "Mailbox.Read", "Mailbox.Write", "Email.Approve"];
+    public static readonly string[] AllPrivileges = ["ExSync.Administrator", "Mailbox.Read", "Mailbox.Write", "Email.Approve", "Email.Read", "Email.Write", "Directory.Read", "Directory.Write"];
 
     private readonly byte[] key = RandomNumberGenerator.GetBytes(32);
 

@@ -30,6 +30,27 @@ public static class ETags
         return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || (!tag.IsWeak && tag.Tag.Value == currentETag));
     }
 
+    /// <summary>
+    /// Whether an <c>If-None-Match</c> header allows a write (RFC 9110 §13.1.2): an absent header does; <c>*</c> only when the resource does
+    /// not exist (create-only); a list of tags unless the resource exists with one of them (weak comparison).
+    /// </summary>
+    /// <param name="ifNoneMatch">The header.</param>
+    /// <param name="currentETag">The resource's ETag; null when it does not exist.</param>
+    public static bool NoneMatch(string? ifNoneMatch, string? currentETag)
+    {
+        if (string.IsNullOrWhiteSpace(ifNoneMatch) || currentETag is null)
+        {
+            return true;
+        }
+
+        if (!EntityTagHeaderValue.TryParseList([ifNoneMatch], out var tags))
+        {
+            return false;
+        }
+
+        return !tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag.Value == currentETag);
+    }
+
     /// <summary>Sets the ETag response header.</summary>
     public static void SetETag(this HttpResponse response, string etag) => response.Headers.ETag = etag;
 }

@@ -51,6 +51,9 @@ public static class Paging
     public static long? AfterNumber(string? continuationToken) =>
         Decode(continuationToken) is { } key ? long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw InvalidToken() : null;
 
+    /// <summary>Decodes a continuation token of a list keyed by text (ids the client chose).</summary>
+    public static string? AfterText(string? continuationToken) => Decode(continuationToken);
+
     /// <summary>
     /// Builds a page from up to <c>pageSize + 1</c> items read in key order: the extra item only tells that there is a next page.
     /// </summary>
@@ -61,7 +64,8 @@ public static class Paging
     public static Page<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> rows, int pageSize, Func<TIn, long> key, Func<TIn, TOut> map, HttpRequest request) =>
         rows.ToPage(pageSize, row => key(row).ToString(System.Globalization.CultureInfo.InvariantCulture), map, request);
 
-    private static Page<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> rows, int pageSize, Func<TIn, string> key, Func<TIn, TOut> map, HttpRequest request)
+    /// <summary>Builds a page of a list keyed by text.</summary>
+    public static Page<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> rows, int pageSize, Func<TIn, string> key, Func<TIn, TOut> map, HttpRequest request)
     {
         var hasMore = rows.Count > pageSize;
         var items = rows.Take(pageSize).Select(map).ToList();

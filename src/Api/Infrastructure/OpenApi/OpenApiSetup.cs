@@ -31,11 +31,30 @@ public static class OpenApiSetup
                 document.Servers?.Clear();
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer(RemoveNullFromEnumComponents);
             options.AddOperationTransformer(ResponseHeaders.DocumentAsync);
             options.AddOperationTransformer(ClientParameterNames.DocumentAsync);
             options.ApplyRequestBodyDocumentation();
             options.ApplySecurity();
         });
+
+    /// <summary>
+    /// An enum met only through nullable properties (AttachmentSkipReason) is generated as a component with null among its values,
+    /// which NSwag turns into an empty class instead of an enum. Nullability belongs to the properties (their nullable oneOf), so it is
+    /// taken out of the components.
+    /// </summary>
+    private static Task RemoveNullFromEnumComponents(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            if (schema.Enum is { Count: > 1 } values && values.Any(v => v is null))
+            {
+                schema.Enum = values.Where(v => v is not null).ToList();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     public static WebApplication MapApiOpenApi(this WebApplication app)
     {

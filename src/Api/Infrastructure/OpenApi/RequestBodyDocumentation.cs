@@ -191,6 +191,13 @@ public static class RequestBodyDocumentation
         {
             current = Nullable.GetUnderlyingType(current) ?? current;
             var info = json.GetTypeInfo(current);
+            if (info is { Kind: JsonTypeInfoKind.Enumerable, ElementType: { } element })
+            {
+                // The items of a list body (the entries of a bulk upsert) have their own required fields.
+                pending.Push(element);
+                continue;
+            }
+
             if (info.Kind != JsonTypeInfoKind.Object || !seen.Add(current))
             {
                 continue;

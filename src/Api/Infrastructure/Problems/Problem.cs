@@ -53,6 +53,13 @@ public static class Problem
             $"The resource has changed since you read it{(currentETag is null ? string.Empty : $" (its ETag is now {currentETag})")}. " +
             "Read it again, reapply your change, and send the new ETag in If-Match."));
 
+    /// <summary>A 412 for a precondition other than a stale If-Match, explained by <paramref name="detail"/>.</summary>
+    public static PreconditionFailedProblem PreconditionFailed(string code, string detail) =>
+        new(Create(StatusCodes.Status412PreconditionFailed, code, detail));
+
+    /// <summary>A 410: gone for good.</summary>
+    public static GoneProblem Gone(string code, string detail) => new(Create(StatusCodes.Status410Gone, code, detail));
+
     private static string Summarize(IReadOnlyList<ApiFieldError> fieldErrors) => fieldErrors.Count == 1
         ? $"{fieldErrors[0].Target}: {fieldErrors[0].Message}"
         : $"{fieldErrors.Count} fields are not valid: {string.Join(", ", fieldErrors.Select(e => e.Target).Distinct(StringComparer.Ordinal))}.";

@@ -26,6 +26,15 @@ public static class ProblemCodes
     public const string ServerProfileNameConflict = "ServerProfileNameConflict";
     public const string MailboxEmailAddressConflict = "MailboxEmailAddressConflict";
 
+    // Directory, emails and the change feed
+    public const string DirectoryEntryNotFound = "DirectoryEntryNotFound";
+    public const string DirectoryRecordConflict = "DirectoryRecordConflict";
+    public const string EmailNotFound = "EmailNotFound";
+    public const string AttachmentNotFound = "AttachmentNotFound";
+    public const string AttachmentSkipped = "AttachmentSkipped";
+    public const string InvalidCursor = "InvalidCursor";
+    public const string CursorExpired = "CursorExpired";
+
     // Jobs and bulk actions
     public const string JobNotFound = "JobNotFound";
     public const string JobAlreadyFinished = "JobAlreadyFinished";
@@ -62,6 +71,13 @@ public static class ProblemCodes
         new(MailboxNotSynchronized, 409, "The mailbox is not synchronized in that direction (not enabled by Test & Enable, inactive, not approved, or its profile is inactive), so there is nothing to run."),
         new(ServerProfileNameConflict, 409, "Another server profile already has this name (names are compared ignoring case)."),
         new(MailboxEmailAddressConflict, 409, "Another mailbox already has this email address (compared ignoring case)."),
+        new(DirectoryEntryNotFound, 404, "No directory entry has this id."),
+        new(DirectoryRecordConflict, 409, "Another directory entry already stands for this record (recordType and recordId); a record has one entry. Write that entry instead, or delete it first."),
+        new(EmailNotFound, 404, "No email activity has this id."),
+        new(AttachmentNotFound, 404, "The email has no attachment with this id."),
+        new(AttachmentSkipped, 404, "The attachment's content was not kept (its skipReason says why: larger than the organization's maxAttachmentSizeKilobytes, attachments not kept, not a file, or unreadable); its name, type and size are in the email."),
+        new(InvalidCursor, 400, "The change feed cursor was not issued by this deployment's feed, or is damaged. Start again without a cursor, or with cursor=latest."),
+        new(CursorExpired, 410, "The cursor points before changes that retention has removed (ChangeFeed:Retention, 7 days by default): read the objects again in full, then continue from cursor=latest."),
         new(JobNotFound, 404, "No job has this id (finished jobs are deleted after the retention period, at least 24 hours)."),
         new(JobAlreadyFinished, 409, "The job already finished (Succeeded or Failed); there is nothing to cancel."),
         new(RepeatabilityRequestIdReused, 409, "The Repeatability-Request-ID was already used for a different request; use a new id for a new request."),
@@ -80,6 +96,7 @@ public static class ProblemCodes
         new(ServerProfileErrors.ServerProfileInactive, 400, "An inactive server profile cannot be assigned to a mailbox or be the organization default."),
         new(ServerProfileErrors.ServerProfileInUse, 409, "The server profile cannot be deleted while mailboxes or the organization default use it; the message says which."),
         new(ServerProfileErrors.DefaultServerProfileCannotBeDeactivated, 409, "The organization's default profile cannot be deactivated; choose another default first."),
+        new(MailboxErrors.DeleteEmailsAfterProcessingQueueOnly, 400, "deleteEmailsAfterProcessing is for queue mailboxes only; a user's mailbox keeps its email."),
         new(MailboxErrors.ServerProfileRequired, 400, "A direction uses server-side synchronization, but the mailbox has no server profile and the organization has no default."),
     ];
 }

@@ -68,6 +68,14 @@ public sealed class PreconditionFailedProblem(ProblemDetails problemDetails) : P
         Declare(builder, StatusCodes.Status412PreconditionFailed, typeof(ApiProblem));
 }
 
+/// <summary>410: what the request refers to existed once but is gone for good (an expired change feed cursor).</summary>
+public sealed class GoneProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails), IEndpointMetadataProvider
+{
+    /// <inheritdoc />
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status410Gone, typeof(ApiProblem));
+}
+
 /// <summary>403: the caller lacks a privilege.</summary>
 public sealed class ForbiddenProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails), IEndpointMetadataProvider
 {

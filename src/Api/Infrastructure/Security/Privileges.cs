@@ -20,8 +20,20 @@ public static class Privileges
     /// <summary>Approve or reject email addresses (together with Administrator).</summary>
     public const string EmailApprove = "Email.Approve";
 
+    /// <summary>Read email activities, their attachments and the change feed (the CRM's integration reads with it).</summary>
+    public const string EmailRead = "Email.Read";
+
+    /// <summary>Set the fields of email activities the CRM owns (regarding).</summary>
+    public const string EmailWrite = "Email.Write";
+
+    /// <summary>Read the directory of CRM records.</summary>
+    public const string DirectoryRead = "Directory.Read";
+
+    /// <summary>Create, replace and delete directory entries, one at a time or in bulk.</summary>
+    public const string DirectoryWrite = "Directory.Write";
+
     /// <summary>Every privilege, for documentation and tests.</summary>
-    public static IReadOnlyList<string> All { get; } = [Administrator, MailboxRead, MailboxWrite, EmailApprove];
+    public static IReadOnlyList<string> All { get; } = [Administrator, MailboxRead, MailboxWrite, EmailApprove, EmailRead, EmailWrite, DirectoryRead, DirectoryWrite];
 
     /// <summary>The claim roles are read from (role claims are copied into it at sign-in).</summary>
     public const string RoleClaim = "roles";

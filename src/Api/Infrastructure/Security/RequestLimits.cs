@@ -14,6 +14,9 @@ public sealed class RequestLimitOptions
     /// <summary>Largest request body, in bytes (1 MiB: 10,000 mailbox ids take about 400 KB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest request body of bulk writes that carry records rather than ids (16 MiB: 10,000 directory entries take about 2 MB).</summary>
+    public long MaxBulkRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Jobs one caller may start per minute, on average.</summary>
     public int JobsPerMinute { get; set; } = 30;
 
@@ -33,6 +36,11 @@ internal sealed class RequestLimitOptionsValidator : IValidateOptions<RequestLim
         if (options.MaxRequestBodyBytes < MinRequestBodyBytes)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"Limits:MaxRequestBodyBytes must be at least {MinRequestBodyBytes}; it is {options.MaxRequestBodyBytes}."));
+        }
+
+        if (options.MaxBulkRequestBodyBytes < options.MaxRequestBodyBytes)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Limits:MaxBulkRequestBodyBytes must be at least Limits:MaxRequestBodyBytes ({options.MaxRequestBodyBytes}); it is {options.MaxBulkRequestBodyBytes}."));
         }
 
         if (options.JobsPerMinute < 1)
@@ -91,7 +99,8 @@ public static class RequestLimits
     {
         app.Use(async (context, next) =>
         {
-            var limit = context.RequestServices.GetRequiredService<IOptionsMonitor<RequestLimitOptions>>().CurrentValue.MaxRequestBodyBytes;
+            var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<RequestLimitOptions>>().CurrentValue;
+            var limit = context.GetEndpoint()?.Metadata.GetMetadata<BulkRequestBody>() is null ? limits.MaxRequestBodyBytes : limits.MaxBulkRequestBodyBytes;
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
             {
                 feature.MaxRequestBodySize = limit;
@@ -124,6 +133,14 @@ public static class RequestLimits
             context.Response.Headers.Connection = "close";
         }
     }
+
+    /// <summary>Gives the endpoint the bulk body limit (<c>Limits:MaxBulkRequestBodyBytes</c>) instead of the usual one.</summary>
+    public static TBuilder AcceptsBulkRequestBody<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new BulkRequestBody());
+
+    /// <summary>Marks an endpoint whose body may be as large as the bulk limit.</summary>
+    private sealed class BulkRequestBody;
 
     /// <summary>Applies the per-caller job-creation rate limit and documents its 429.</summary>
     public static TBuilder RequireJobCreationLimit<TBuilder>(this TBuilder builder)

@@ -135,6 +135,342 @@ namespace ExSync.Persistence.Sqlite.Migrations
                     b.ToTable("AuditEvents", (string)null);
                 });
 
+            modelBuilder.Entity("ExSync.Domain.Changes.ChangeRecord", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OccurredAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.ToTable("Changes", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModifiedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId", "RecordType");
+
+                    b.HasIndex("RecordType", "Id");
+
+                    b.ToTable("DirectoryEntries", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntryAddress", b =>
+                {
+                    b.Property<string>("EntryId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedAddress")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EntryId", "Position");
+
+                    b.HasIndex("NormalizedAddress", "EntryId");
+
+                    b.ToTable("DirectoryEntryAddresses", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailActivity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActivityDate")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Bcc")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cc")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CorrelatedEmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrelationMethod")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeduplicationKey")
+                        .IsRequired()
+                        .HasMaxLength(1009)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InternetMessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModifiedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("References")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegardingRecordId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegardingRecordType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrackedBecause")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrackingToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityDate");
+
+                    b.HasIndex("DeduplicationKey")
+                        .IsUnique();
+
+                    b.HasIndex("TrackingToken");
+
+                    b.HasIndex("ConversationId", "Id");
+
+                    b.HasIndex("Direction", "Id");
+
+                    b.HasIndex("RegardingRecordId", "Id");
+
+                    b.ToTable("Emails", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentId")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsInline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SkipReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailId", "Position");
+
+                    b.ToTable("EmailAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachmentContent", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("EmailAttachmentContents", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailBody", b =>
+                {
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextContent")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EmailId");
+
+                    b.ToTable("EmailBodies", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailMailboxLink", b =>
+                {
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Receiving")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("EmailId", "MailboxId");
+
+                    b.HasIndex("MailboxId", "EmailId");
+
+                    b.ToTable("EmailMailboxes", (string)null);
+                });
+
             modelBuilder.Entity("ExSync.Domain.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")
@@ -321,6 +657,9 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         .HasMaxLength(28)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DeleteEmailsAfterProcessing")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("EmailAddress")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -340,6 +679,11 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IncomingDeliveryMethod")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IncomingEmailFilteringMethod")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -479,6 +823,9 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MaxAttachmentSizeKilobytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModifiedAt")
                         .IsRequired()
                         .HasMaxLength(28)
@@ -500,6 +847,25 @@ namespace ExSync.Persistence.Sqlite.Migrations
 
                     b.Property<long>("Revision")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TrackSentItems")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrackingCategoryName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrackingTokenDigits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrackingTokenPrefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UseTrackingToken")
                         .HasColumnType("INTEGER");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Alerts", "ExSync.Domain.Organization.OrganizationEmailSettings.Alerts#AlertLevels", b1 =>
@@ -894,6 +1260,30 @@ namespace ExSync.Persistence.Sqlite.Migrations
                     b.ToTable("SyncWorkloads", (string)null);
                 });
 
+            modelBuilder.Entity("ExSync.Persistence.ChangeFeedState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PrunedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PrunedThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ChangeFeedState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThrough = 0L
+                        });
+                });
+
             modelBuilder.Entity("ExSync.Persistence.Coordination.ConnectionGrant", b =>
                 {
                     b.Property<Guid>("ServerProfileId")
@@ -985,6 +1375,51 @@ namespace ExSync.Persistence.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntryAddress", b =>
+                {
+                    b.HasOne("ExSync.Domain.Directory.DirectoryEntry", null)
+                        .WithMany("EmailAddresses")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachment", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachmentContent", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailAttachment", null)
+                        .WithOne("Content")
+                        .HasForeignKey("ExSync.Domain.Emails.EmailAttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailBody", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithOne("Body")
+                        .HasForeignKey("ExSync.Domain.Emails.EmailBody", "EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailMailboxLink", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithMany("Mailboxes")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ExSync.Domain.Jobs.JobItem", b =>
@@ -1087,6 +1522,25 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         });
 
                     b.Navigation("LastError");
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntry", b =>
+                {
+                    b.Navigation("EmailAddresses");
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailActivity", b =>
+                {
+                    b.Navigation("Attachments");
+
+                    b.Navigation("Body");
+
+                    b.Navigation("Mailboxes");
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachment", b =>
+                {
+                    b.Navigation("Content");
                 });
 #pragma warning restore 612, 618
         }

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ExSync.Persistence.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgreSqlExSyncDbContext))]
-    [Migration("20261207111150_SyncWorkloads")]
-    partial class SyncWorkloads
+    [Migration("20261207115437_CrmSide")]
+    partial class CrmSide
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -137,6 +137,328 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.HasIndex("TargetId", "Id");
 
                     b.ToTable("AuditEvents", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Changes.ChangeRecord", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.ToTable("Changes", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId", "RecordType");
+
+                    b.HasIndex("RecordType", "Id");
+
+                    b.ToTable("DirectoryEntries", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntryAddress", b =>
+                {
+                    b.Property<string>("EntryId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("NormalizedAddress")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.HasKey("EntryId", "Position");
+
+                    b.HasIndex("NormalizedAddress", "EntryId");
+
+                    b.ToTable("DirectoryEntryAddresses", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailActivity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ActivityDate")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Bcc")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Cc")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<Guid?>("CorrelatedEmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CorrelationMethod")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeduplicationKey")
+                        .IsRequired()
+                        .HasMaxLength(1009)
+                        .HasColumnType("character varying(1009)");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("From")
+                        .HasColumnType("text");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(998)
+                        .HasColumnType("character varying(998)");
+
+                    b.Property<string>("InternetMessageId")
+                        .HasMaxLength(998)
+                        .HasColumnType("character varying(998)");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("References")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RegardingRecordId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RegardingRecordType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TrackedBecause")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TrackingToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityDate");
+
+                    b.HasIndex("DeduplicationKey")
+                        .IsUnique();
+
+                    b.HasIndex("TrackingToken");
+
+                    b.HasIndex("ConversationId", "Id");
+
+                    b.HasIndex("Direction", "Id");
+
+                    b.HasIndex("RegardingRecordId", "Id");
+
+                    b.ToTable("Emails", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentId")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("IsInline")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SkipReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailId", "Position");
+
+                    b.ToTable("EmailAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachmentContent", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("EmailAttachmentContents", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailBody", b =>
+                {
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TextContent")
+                        .HasColumnType("text");
+
+                    b.HasKey("EmailId");
+
+                    b.ToTable("EmailBodies", (string)null);
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailMailboxLink", b =>
+                {
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MailboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Receiving")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("EmailId", "MailboxId");
+
+                    b.HasIndex("MailboxId", "EmailId");
+
+                    b.ToTable("EmailMailboxes", (string)null);
                 });
 
             modelBuilder.Entity("ExSync.Domain.Jobs.Job", b =>
@@ -317,6 +639,9 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DeleteEmailsAfterProcessing")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("EmailAddress")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -336,6 +661,11 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                         .HasColumnType("character varying(2084)");
 
                     b.Property<string>("IncomingDeliveryMethod")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("IncomingEmailFilteringMethod")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -468,6 +798,9 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("MaxAttachmentSizeKilobytes")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("ModifiedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -488,6 +821,25 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.Property<long>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("TrackSentItems")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TrackingCategoryName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("TrackingTokenDigits")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TrackingTokenPrefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("UseTrackingToken")
+                        .HasColumnType("boolean");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Alerts", "ExSync.Domain.Organization.OrganizationEmailSettings.Alerts#AlertLevels", b1 =>
                         {
@@ -643,225 +995,27 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.ToTable("ServerProfiles", (string)null);
                 });
 
-            modelBuilder.Entity("ExSync.Domain.Sync.ExchangeItemLink", b =>
+            modelBuilder.Entity("ExSync.Persistence.ChangeFeedState", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("Attempts")
+                    b.Property<int>("Id")
                         .HasColumnType("integer");
 
-                    b.Property<Guid?>("EmailId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("FirstSeenAt")
+                    b.Property<DateTimeOffset?>("PrunedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Folder")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ItemId")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
-
-                    b.Property<string>("LastReason")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<Guid>("MailboxId")
-                        .HasColumnType("uuid");
-
-                    b.Property<bool>("StampPending")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("WrittenChangeKey")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
+                    b.Property<long>("PrunedThrough")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MailboxId", "EmailId");
+                    b.ToTable("ChangeFeedState", (string)null);
 
-                    b.HasIndex("MailboxId", "ItemId")
-                        .IsUnique();
-
-                    b.HasIndex("MailboxId", "StampPending")
-                        .HasFilter("\"StampPending\"");
-
-                    b.ToTable("ExchangeItemLinks", (string)null);
-                });
-
-            modelBuilder.Entity("ExSync.Domain.Sync.FolderSyncState", b =>
-                {
-                    b.Property<Guid>("MailboxId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Folder")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("ConsecutiveResyncs")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("LastFullSyncAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("SyncState")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("MailboxId", "Folder");
-
-                    b.ToTable("FolderSyncStates", (string)null);
-                });
-
-            modelBuilder.Entity("ExSync.Domain.Sync.SyncItemEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("Attempt")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Detail")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<Guid?>("EmailId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Folder")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("InternetMessageId")
-                        .HasMaxLength(998)
-                        .HasColumnType("character varying(998)");
-
-                    b.Property<string>("ItemId")
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
-
-                    b.Property<Guid>("MailboxId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ReasonCode")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Subject")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OccurredAt");
-
-                    b.HasIndex("MailboxId", "Id");
-
-                    b.ToTable("SyncItemEvents", (string)null);
-                });
-
-            modelBuilder.Entity("ExSync.Domain.Sync.SyncWorkload", b =>
-                {
-                    b.Property<Guid>("MailboxId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Direction")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("Backlog")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ConsecutiveErrors")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("EmptyCycles")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("ItemsFailedLastCycle")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("ItemsFailedTotal")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("ItemsProcessedLastCycle")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("ItemsProcessedTotal")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset?>("LastRunCompletedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("LastRunStartedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("LastSuccessAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTimeOffset>("NextRunAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long>("Revision")
-                        .IsConcurrencyToken()
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset?>("RunRequestedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("MailboxId", "Direction");
-
-                    b.HasIndex("LeaseOwner")
-                        .HasFilter("\"LeaseOwner\" IS NOT NULL");
-
-                    b.HasIndex("NextRunAt");
-
-                    b.HasIndex("State", "MailboxId");
-
-                    b.ToTable("SyncWorkloads", (string)null);
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThrough = 0L
+                        });
                 });
 
             modelBuilder.Entity("ExSync.Persistence.Coordination.ConnectionGrant", b =>
@@ -951,6 +1105,51 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.ToTable("DataProtectionKeys", (string)null);
                 });
 
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntryAddress", b =>
+                {
+                    b.HasOne("ExSync.Domain.Directory.DirectoryEntry", null)
+                        .WithMany("EmailAddresses")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachment", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachmentContent", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailAttachment", null)
+                        .WithOne("Content")
+                        .HasForeignKey("ExSync.Domain.Emails.EmailAttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailBody", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithOne("Body")
+                        .HasForeignKey("ExSync.Domain.Emails.EmailBody", "EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailMailboxLink", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithMany("Mailboxes")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ExSync.Domain.Jobs.JobItem", b =>
                 {
                     b.HasOne("ExSync.Domain.Jobs.Job", null)
@@ -976,79 +1175,23 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("ExSync.Domain.Sync.ExchangeItemLink", b =>
+            modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntry", b =>
                 {
-                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
-                        .WithMany()
-                        .HasForeignKey("MailboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                    b.Navigation("EmailAddresses");
                 });
 
-            modelBuilder.Entity("ExSync.Domain.Sync.FolderSyncState", b =>
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailActivity", b =>
                 {
-                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
-                        .WithMany()
-                        .HasForeignKey("MailboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                    b.Navigation("Attachments");
+
+                    b.Navigation("Body");
+
+                    b.Navigation("Mailboxes");
                 });
 
-            modelBuilder.Entity("ExSync.Domain.Sync.SyncItemEvent", b =>
+            modelBuilder.Entity("ExSync.Domain.Emails.EmailAttachment", b =>
                 {
-                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
-                        .WithMany()
-                        .HasForeignKey("MailboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("ExSync.Domain.Sync.SyncWorkload", b =>
-                {
-                    b.HasOne("ExSync.Domain.Mailboxes.Mailbox", null)
-                        .WithMany()
-                        .HasForeignKey("MailboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.OwnsOne("ExSync.Domain.Sync.SyncError", "LastError", b1 =>
-                        {
-                            b1.Property<Guid>("SyncWorkloadMailboxId")
-                                .HasColumnType("uuid");
-
-                            b1.Property<string>("SyncWorkloadDirection")
-                                .HasMaxLength(64)
-                                .HasColumnType("character varying(64)");
-
-                            b1.Property<string>("Code")
-                                .IsRequired()
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
-
-                            b1.Property<bool>("IsTransient")
-                                .HasColumnType("boolean");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(4000)
-                                .HasColumnType("character varying(4000)");
-
-                            b1.Property<DateTimeOffset>("OccurredAt")
-                                .HasColumnType("timestamp with time zone");
-
-                            b1.Property<string>("Remediation")
-                                .HasMaxLength(4000)
-                                .HasColumnType("character varying(4000)");
-
-                            b1.HasKey("SyncWorkloadMailboxId", "SyncWorkloadDirection");
-
-                            b1.ToTable("SyncWorkloads");
-
-                            b1.WithOwner()
-                                .HasForeignKey("SyncWorkloadMailboxId", "SyncWorkloadDirection");
-                        });
-
-                    b.Navigation("LastError");
+                    b.Navigation("Content");
                 });
 #pragma warning restore 612, 618
         }
