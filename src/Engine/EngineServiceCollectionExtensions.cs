@@ -5,6 +5,7 @@ using ExSync.Engine.Instances;
 using ExSync.Engine.Jobs;
 using ExSync.Engine.Secrets;
 using ExSync.Engine.Sync;
+using ExSync.Engine.Sync.Incoming;
 using ExSync.Engine.Sync.Notifications;
 using ExSync.Engine.TestAndEnable;
 using Microsoft.Extensions.Configuration;
@@ -69,6 +70,9 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<SyncWorker>();
         services.AddHostedService<SyncReconciler>();
         services.AddHostedService<MailboxNotifications>();
+
+        // Every direction of mailbox synchronization, each with its handler.
+        services.AddIncomingEmailSync();
         return services;
     }
 

@@ -74,6 +74,12 @@ public sealed record IncomingEmail
     /// <summary>Why the message is tracked.</summary>
     public required TrackingReason TrackedBecause { get; init; }
 
+    /// <summary>
+    /// Found in the mailbox's Sent Items (the organization tracks sent items): the mailbox sent it, so the activity is Outgoing and Sent,
+    /// and the mailbox is its sender rather than a receiving mailbox.
+    /// </summary>
+    public bool Sent { get; init; }
+
     /// <summary>The attachments, in the message's order: kept with their content, or skipped with a reason.</summary>
     public IReadOnlyList<IncomingAttachment> Attachments { get; init; } = [];
 }
@@ -100,7 +106,8 @@ public sealed record IncomingAttachment(string Name, string ContentType, long Si
 public sealed partial class EmailActivity
 {
     /// <summary>
-    /// Creates the activity of an incoming message: status Received, version 1, its mailbox as first receiving mailbox. Text from the
+    /// Creates the activity of a message found in a mailbox: status Received, version 1, its mailbox as first receiving mailbox (for a
+    /// message from Sent Items: Outgoing, Sent, its mailbox as sender). Text from the
     /// message is made storable (NUL becomes U+FFFD) and cut where it exceeds its documented length (subject, party names and
     /// addresses, attachment names); References keeps at most <see cref="MaxReferences"/> ids. Add the activity to the context with
     /// a <c>Created</c> change (<c>ChangeFeed.RecordEmailChange</c>) and save: a second activity with the same
@@ -139,8 +146,8 @@ public sealed partial class EmailActivity
         var activity = new EmailActivity
         {
             Id = id,
-            Direction = EmailDirection.Incoming,
-            Status = EmailStatus.Received,
+            Direction = email.Sent ? EmailDirection.Outgoing : EmailDirection.Incoming,
+            Status = email.Sent ? EmailStatus.Sent : EmailStatus.Received,
             MailboxId = email.MailboxId,
             Subject = StoredText.CleanAndTruncate(email.Subject, SubjectMaxLength),
             From = email.From is null ? null : Party(email.From),
@@ -176,7 +183,7 @@ public sealed partial class EmailActivity
             activity.RegardingRecordId = regarding.RecordId;
         }
 
-        activity.mailboxes.Add(new EmailMailboxLink(id, email.MailboxId, receiving: true, now));
+        activity.mailboxes.Add(new EmailMailboxLink(id, email.MailboxId, receiving: !email.Sent, now));
         for (var position = 0; position < email.Attachments.Count; position++)
         {
             var attachment = email.Attachments[position];

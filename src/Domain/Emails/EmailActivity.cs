@@ -151,22 +151,29 @@ public sealed partial class EmailActivity
     /// changed; when it did, record an <c>Updated</c> change with the new <see cref="Version"/>. The activity must have been read with its
     /// mailboxes (as the queries of <c>EmailQueries</c> read it).
     /// </summary>
-    public bool AddReceivingMailbox(Guid mailboxId, DateTimeOffset now)
+    public bool AddReceivingMailbox(Guid mailboxId, DateTimeOffset now) => AddMailbox(mailboxId, receiving: true, now);
+
+    /// <summary>
+    /// Adds a mailbox the email was found in: a receiving mailbox, or (<paramref name="receiving"/> false) the mailbox that sent it, found
+    /// in its Sent Items. A mailbox already linked is never demoted from receiving. Returns whether anything changed (record an
+    /// <c>Updated</c> change then).
+    /// </summary>
+    public bool AddMailbox(Guid mailboxId, bool receiving, DateTimeOffset now)
     {
         if (mailboxId == Guid.Empty)
         {
-            throw new ArgumentException("A receiving mailbox needs an id.", nameof(mailboxId));
+            throw new ArgumentException("A mailbox needs an id.", nameof(mailboxId));
         }
 
         var link = mailboxes.Find(m => m.MailboxId == mailboxId);
-        if (link is { Receiving: true })
+        if (link is not null && (link.Receiving || !receiving))
         {
             return false;
         }
 
         if (link is null)
         {
-            mailboxes.Add(new EmailMailboxLink(Id, mailboxId, receiving: true, now));
+            mailboxes.Add(new EmailMailboxLink(Id, mailboxId, receiving, now));
         }
         else
         {

@@ -8,7 +8,8 @@ namespace ExSync.Engine.Sync;
 public static class IncomingFolders
 {
     /// <summary>The folders, in the order they are read.</summary>
-    public static IReadOnlyList<SyncFolder> Of(OrganizationEmailSettings organization) => [SyncFolder.Inbox];
+    public static IReadOnlyList<SyncFolder> Of(OrganizationEmailSettings organization) =>
+        organization.TrackSentItems ? [SyncFolder.Inbox, SyncFolder.SentItems] : [SyncFolder.Inbox];
 
     /// <summary>The folder's distinguished id in EWS.</summary>
     public static EwsFolderId ToEws(SyncFolder folder) => EwsFolderId.Distinguished(folder switch
