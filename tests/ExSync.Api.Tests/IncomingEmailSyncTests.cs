@@ -64,6 +64,7 @@ public sealed class IncomingEmailSyncTests
         var changes = await app.ChangesSinceAsync(IncomingMail.CursorOf(start.DeltaLink!));
         var ofEmail = changes.Where(c => c.ObjectType == "Email" && c.ObjectId == email.Id.ToString()).ToList();
         Assert.Equal([ChangeOperation.Created, ChangeOperation.Updated], ofEmail.Select(c => c.Operation));
+        Assert.Contains(changes, c => c.ObjectType == "MailboxSyncStatus" && c.ObjectId == alice.Id.ToString());
         var aliceEvents = (await app.Mailboxes().ListMailboxSyncEventsAsync(alice.Id, cancellationToken: Ct)).Value;
         Assert.Contains(aliceEvents, e => e.Outcome == ItemOutcome.Tracked && e.ReasonCode == "Created" && e.EmailId == email.Id);
         var bobEvents = (await app.Mailboxes().ListMailboxSyncEventsAsync(bob.Id, cancellationToken: Ct)).Value;

@@ -9,10 +9,10 @@ public sealed class ChangeResource
     /// <summary>The change's position in the feed: increasing, with gaps.</summary>
     public required long Sequence { get; init; }
 
-    /// <summary>The kind of object: Email for now; more kinds will come (mailbox synchronization status, …): skip the ones you do not know.</summary>
+    /// <summary>The kind of object: Email, or MailboxSyncStatus (a mailbox's synchronization changed health: read /api/v1/mailboxes/{id}/sync-status; its version is the time of the change in Unix milliseconds). More kinds will come: skip the ones you do not know.</summary>
     public required string ObjectType { get; init; }
 
-    /// <summary>The object's id (for Email, the id at /api/v1/emails/{id}).</summary>
+    /// <summary>The object's id (for Email, the id at /api/v1/emails/{id}; for MailboxSyncStatus, the mailbox's id).</summary>
     public required string ObjectId { get; init; }
 
     /// <summary>Created, Updated or Deleted.</summary>

@@ -66,7 +66,7 @@ public static class MailboxSyncApi
         }
 
         var wanted = direction ?? SyncDirection.IncomingEmail;
-        if (await workloads.RequestRunAsync([id], wanted, TimeSpan.Zero, cancellationToken) == 0)
+        if (!await workloads.RunNowAsync(id, wanted, cancellationToken))
         {
             return Problem.Conflict(
                 ProblemCodes.MailboxNotSynchronized,

@@ -22,6 +22,12 @@ public static class ChangeObjectTypes
     /// <summary>An email activity; its id is the email's id, its version the email's version.</summary>
     public const string Email = "Email";
 
+    /// <summary>
+    /// A mailbox's synchronization status (<c>GET /mailboxes/{id}/sync-status</c>) changed health: first run, failing, retrying, recovered.
+    /// Its id is the mailbox's id; its version is the time of the change in Unix milliseconds.
+    /// </summary>
+    public const string MailboxSyncStatus = "MailboxSyncStatus";
+
     /// <summary>Longest object type.</summary>
     public const int MaxLength = 64;
 }

@@ -1,5 +1,8 @@
 using ExSync.Domain.Alerts;
+using ExSync.Domain.Changes;
 using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Organization;
+using ExSync.Domain.ServerProfiles;
 using ExSync.Domain.Sync;
 using ExSync.Domain.TestAndEnable;
 using ExSync.Engine.Exchange;
@@ -39,9 +42,7 @@ public sealed partial class SyncWorkloads(
             return null;
         }
 
-        var organization = await db.OrganizationEmailSettings.AsNoTracking().SingleAsync(cancellationToken);
-        var profileId = TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization);
-        var profile = profileId is { } id ? await db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken) : null;
+        var (organization, profile) = await SettingsOfAsync(db, mailbox, cancellationToken);
         if (profile is null || !SyncEligibility.Synchronizes(mailbox, profile, organization, claim.Direction))
         {
             await Owned(db, claim).ExecuteUpdateAsync(
@@ -89,6 +90,11 @@ public sealed partial class SyncWorkloads(
                 }
 
                 db.Alerts.AddRange(SyncAlerts.For(change, workload, mailbox, cycle.Profile, cycle.Organization.Alerts, ids.Next, now));
+            }
+
+            if (change != SyncHealthChange.None)
+            {
+                db.RecordChange(ChangeObjectTypes.MailboxSyncStatus, claim.MailboxId.ToString(), ChangeOperation.Updated, now.ToUnixTimeMilliseconds(), now);
             }
 
             try
@@ -162,6 +168,63 @@ public sealed partial class SyncWorkloads(
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Runs a mailbox's synchronization in one direction as soon as a worker is free. A mailbox Test &amp; Enable has just enabled gets its
+    /// workload here if the reconciler has not made it yet. Returns false when the mailbox is not synchronized in that direction.
+    /// </summary>
+    public async Task<bool> RunNowAsync(Guid mailboxId, SyncDirection direction, CancellationToken cancellationToken)
+    {
+        if (await RequestRunAsync([mailboxId], direction, TimeSpan.Zero, cancellationToken) > 0)
+        {
+            return true;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == mailboxId, cancellationToken);
+        if (mailbox is null)
+        {
+            return false;
+        }
+
+        var (organization, profile) = await SettingsOfAsync(db, mailbox, cancellationToken);
+        if (profile is null || !SyncEligibility.Synchronizes(mailbox, profile, organization, direction))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var workload = await db.SyncWorkloads.SingleOrDefaultAsync(w => w.MailboxId == mailboxId && w.Direction == direction, cancellationToken);
+        if (workload is null)
+        {
+            db.SyncWorkloads.Add(SyncWorkload.Create(mailboxId, direction, now));
+        }
+        else
+        {
+            workload.Resume(now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The reconciler made or resumed it at the same moment.
+            return await RequestRunAsync([mailboxId], direction, TimeSpan.Zero, cancellationToken) > 0;
+        }
+
+        signal.Wake();
+        return true;
+    }
+
+    private static async Task<(OrganizationEmailSettings Organization, ServerProfile? Profile)> SettingsOfAsync(ExSyncDbContext db, Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        var organization = await db.OrganizationEmailSettings.AsNoTracking().SingleAsync(cancellationToken);
+        var profileId = TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization);
+        var profile = profileId is { } id ? await db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken) : null;
+        return (organization, profile);
     }
 
     private IQueryable<SyncWorkload> Owned(ExSyncDbContext db, ClaimedWorkload claim) =>
