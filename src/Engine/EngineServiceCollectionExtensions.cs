@@ -48,9 +48,11 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<SyncSignal>();
         services.AddSingleton<SyncReconcileSignal>();
         services.AddSingleton<SyncWorkloads>();
+        services.AddScoped<CredentialsChangeRetry>();
 
         // Every kind of job, and the handler that processes it.
-        services.AddJobHandler<TestAndEnableJobHandler>(JobKind.TestAndEnableMailboxes, JobKind.TestAndEnableServerProfileMailboxes, JobKind.RetestScheduledMailboxes);
+        services.AddJobHandler<TestAndEnableJobHandler>(JobKind.TestAndEnableMailboxes, JobKind.TestAndEnableServerProfileMailboxes, JobKind.RetestScheduledMailboxes,
+            JobKind.RetestAfterCredentialsChange);
         services.AddJobHandler<ConnectionTestJobHandler>(JobKind.TestConnection);
         return services;
     }

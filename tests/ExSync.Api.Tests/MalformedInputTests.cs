@@ -316,6 +316,10 @@ public sealed class MalformedInputTests(ExSyncApplication app) : IClassFixture<E
     [InlineData(Profiles + "?state=-1", "state")]
     [InlineData(Mailboxes + "?approvalStatus=Approved,Rejected", "approvalStatus")]
     [InlineData(Mailboxes + "?ownerType=0", "ownerType")]
+    [InlineData(Mailboxes + "?syncState=Failed", "syncState")]
+    [InlineData(Mailboxes + "?syncState=failing", "syncState")]
+    [InlineData(Mailboxes + "?syncState=100", "syncState")]
+    [InlineData(Mailboxes + "?syncState=Active&syncDirection=Incoming", "syncDirection")]
     [InlineData("/api/v1/alerts?since=yesterday", "since")]
     [InlineData("/api/v1/alerts?since=2026-11-26T09:30:00", "since")] // no offset: the server's local time is no instant
     [InlineData("/api/v1/alerts?since=2026-11-26", "since")]

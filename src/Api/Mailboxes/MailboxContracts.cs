@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Domain.Common;
 using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Sync;
 
 namespace ExSync.Api.Mailboxes;
 
@@ -189,4 +190,29 @@ public sealed record MailboxOwnerInput
 
     /// <summary>Display name (at most 200 characters).</summary>
     public string? Name { get; init; }
+}
+
+/// <summary>
+/// How a mailbox's synchronization in one direction is doing, as a filter of the mailbox list: the states that GET …/sync-status reports
+/// (same names, same meanings), plus NotSynchronized. New values may appear.
+/// </summary>
+public enum MailboxSyncState
+{
+    /// <summary>Enabled, not run yet.</summary>
+    NotStarted = SyncWorkloadState.NotStarted,
+
+    /// <summary>The last cycle succeeded.</summary>
+    Active = SyncWorkloadState.Active,
+
+    /// <summary>Transient errors: retried with exponential back-off.</summary>
+    Retrying = SyncWorkloadState.Retrying,
+
+    /// <summary>A permanent error, or transient ones for too long: still probed, recovers by itself.</summary>
+    Failing = SyncWorkloadState.Failing,
+
+    /// <summary>Synchronized before, but the direction is no longer enabled (disabled, inactive, not approved, profile inactive).</summary>
+    Paused = SyncWorkloadState.Paused,
+
+    /// <summary>Never synchronized in the direction: Test &amp; Enable has not enabled it (sync-status lists no entry for the direction).</summary>
+    NotSynchronized = 100,
 }

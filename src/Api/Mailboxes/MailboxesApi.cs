@@ -12,6 +12,7 @@ using ExSync.Domain.Audit;
 using ExSync.Domain.Common;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
+using ExSync.Domain.Sync;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -68,6 +69,10 @@ public static class MailboxesApi
         return group;
     }
 
+    private const string SyncStateFilterDescription =
+        "Only mailboxes whose synchronization in syncDirection is in this state, as GET /api/v1/mailboxes/{id}/sync-status reports it: " +
+        "NotStarted, Active, Retrying, Failing, Paused; or NotSynchronized for mailboxes never synchronized in that direction. New values may appear.";
+
     /// <summary>Documents who may read mailboxes.</summary>
     public const string OwnedMailboxesNote = "Callers without Mailbox.Read see only the mailboxes they own (owner.id equals their user id).";
 
@@ -76,6 +81,8 @@ public static class MailboxesApi
 
     public static async Task<Ok<Page<MailboxResource>>> ListMailboxes(
         [AsParameters] MailboxListQuery filter,
+        [FromQuery(Name = "syncState"), Description(SyncStateFilterDescription)] MailboxSyncState? syncState,
+        [FromQuery(Name = "syncDirection"), Description("The direction syncState applies to (IncomingEmail by default); without syncState it filters nothing.")] SyncDirection? syncDirection,
         ExSyncDbContext db,
         ClaimsPrincipal user,
         HttpRequest request,
@@ -107,6 +114,11 @@ public static class MailboxesApi
         if (filter.OwnerType is { } ownerType)
         {
             query = query.Where(m => m.Owner.Type == ownerType);
+        }
+
+        if (syncState is { } wanted)
+        {
+            query = query.WithSyncState(db, wanted, syncDirection ?? SyncDirection.IncomingEmail);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Search))
@@ -310,6 +322,22 @@ public static class MailboxesApi
         audit.Record(AuditOperations.MailboxDeleted, nameof(Mailbox), mailbox.Id, mailbox.ToInput(), after: null);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// The mailboxes whose workload in <paramref name="direction"/> is in <paramref name="state"/>, or that have none: an EXISTS on the
+    /// workloads' key, so the database filters and pages as it does for the other filters.
+    /// </summary>
+    private static IQueryable<Mailbox> WithSyncState(this IQueryable<Mailbox> mailboxes, ExSyncDbContext db, MailboxSyncState state, SyncDirection direction)
+    {
+        var workloads = db.SyncWorkloads.Where(w => w.Direction == direction);
+        if (state == MailboxSyncState.NotSynchronized)
+        {
+            return mailboxes.Where(m => !workloads.Any(w => w.MailboxId == m.Id));
+        }
+
+        var workloadState = (SyncWorkloadState)state;
+        return mailboxes.Where(m => workloads.Any(w => w.MailboxId == m.Id && w.State == workloadState));
     }
 
     /// <summary>Whether the caller may read the mailbox: with Mailbox.Read, or as its owner. Unknown mailboxes count as not theirs.</summary>

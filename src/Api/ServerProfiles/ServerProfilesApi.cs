@@ -7,6 +7,7 @@ using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Engine.Secrets;
+using ExSync.Engine.TestAndEnable;
 using ExSync.Api.Infrastructure.Validation;
 using ExSync.Domain.Audit;
 using ExSync.Domain.Common;
@@ -51,7 +52,10 @@ public static class ServerProfilesApi
             .WithSummary("Update a server profile")
             .WithDescription("Applies a JSON Merge Patch (RFC 7396): fields present replace the stored ones, null removes a value, " +
                              "absent fields are kept. Secrets left out are kept. Changing the authentication type discards the other type's settings. " +
-                             "Send If-Match with the ETag you read to avoid overwriting someone else's change.")
+                             "Send If-Match with the ETag you read to avoid overwriting someone else's change. " +
+                             "Changing the credentials (authentication type, account, application, password or client secret, including sending the same secret again) " +
+                             "retries the profile's mailboxes that failed on credentials (AuthenticationFailed, AutodiscoverAuthenticationFailed, OAuthClientAuthenticationFailed): " +
+                             "their failing synchronization runs at once, and those Test & Enable disabled get a RetestAfterCredentialsChange job.")
             .WithRequestExample("patch", "A new description and more connections", ServerProfileExamples.Patch);
 
         group.MapDelete("/{id}", DeleteServerProfile)
@@ -149,16 +153,28 @@ public static class ServerProfilesApi
         return TypedResults.Ok(resource);
     }
 
-    public static Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateServerProfile(
+    public static async Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateServerProfile(
         Guid id,
         MergePatch<ServerProfileInput> patch,
         [FromHeader(Name = "If-Match"), Description("Apply the change only if the profile's ETag still matches.")] string? ifMatch,
         [AsParameters] ServerProfileServices services,
+        CredentialsChangeRetry credentialsRetry,
         HttpResponse response,
-        CancellationToken cancellationToken) =>
-        services.Db.WriteAsync(() => UpdateOnceAsync(id, patch, ifMatch, services, response, cancellationToken), cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        var (result, credentialsChanged) = await services.Db.WriteAsync(() => UpdateOnceAsync(id, patch, ifMatch, services, response, cancellationToken), cancellationToken);
 
-    private static async Task<Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+        // After the save, not within it: the retry reads the saved profile, and runs and retests must not start with the old credentials.
+        if (credentialsChanged)
+        {
+            services.Db.ChangeTracker.Clear();
+            await credentialsRetry.RetryFailedMailboxesAsync(id, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private static async Task<(Results<Ok<ServerProfileResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem> Result, bool CredentialsChanged)> UpdateOnceAsync(
         Guid id,
         MergePatch<ServerProfileInput> patch,
         string? ifMatch,
@@ -169,23 +185,23 @@ public static class ServerProfilesApi
         var profile = await services.Db.ServerProfiles.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (profile is null)
         {
-            return NotFound(id);
+            return (NotFound(id), false);
         }
 
         if (!ETags.Matches(ifMatch, ETags.For(profile.Revision)))
         {
-            return Problem.PreconditionFailed(ETags.For(profile.Revision));
+            return (Problem.PreconditionFailed(ETags.For(profile.Revision)), false);
         }
 
         var input = DropStaleSettings(patch.ApplyTo(profile.ToInput()), patch);
         if (await services.Validator.ProblemIfInvalidAsync(input, cancellationToken) is { } invalid)
         {
-            return invalid;
+            return (invalid, false);
         }
 
         if (await services.NameTakenAsync(input.Name!, exceptId: id, cancellationToken))
         {
-            return NameConflict(input.Name!);
+            return (NameConflict(input.Name!), false);
         }
 
         var organization = await services.Db.OrganizationSettingsAsync(cancellationToken);
@@ -193,6 +209,7 @@ public static class ServerProfilesApi
         var before = profile.ToInput() with { SetAsDefaultForNewMailboxes = organization.DefaultServerProfileId == profile.Id };
         var now = services.Time.GetUtcNow();
         var stored = KeepStoredSecrets(profile.Authentication, patch);
+        var credentialsBefore = profile.Authentication;
         profile.Update(input.ToSettings(services.Secrets, stored), organization.DefaultServerProfileId == profile.Id, now);
         if (input.SetAsDefaultForNewMailboxes is { } isDefault)
         {
@@ -212,14 +229,20 @@ public static class ServerProfilesApi
         {
             // The profile as it was, unsaved: same ETag, same modification time.
             response.SetETag(unchanged.ETag);
-            return TypedResults.Ok(unchanged);
+            return (TypedResults.Ok(unchanged), false);
         }
 
         await services.Db.SaveChangesAsync(cancellationToken);
         var resource = profile.ToResource(organization.DefaultServerProfileId);
         response.SetETag(resource.ETag);
-        return TypedResults.Ok(resource);
+        return (TypedResults.Ok(resource), CredentialsChanged(credentialsBefore, profile.Authentication));
     }
+
+    /// <summary>
+    /// Whether the profile authenticates differently now: another method, account, application or secret. A secret sent again counts
+    /// (it is encrypted afresh, and resending a password is how an administrator says it was fixed), as it does in the audit trail.
+    /// </summary>
+    private static bool CredentialsChanged(ProfileAuthentication before, ProfileAuthentication after) => before != after;
 
     public static Task<Results<NoContent, ConflictProblem, PreconditionFailedProblem>> DeleteServerProfile(
         Guid id,

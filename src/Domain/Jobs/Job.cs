@@ -14,6 +14,9 @@ public enum JobKind
 
     /// <summary>The scheduled retest of mailboxes whose last test failed transiently.</summary>
     RetestScheduledMailboxes,
+
+    /// <summary>The retest of a server profile's mailboxes whose last test failed on credentials, started when the profile's credentials changed.</summary>
+    RetestAfterCredentialsChange,
 }
 
 /// <summary>Where a job is in its life (the Azure long-running-operation statuses).</summary>
