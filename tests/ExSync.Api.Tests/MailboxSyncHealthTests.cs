@@ -1,15 +1,11 @@
 using System.Diagnostics;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
-using ExSync.Engine.Exchange;
-using ExSync.Engine.Sync;
 using ExSync.Exchange;
-using ExSync.Exchange.Ews;
 using ExSync.ExchangeSimulator;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using DomainSync = ExSync.Domain.Sync;
 using MailboxDirection = ExSync.Domain.Mailboxes.SyncDirection;
 
@@ -173,40 +169,13 @@ public sealed class MailboxSyncHealthTests
         Assert.Single((await app.Jobs().ListJobsAsync(kind: JobKind.RetestAfterCredentialsChange, cancellationToken: Ct)).Value);
     }
 
-    /// <summary>
-    /// ExSync synchronizing incoming email with <see cref="InboxProbe"/> in place of the incoming email handler, so these tests depend on
-    /// the health machinery only: a cycle is one real EWS call to the simulator, which fails as any cycle does when credentials are rejected.
-    /// </summary>
+    /// <summary>ExSync synchronizing incoming email with its real handler, reconciling workloads every second.</summary>
     private static ExSyncApplication SynchronizingApplication()
     {
         var app = new ExSyncApplication();
         SimulatedDeployment.Configure(app);
         app.Settings["Sync:ReconcileInterval"] = "00:00:01";
-        app.AddedServices.Add(services =>
-        {
-            services.RemoveAll<ISyncWorkloadHandler>();
-            services.AddSyncWorkload<InboxProbe>();
-        });
         return app;
-    }
-
-    private sealed class InboxProbe(IEwsClient ews, TimeProvider time) : ISyncWorkloadHandler
-    {
-        public MailboxDirection Direction => MailboxDirection.IncomingEmail;
-
-        public async Task<DomainSync.SyncCycleOutcome> RunAsync(SyncCycle cycle, CancellationToken cancellationToken)
-        {
-            var target = MailboxTargets.For(cycle.Mailbox, cycle.Connections.Incoming)!;
-            try
-            {
-                await ews.GetFolderAsync(target, new GetFolderRequest { Folders = [IncomingFolders.ToEws(DomainSync.SyncFolder.Inbox)] }, cancellationToken);
-                return new DomainSync.SyncCycleOutcome(0, 0, 0, null);
-            }
-            catch (ExchangeException ex)
-            {
-                return new DomainSync.SyncCycleOutcome(0, 0, 0, new DomainSync.SyncError(ex.Error.Code, ex.Error.Message, ex.Error.Remediation, ex.Error.IsTransient, time.GetUtcNow()));
-            }
-        }
     }
 
     /// <summary>A mailbox that needs no server profile; the seeded workloads stand for its synchronization.</summary>

@@ -84,7 +84,8 @@ public sealed class MultiInstanceTests
         var instances = await StartAsync(directory, 2, new Dictionary<string, string>(database.Settings) { ["Jobs:SchedulerInterval"] = "00:00:00.500" });
         try
         {
-            await EventuallyAsync(async () => (await DutyOwnersAsync(database)).Count == 2, TimeSpan.FromSeconds(20));
+            // retest-scheduler, retention, sync-reconciler, sync-notifications
+            await EventuallyAsync(async () => (await DutyOwnersAsync(database)).Count == 4, TimeSpan.FromSeconds(20));
             var owners = await DutyOwnersAsync(database);
             var live = await database.QueryAsync("SELECT \"Id\" FROM \"Instances\"", Ct);
             Assert.All(owners.Values, owner => Assert.Contains(owner, live.Select(row => (Guid)row[0]!)));

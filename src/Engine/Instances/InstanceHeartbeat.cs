@@ -65,8 +65,11 @@ public sealed partial class InstanceHeartbeat(
         await base.StopAsync(cancellationToken);
         try
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await ReleaseAsync(db, instance.Id, cancellationToken);
+            // Released even when the host is out of patience (its token canceled by a slow service): a few seconds of our own, or others
+            // wait DeadAfter for these leases.
+            using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await using var db = await contexts.CreateDbContextAsync(release.Token);
+            await ReleaseAsync(db, instance.Id, release.Token);
         }
         catch (Exception ex)
         {

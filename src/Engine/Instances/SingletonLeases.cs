@@ -77,8 +77,16 @@ public abstract partial class SingletonDuty(SingletonLeases leases, ILogger logg
     /// <summary>A round in which another instance holds the duty: a duty that keeps state between rounds lets it go here.</summary>
     protected virtual Task StandByAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Whether this instance takes part in the duty at all (read at start): one that does not never holds its lease.</summary>
+    protected virtual bool TakesPart => true;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!TakesPart)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -8,6 +8,12 @@ public sealed class SyncOptions
 {
     public const string Section = "Sync";
 
+    /// <summary>
+    /// Whether this instance synchronizes mailboxes (workers, reconciliation, notifications). Off, a Worker instance runs jobs only: for
+    /// deployments that keep synchronization on other workers, or that test and enable mailboxes before synchronizing any.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How often a worker looks for due workloads it was not told about (due by schedule, or asked for through another instance).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -30,6 +30,8 @@ public sealed partial class SyncReconciler(
 
     protected override string Duty => "sync-reconciler";
 
+    protected override bool TakesPart => options.CurrentValue.Enabled;
+
     protected override Task WaitForNextRoundAsync(CancellationToken cancellationToken) =>
         reconcile.WaitAsync(options.CurrentValue.ReconcileInterval, cancellationToken);
 

@@ -29,6 +29,11 @@ public sealed partial class SyncWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.CurrentValue.Enabled)
+        {
+            return;
+        }
+
         var running = new Dictionary<ClaimedWorkload, Task>();
         var nextRenewal = time.GetUtcNow() + options.CurrentValue.LeaseDuration / 3;
         while (!stoppingToken.IsCancellationRequested)

@@ -27,6 +27,9 @@ public sealed class SimulatedDeployment : IAsyncLifetime
     {
         Simulator = await ExchangeSimulatorHost.StartAsync(Scenario(), TestContext.Current.CancellationToken);
         Configure(App);
+
+        // These classes count the Exchange requests of jobs: mailboxes they enable must not start synchronizing.
+        App.Settings["Sync:Enabled"] = "false";
         DefaultProfile = await App.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(Simulator), TestContext.Current.CancellationToken);
     }
 

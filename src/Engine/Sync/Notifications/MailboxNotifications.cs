@@ -40,6 +40,8 @@ public sealed partial class MailboxNotifications(
 
     protected override string Duty => "sync-notifications";
 
+    protected override bool TakesPart => options.CurrentValue.Enabled;
+
     // The first round soon after start: notifications matter most then.
     private bool started;
 
