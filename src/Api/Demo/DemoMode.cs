@@ -22,7 +22,7 @@ public static partial class DemoMode
     private const string ProfileName = "Contoso Exchange (demo simulator)";
 
     /// <summary>The simulator's SMTP port in demo mode unless <c>Demo:SmtpPort</c> says otherwise; the standalone simulator's default too.</summary>
-    public const int DefaultSmtpPort = 2525;
+    private const int DefaultSmtpPort = 2525;
 
     /// <summary>Whether demo mode is on.</summary>
     public static bool IsEnabled(this IConfiguration configuration) => configuration.GetValue<bool>("Demo:Enabled");
