@@ -20,6 +20,9 @@ public sealed partial class DemoModeTests
     {
         ["Demo:Enabled"] = "true",
         ["Demo:ConnectionString"] = $"Data Source={Path.Combine(directory, "exsync-demo.db")}",
+
+        // Demo processes of both test runs start at the same time; the default SMTP port would be taken by one of them.
+        ["Demo:SmtpPort"] = "0",
     };
 
     [Fact]

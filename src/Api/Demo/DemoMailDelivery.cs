@@ -1,0 +1,107 @@
+using System.Globalization;
+using ExSync.Domain.Common;
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Sync;
+using ExSync.ExchangeSimulator;
+using ExSync.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExSync.Api.Demo;
+
+/// <summary>The Exchange simulator demo mode started; set once it runs.</summary>
+internal sealed class DemoExchange
+{
+    private readonly TaskCompletionSource<ExchangeSimulatorHost> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Started(ExchangeSimulatorHost host) => started.TrySetResult(host);
+
+    public Task<ExchangeSimulatorHost> WhenStartedAsync(CancellationToken cancellationToken) => started.Task.WaitAsync(cancellationToken);
+}
+
+/// <summary>
+/// Delivers the sample emails into a demo mailbox once Test &amp; Enable has passed it (it is synchronized for incoming email, by the rule
+/// the synchronization engine follows), so that they arrive after the mailbox's "process email received after" date and the engine
+/// tracks them. Each mailbox gets them once per demo database: a table of the demo database remembers which did, since the simulator
+/// forgets its mail at every start. Registered in demo mode only.
+/// </summary>
+internal sealed partial class DemoMailDelivery(
+    DemoExchange exchange,
+    IDbContextFactory<ExSyncDbContext> contexts,
+    TimeProvider time,
+    ILogger<DemoMailDelivery> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var simulator = await exchange.WhenStartedAsync(stoppingToken);
+            await using (var db = await contexts.CreateDbContextAsync(stoppingToken))
+            {
+                // Demo mode's own bookkeeping, in its own SQLite database and outside the migrations: a normal database never has it.
+                await db.Database.ExecuteSqlRawAsync(
+                    """CREATE TABLE IF NOT EXISTS "DemoSampleMailDeliveries" ("MailboxId" TEXT NOT NULL PRIMARY KEY, "DeliveredAt" TEXT NOT NULL)""", stoppingToken);
+            }
+
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await DeliverToNewlyEnabledMailboxesAsync(simulator, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogRoundFailed(logger, exception);
+                }
+
+                await Task.Delay(PollInterval, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task DeliverToNewlyEnabledMailboxesAsync(ExchangeSimulatorHost simulator, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var delivered = await db.Database.SqlQueryRaw<Delivery>("""SELECT "MailboxId", "DeliveredAt" FROM "DemoSampleMailDeliveries" """).ToListAsync(cancellationToken);
+        var organization = await db.OrganizationEmailSettings.AsNoTracking().SingleAsync(cancellationToken);
+        var activeProfiles = await db.ServerProfiles.Where(p => p.State == RecordState.Active).Select(p => p.Id).ToListAsync(cancellationToken);
+        var demoAddresses = DemoScenario.Mailboxes.Select(m => Mailbox.NormalizeEmailAddress(m.EmailAddress)).ToList();
+        var enabled = await db.Mailboxes
+            .Where(SyncEligibility.Query(SyncDirection.IncomingEmail, organization, activeProfiles))
+            .Where(m => demoAddresses.Contains(m.NormalizedEmailAddress))
+            .Select(m => new { m.Id, m.EmailAddress })
+            .ToListAsync(cancellationToken);
+
+        foreach (var mailbox in enabled.Where(m => !delivered.Any(d => d.MailboxId == m.Id.ToString("D"))))
+        {
+            var now = time.GetUtcNow();
+
+            // A message has one Date in every mailbox it reaches, even when Test & Enable passed the mailboxes in different rounds.
+            var firstDelivery = delivered.Select(d => DateTimeOffset.Parse(d.DeliveredAt, CultureInfo.InvariantCulture)).DefaultIfEmpty(now).Min();
+            var samples = DemoSampleMail.For(mailbox.EmailAddress).ToList();
+            foreach (var sample in samples)
+            {
+                using var message = sample.ToMimeMessage(DemoSampleMail.SentAt(sample, firstDelivery));
+                simulator.DeliverMessage(message, [mailbox.EmailAddress]);
+            }
+
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "DemoSampleMailDeliveries" ("MailboxId", "DeliveredAt") VALUES ({mailbox.Id.ToString("D")}, {now.ToString("O", CultureInfo.InvariantCulture)})""", cancellationToken);
+            delivered.Add(new Delivery(mailbox.Id.ToString("D"), now.ToString("O", CultureInfo.InvariantCulture)));
+            LogDelivered(logger, samples.Count, mailbox.EmailAddress);
+        }
+    }
+
+    private sealed record Delivery(string MailboxId, string DeliveredAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: delivered {Count} sample emails to {Mailbox}, which passed Test and Enable. Once synchronized they are in GET /api/v1/emails and the change feed.")]
+    private static partial void LogDelivered(ILogger logger, int count, string mailbox);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "DEMO MODE: delivering the sample emails failed; trying again.")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}
