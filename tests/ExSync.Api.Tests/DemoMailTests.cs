@@ -126,7 +126,7 @@ public sealed partial class DemoModeTests
         Assert.Contains($"ExSync cannot start: Demo:SmtpPort: port {port} is in use", output, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "needs the incoming email handler (src/Engine/Sync/Incoming); un-skip when it is merged")]
+    [Fact]
     public async Task TheSampleEmailsBecomeEmailActivitiesAndTheAdvertisementIsFilteredOut()
     {
         var directory = Directory.CreateTempSubdirectory("exsync-demo-").FullName;
