@@ -28,6 +28,10 @@ internal static class Measurements
         return Process.GetProcessById(processId).PeakWorkingSet64;
     }
 
+    /// <summary>VmRSS: the process's resident set now.</summary>
+    public static long WorkingSetBytes(int processId) =>
+        long.Parse(File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+
     /// <summary>Stops the run when what it measures did not happen as it should.</summary>
     public static void Check(bool condition, string what)
     {

@@ -21,12 +21,8 @@ internal static class TestAndEnableBenchmark
 
         // Warm-up mailboxes: a first, unmeasured Test & Enable in the same process, as a service that has been running for a while.
         var warmUpAddresses = Enumerable.Range(1, options.WarmUpMailboxes).Select(i => $"warmup{i:D6}@contoso.bench").ToList();
-        await using var simulator = await ExchangeSimulatorHost.StartAsync(new SimulatorScenario
-        {
-            Server = new ScenarioServer { Version = SimulatedExchangeVersion.Exchange2019, LatencyMilliseconds = options.LatencyMilliseconds, HostNames = ["localhost"] },
-            Accounts = [new ScenarioAccount { UserName = "svc-bench@contoso.bench", Password = "Bench-Pa55word!", CanImpersonateAll = true }],
-            Mailboxes = addresses.Concat(warmUpAddresses).Select(a => new ScenarioMailbox { SmtpAddress = a }).ToList(),
-        });
+        await using var simulator = await BenchmarkDeployment.StartSimulatorAsync(
+            options.LatencyMilliseconds, addresses.Concat(warmUpAddresses).Select(a => new ScenarioMailbox { SmtpAddress = a }));
 
         var directory = Directory.CreateTempSubdirectory("exsync-bench-").FullName;
         await using var database = await BenchmarkDatabase.CreateAsync(options, directory);
@@ -38,25 +34,12 @@ internal static class TestAndEnableBenchmark
         var mailboxes = new MailboxesClient(http);
         var jobs = new JobsClient(http);
 
-        var profile = await new ServerProfilesClient(http).CreateServerProfileAsync(new ServerProfileInput
-        {
-            Name = "Benchmark Exchange",
-            Owner = new ServerProfileOwnerInput { Id = "bench-admin", EmailAddress = "admin@contoso.bench" },
-            Authentication = new ServerProfileAuthenticationInput
-            {
-                Type = ProfileAuthenticationType.Impersonation,
-                Impersonation = new ServerProfileImpersonationInput { UserName = "svc-bench@contoso.bench", Password = "Bench-Pa55word!" },
-            },
-            Incoming = new ServerProfileConnectionInput { ServerLocation = simulator.EwsUrl.ToString(), AuthenticationProtocol = AuthenticationProtocol.Basic },
-            TrustedCaCertificatePem = simulator.CertificateAuthorityPem,
-            Advanced = new ServerProfileAdvancedOptionsInput { MaxConcurrentConnections = options.Concurrency, ConnectionTimeoutSeconds = 100 },
-            SetAsDefaultForNewMailboxes = true,
-        }, cancellation);
+        var profile = await BenchmarkDeployment.CreateProfileAsync(http, simulator, options.Concurrency);
 
         // Mailboxes start without server-side synchronization for outgoing email, so that applying the defaults has work to do.
         var setup = Stopwatch.StartNew();
-        var ids = await CreateMailboxesAsync(mailboxes, addresses);
-        var warmUpIds = await CreateMailboxesAsync(mailboxes, warmUpAddresses);
+        var ids = await BenchmarkDeployment.CreateMailboxesAsync(mailboxes, addresses);
+        var warmUpIds = await BenchmarkDeployment.CreateMailboxesAsync(mailboxes, warmUpAddresses);
         Console.WriteLine($"Setup: {addresses.Count + warmUpAddresses.Count:N0} mailboxes created through the API in {setup.Elapsed.TotalSeconds:F1} s");
 
         // Bulk requests carry at most 10,000 ids (the API's limit), so larger runs send several; the targets are per request of 10,000.
@@ -174,21 +157,5 @@ internal static class TestAndEnableBenchmark
         }
 
         return (changed, elapsed.Elapsed / Math.Max(1, chunks.Count));
-    }
-
-    private static async Task<Guid[]> CreateMailboxesAsync(MailboxesClient mailboxes, IReadOnlyList<string> addresses)
-    {
-        var ids = new Guid[addresses.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, addresses.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
-        {
-            ids[i] = (await mailboxes.CreateMailboxAsync(new MailboxInput
-            {
-                Name = $"User {i + 1}",
-                EmailAddress = addresses[i],
-                Owner = new MailboxOwnerInput { Type = MailboxOwnerType.User, Id = $"user-{i + 1}" },
-                OutgoingDeliveryMethod = DeliveryMethod.None,
-            }, token)).Id;
-        });
-        return ids;
     }
 }

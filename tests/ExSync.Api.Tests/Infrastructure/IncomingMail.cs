@@ -91,7 +91,7 @@ public static class IncomingMail
             var asked = DateTime.UtcNow;
             while (DateTime.UtcNow < deadline && DateTime.UtcNow - asked < TimeSpan.FromSeconds(3))
             {
-                if (await IncomingStatusAsync(app, mailboxId) is { Running: false } status && status.LastRunCompletedAt > before)
+                if (await IncomingStatusAsync(app, mailboxId) is { Running: false, LastRunCompletedAt: { } completed } && (before is null || completed > before))
                 {
                     return;
                 }
@@ -100,7 +100,11 @@ public static class IncomingMail
             }
         }
 
-        throw new Xunit.Sdk.XunitException($"No synchronization cycle of mailbox {mailboxId} completed within 30 s.");
+        var last = await IncomingStatusAsync(app, mailboxId);
+        var problems = app.Logs.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(10);
+        throw new Xunit.Sdk.XunitException(
+            $"No synchronization cycle of mailbox {mailboxId} completed within 30 s. Status: {last?.State}, running {last?.Running}, started {last?.LastRunStartedAt:O}, " +
+            $"completed {last?.LastRunCompletedAt:O}, next {last?.NextRunAt:O}, clock {app.Time.GetUtcNow():O}, error {last?.LastError?.Code}.{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
     }
 
     private static async Task<DirectionSyncStatus?> IncomingStatusAsync(ExSyncApplication app, Guid mailboxId) =>

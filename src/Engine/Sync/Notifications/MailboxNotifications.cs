@@ -78,6 +78,7 @@ public sealed partial class MailboxNotifications(
         }
 
         var failures = 0;
+        var subscribed = new List<Guid>();
         await Parallel.ForEachAsync(placed, new ParallelOptions { MaxDegreeOfParallelism = SubscribeParallelism, CancellationToken = cancellationToken }, async (item, token) =>
         {
             try
@@ -89,6 +90,7 @@ public sealed partial class MailboxNotifications(
                 item.Group.Add(response.SubscriptionId, item.Want.MailboxId);
                 lock (subscriptions)
                 {
+                    subscribed.Add(item.Want.MailboxId);
                     subscriptions[item.Want.MailboxId] = new MailboxSubscription(item.Want.MailboxId, response.SubscriptionId, item.Group, item.Want.Fingerprint, item.Want.Target);
                     subscribeFailedUntil.Remove(item.Want.MailboxId);
                     changedGroups.Add(item.Group);
@@ -122,6 +124,12 @@ public sealed partial class MailboxNotifications(
         foreach (var empty in empties)
         {
             await empty.StopAsync();
+        }
+
+        // Mail that arrived between the mailbox's last cycle and its new subscription raised no event: a run now covers it.
+        if (subscribed.Count > 0)
+        {
+            await RequestRunsAsync(subscribed, TimeSpan.Zero);
         }
 
         if (toSubscribe.Count > 0)
