@@ -42,6 +42,9 @@ public sealed class TelemetryTests
         simulator.State.AddFault(new ScenarioFault { Operation = "GetFolder", Mailbox = carol, Kind = SimulatedFaultKind.ServerBusy, Times = 1, BackOffMilliseconds = 600 });
         await using var app = new ExSyncApplication();
         SimulatedDeployment.Configure(app);
+
+        // The spans of one job only: the mailboxes it enables do not start synchronizing.
+        app.Settings["Sync:Enabled"] = "false";
         var telemetry = InMemoryTelemetry.PlugInto(app);
 
         var profile = await app.ServerProfiles().CreateServerProfileAsync(JobTesting.Profile(simulator), Ct);

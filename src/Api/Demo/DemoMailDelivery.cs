@@ -2,6 +2,7 @@ using System.Globalization;
 using ExSync.Domain.Common;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Sync;
+using ExSync.Engine.Sync;
 using ExSync.ExchangeSimulator;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,7 @@ internal sealed class DemoExchange
 internal sealed partial class DemoMailDelivery(
     DemoExchange exchange,
     IDbContextFactory<ExSyncDbContext> contexts,
+    SyncWorkloads workloads,
     TimeProvider time,
     ILogger<DemoMailDelivery> logger) : BackgroundService
 {
@@ -93,6 +95,9 @@ internal sealed partial class DemoMailDelivery(
             await db.Database.ExecuteSqlAsync(
                 $"""INSERT INTO "DemoSampleMailDeliveries" ("MailboxId", "DeliveredAt") VALUES ({mailbox.Id.ToString("D")}, {now.ToString("O", CultureInfo.InvariantCulture)})""", cancellationToken);
             delivered.Add(new Delivery(mailbox.Id.ToString("D"), now.ToString("O", CultureInfo.InvariantCulture)));
+
+            // The newcomer sees them in seconds, whether or not the mailbox's notifications were subscribed yet.
+            await workloads.RunNowAsync(mailbox.Id, SyncDirection.IncomingEmail, cancellationToken);
             LogDelivered(logger, samples.Count, mailbox.EmailAddress);
         }
     }
