@@ -32,6 +32,7 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddDocumentTransformer(RemoveNullFromEnumComponents);
+            options.AddSchemaTransformer(EnumDescriptions.DescribeAsync);
             options.AddOperationTransformer(ResponseHeaders.DocumentAsync);
             options.AddOperationTransformer(ClientParameterNames.DocumentAsync);
             options.ApplyRequestBodyDocumentation();
