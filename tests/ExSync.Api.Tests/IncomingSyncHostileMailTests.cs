@@ -30,7 +30,7 @@ public sealed class IncomingSyncHostileMailTests(SimulatedDeployment deployment)
 
         simulator.DeliverMessage(HostileMessages[kind](address), [address]);
         var item = Assert.Single(simulator.Inbox(address));
-        await CycleAsync(app, mailbox.Id);
+        await app.RunCycleAsync(mailbox.Id);
 
         // One outcome for the item, with a reason; a tracked one is an activity the API can serve.
         var events = (await app.Mailboxes().ListMailboxSyncEventsAsync(mailbox.Id, cancellationToken: Ct)).Value.Where(e => e.ItemId == item.Id).ToList();
@@ -132,25 +132,6 @@ public sealed class IncomingSyncHostileMailTests(SimulatedDeployment deployment)
             return Latin1(text.ToString());
         },
     };
-
-    /// <summary>Runs a cycle of the mailbox and waits until it completes (the mailbox may never have run before).</summary>
-    private static async Task CycleAsync(ExSyncApplication app, Guid mailboxId)
-    {
-        var before = (await StatusAsync(app, mailboxId))?.LastRunCompletedAt;
-        app.Time.Advance(TimeSpan.FromSeconds(1));
-        await app.SyncAsync(mailboxId);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        DirectionSyncStatus? status;
-        while ((status = await StatusAsync(app, mailboxId)) is not { Running: false, LastRunCompletedAt: { } completed } || completed <= before)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"No cycle of mailbox {mailboxId} completed within 20 s; last error {status?.LastError?.Code}: {status?.LastError?.Message}.{Environment.NewLine}"
-                + string.Join(Environment.NewLine, app.Logs.Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(20)));
-            await Task.Delay(50, Ct);
-        }
-    }
-
-    private static async Task<DirectionSyncStatus?> StatusAsync(ExSyncApplication app, Guid mailboxId) =>
-        (await app.Mailboxes().GetMailboxSyncStatusAsync(mailboxId, Ct)).Directions.SingleOrDefault(d => d.Direction == SyncDirection.IncomingEmail);
 
     private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
 
