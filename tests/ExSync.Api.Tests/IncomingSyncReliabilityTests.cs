@@ -22,7 +22,7 @@ public sealed class IncomingSyncReliabilityTests
     [Fact]
     public async Task ABacklogIngestedByAProcessKilledThreeTimesEndsAsExactlyOneActivityPerMessage()
     {
-        const int PerMailbox = 150;
+        const int PerMailbox = 100;
         await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
         var directory = Directory.CreateTempSubdirectory("exsync-crash-").FullName;
         var database = TestDatabase.ForDirectory(directory);
@@ -94,7 +94,7 @@ public sealed class IncomingSyncReliabilityTests
     [Fact]
     public async Task TwoInstancesNeverSynchronizeTheSameMailboxAtTheSameTime()
     {
-        const int MailboxCount = 12;
+        const int MailboxCount = 8;
         const int LatencyMilliseconds = 60;
         var requests = new EwsRequestLog();
         await using var simulator = await ExchangeSimulatorHost.StartAsync(
@@ -116,7 +116,7 @@ public sealed class IncomingSyncReliabilityTests
             {
                 foreach (var mailbox in mailboxes)
                 {
-                    for (var i = 0; i < 4; i++)
+                    for (var i = 0; i < 3; i++)
                     {
                         var message = IncomingMail.Message(Sender, [mailbox.EmailAddress], $"Wave {wave} {i}");
                         simulator.DeliverMessage(message);
