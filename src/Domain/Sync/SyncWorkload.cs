@@ -37,7 +37,8 @@ public sealed record SyncError(string Code, string Message, string? Remediation,
 /// <param name="ItemsFailed">Items that failed and will be retried or were given up.</param>
 /// <param name="Backlog">Changes Exchange still had for the mailbox when the cycle ended (0 when it caught up).</param>
 /// <param name="Error">Why the cycle stopped early, if it did.</param>
-public sealed record SyncCycleOutcome(int ItemsProcessed, int ItemsFailed, int Backlog, SyncError? Error);
+/// <param name="RetryNotSooner">How long Exchange asked ExSync to wait (throttling back-off, Retry-After): the next attempt is not sooner.</param>
+public sealed record SyncCycleOutcome(int ItemsProcessed, int ItemsFailed, int Backlog, SyncError? Error, TimeSpan? RetryNotSooner = null);
 
 /// <summary>How a completed cycle changed a workload's health, for alerts and the change feed.</summary>
 public enum SyncHealthChange
@@ -205,6 +206,10 @@ public sealed class SyncWorkload
             var failing = !error.IsTransient || ConsecutiveErrors >= cadence.TransientErrorsBeforeFailure;
             State = failing ? SyncWorkloadState.Failing : SyncWorkloadState.Retrying;
             next = error.IsTransient ? cadence.AfterTransientError(now, ConsecutiveErrors) : cadence.AfterPermanentError(now, ConsecutiveErrors);
+            if (outcome.RetryNotSooner is { } wait && now + wait > next)
+            {
+                next = now + wait;
+            }
         }
         else
         {

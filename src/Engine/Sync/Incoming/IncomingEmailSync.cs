@@ -96,7 +96,8 @@ internal sealed partial class IncomingEmailSync : ISyncWorkloadHandler
         catch (ExchangeException ex)
         {
             LogCycleError(logger, run.MailboxId, ex.Error.Code, ex.Error.Message);
-            return new SyncCycleOutcome(run.Processed, run.Failed, 0, new SyncError(ex.Error.Code, ex.Error.Message, ex.Error.Remediation, ex.Error.IsTransient, time.GetUtcNow()));
+            return new SyncCycleOutcome(
+                run.Processed, run.Failed, 0, new SyncError(ex.Error.Code, ex.Error.Message, ex.Error.Remediation, ex.Error.IsTransient, time.GetUtcNow()), ex.Error.BackOff);
         }
     }
 
