@@ -77,38 +77,8 @@ public static class IncomingMail
         }
     }
 
-    /// <summary>Waits until a cycle of the mailbox that started after now has completed.</summary>
-    public static async Task SyncAndWaitAsync(this ExSyncApplication app, Guid mailboxId)
-    {
-        var before = (await IncomingStatusAsync(app, mailboxId))?.LastRunCompletedAt;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            // The application's clock is a test clock: move it, so the cycle's times are later than the last one's; and ask again now and
-            // then, since a request made at the very instant a cycle started is taken as seen by that cycle.
-            app.Time.Advance(TimeSpan.FromSeconds(1));
-            await app.SyncAsync(mailboxId);
-            var asked = DateTime.UtcNow;
-            while (DateTime.UtcNow < deadline && DateTime.UtcNow - asked < TimeSpan.FromSeconds(3))
-            {
-                if (await IncomingStatusAsync(app, mailboxId) is { Running: false, LastRunCompletedAt: { } completed } && (before is null || completed > before))
-                {
-                    return;
-                }
-
-                await Task.Delay(50, Ct);
-            }
-        }
-
-        var last = await IncomingStatusAsync(app, mailboxId);
-        var problems = app.Logs.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(10);
-        throw new Xunit.Sdk.XunitException(
-            $"No synchronization cycle of mailbox {mailboxId} completed within 30 s. Status: {last?.State}, running {last?.Running}, started {last?.LastRunStartedAt:O}, " +
-            $"completed {last?.LastRunCompletedAt:O}, next {last?.NextRunAt:O}, clock {app.Time.GetUtcNow():O}, error {last?.LastError?.Code}.{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
-    }
-
-    private static async Task<DirectionSyncStatus?> IncomingStatusAsync(ExSyncApplication app, Guid mailboxId) =>
-        (await app.Mailboxes().GetMailboxSyncStatusAsync(mailboxId, Ct)).Directions.SingleOrDefault(d => d.Direction == SyncDirection.IncomingEmail);
+    /// <summary>Runs a cycle of the mailbox now and waits until it has completed (see <see cref="IncomingSyncCycles.RunCycleAsync"/>).</summary>
+    public static Task SyncAndWaitAsync(this ExSyncApplication app, Guid mailboxId) => app.RunCycleAsync(mailboxId);
 
     /// <summary>The cursor in a change feed link.</summary>
     public static string CursorOf(string link) => HttpUtility.ParseQueryString(new Uri(link, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(link).Query : link[link.IndexOf('?', StringComparison.Ordinal)..])["cursor"]!;
