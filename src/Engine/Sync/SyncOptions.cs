@@ -56,6 +56,12 @@ public sealed class SyncOptions
     /// <summary>How often the workloads are matched against the mailboxes (created for newly enabled ones, paused for disabled ones).</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Pages of items (up to 512 messages with their bodies and attachments) one instance takes in at the same time, whatever the number of
+    /// mailboxes synchronizing: each holds its messages in memory, and beyond the cores' count more pages only cost memory.
+    /// </summary>
+    public int MaxConcurrentPages { get; set; } = Math.Max(2, 2 * Environment.ProcessorCount);
+
     /// <summary>Most items one cycle handles; the rest of a backlog continues in the next cycle, at once, so one huge mailbox cannot hold a worker for long.</summary>
     public int MaxItemsPerCycle { get; set; } = 2_000;
 
@@ -98,9 +104,9 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add("Sync:IdleInterval, RetryIntervalCap and ProbeIntervalCap must not be shorter than ActiveInterval, RetryInterval and ProbeInterval.");
         }
 
-        if (options.MaxConcurrentMailboxes is < 1 or > 10_000 || options.MaxItemAttempts is < 1 or > 100 || options.TransientErrorsBeforeFailure < 1 || options.MaxItemsPerCycle < 1)
+        if (options.MaxConcurrentMailboxes is < 1 or > 10_000 || options.MaxItemAttempts is < 1 or > 100 || options.TransientErrorsBeforeFailure < 1 || options.MaxItemsPerCycle < 1 || options.MaxConcurrentPages is < 1 or > 1_000)
         {
-            failures.Add("Sync:MaxConcurrentMailboxes (1-10000), MaxItemAttempts (1-100), TransientErrorsBeforeFailure and MaxItemsPerCycle must be at least 1.");
+            failures.Add("Sync:MaxConcurrentMailboxes (1-10000), MaxItemAttempts (1-100), MaxConcurrentPages (1-1000), TransientErrorsBeforeFailure and MaxItemsPerCycle must be at least 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

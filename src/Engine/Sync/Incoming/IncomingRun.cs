@@ -31,8 +31,13 @@ internal sealed class IncomingRun(SyncCycle cycle, EwsTarget target, int itemBud
     /// <summary>The latest receive time of the mail this cycle looked at.</summary>
     public DateTimeOffset? LatestReceived { get; private set; }
 
-    /// <summary>The messages read this cycle, by item id: their categories and ChangeKeys are what stamping starts from.</summary>
-    public Dictionary<string, EwsMessage> Read { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// What stamping starts from, for the items read this cycle: their ChangeKeys and categories. Only these stay for the whole cycle;
+    /// the messages themselves (bodies of megabytes) go with their page.
+    /// </summary>
+    public Dictionary<string, ItemMarks> Marks { get; } = new(StringComparer.Ordinal);
+
+    public void Remember(string itemId, EwsMessage message) => Marks[itemId] = new ItemMarks(message.ItemId?.ChangeKey, message.Categories);
 
     public void Count(ItemOutcome outcome)
     {
@@ -52,3 +57,6 @@ internal sealed class IncomingRun(SyncCycle cycle, EwsTarget target, int itemBud
         }
     }
 }
+
+/// <summary>An item's ChangeKey and categories when it was read.</summary>
+internal sealed record ItemMarks(string? ChangeKey, IReadOnlyList<string> Categories);

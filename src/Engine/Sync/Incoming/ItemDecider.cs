@@ -24,7 +24,7 @@ internal sealed partial class ItemDecider(
 {
     public async Task DecideAsync(PageWork page, CancellationToken cancellationToken)
     {
-        var messages = page.ToRead.Where(c => page.Run.Read.ContainsKey(c.ItemId.Id)).ToDictionary(c => c, c => ReadMessage.Of(page.Run.Read[c.ItemId.Id]));
+        var messages = page.ToRead.Where(c => page.Messages.ContainsKey(c.ItemId.Id)).ToDictionary(c => c, c => ReadMessage.Of(page.Messages[c.ItemId.Id]));
         var parties = await PartiesAsync(page, messages.Values, cancellationToken);
         foreach (var candidate in page.ToRead)
         {

@@ -6,6 +6,7 @@ using ExSync.Exchange.Ews;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ExSync.Engine.Sync.Incoming;
 
@@ -27,19 +28,38 @@ internal sealed partial class ItemIntake(
     IEwsClient ews,
     ItemDecider decider,
     TimeProvider time,
+    IOptions<SyncOptions> options,
     ILogger<ItemIntake> logger)
 {
     private const int SaveAttempts = 3;
+
+    private readonly SemaphoreSlim pages = new(options.Value.MaxConcurrentPages);
 
     /// <summary>Handles <paramref name="candidates"/> of <paramref name="folder"/> and saves <paramref name="newSyncState"/> with them (when given).</summary>
     /// <returns>The links that still need their stamp written in Exchange.</returns>
     public async Task<IReadOnlyList<ExchangeItemLink>> TakeAsync(
         IncomingRun run, SyncFolder folder, IReadOnlyList<Candidate> candidates, string? newSyncState, CancellationToken cancellationToken)
     {
+        await pages.WaitAsync(cancellationToken);
+        try
+        {
+            return await TakeInAsync(run, folder, candidates, newSyncState, cancellationToken);
+        }
+        finally
+        {
+            pages.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<ExchangeItemLink>> TakeInAsync(
+        IncomingRun run, SyncFolder folder, IReadOnlyList<Candidate> candidates, string? newSyncState, CancellationToken cancellationToken)
+    {
+        // Read once, kept across attempts to save: a retry decides again, it does not read Exchange again.
+        var messages = new Dictionary<string, EwsMessage>(StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var page = new PageWork(db, run, folder, time.GetUtcNow());
+            var page = new PageWork(db, run, folder, time.GetUtcNow(), messages);
             await TriageAsync(page, candidates, cancellationToken);
             await ReadMessagesAsync(page, cancellationToken);
             await decider.DecideAsync(page, cancellationToken);
@@ -116,7 +136,7 @@ internal sealed partial class ItemIntake(
 
     private async Task ReadMessagesAsync(PageWork page, CancellationToken cancellationToken)
     {
-        var missing = page.ToRead.Where(c => !page.Run.Read.ContainsKey(c.ItemId.Id)).Select(c => new EwsItemId(c.ItemId.Id)).ToList();
+        var missing = page.ToRead.Where(c => !page.Messages.ContainsKey(c.ItemId.Id)).Select(c => new EwsItemId(c.ItemId.Id)).ToList();
         foreach (var batch in missing.Chunk(GetMessagesRequest.MaxItems))
         {
             var response = await ews.GetMessagesAsync(page.Run.Target, new GetMessagesRequest
@@ -130,7 +150,8 @@ internal sealed partial class ItemIntake(
             {
                 if (result.Message is { } message)
                 {
-                    page.Run.Read[result.Requested.Id] = message;
+                    page.Messages[result.Requested.Id] = message;
+                    page.Run.Remember(result.Requested.Id, message);
                 }
                 else
                 {
@@ -149,7 +170,7 @@ internal sealed partial class ItemIntake(
 }
 
 /// <summary>One page's unit of work: its context, the links it found or made, the messages still to decide.</summary>
-internal sealed class PageWork(ExSyncDbContext db, IncomingRun run, SyncFolder folder, DateTimeOffset now)
+internal sealed class PageWork(ExSyncDbContext db, IncomingRun run, SyncFolder folder, DateTimeOffset now, Dictionary<string, EwsMessage> messages)
 {
     private readonly List<ItemOutcome> outcomes = [];
 
@@ -164,6 +185,9 @@ internal sealed class PageWork(ExSyncDbContext db, IncomingRun run, SyncFolder f
     public Dictionary<string, ExchangeItemLink> Links { get; } = new(StringComparer.Ordinal);
 
     public List<Candidate> ToRead { get; } = [];
+
+    /// <summary>The messages read from Exchange for this page, by item id.</summary>
+    public Dictionary<string, EwsMessage> Messages { get; } = messages;
 
     public Dictionary<string, ExchangeError> Unreadable { get; } = new(StringComparer.Ordinal);
 

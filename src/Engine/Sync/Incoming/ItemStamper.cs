@@ -32,7 +32,7 @@ internal sealed class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, I
         var organization = run.Cycle.Organization;
         var now = time.GetUtcNow();
         var changed = new List<ExchangeItemLink>();
-        var stampable = links.Where(l => run.Read.ContainsKey(l.ItemId)).ToList();
+        var stampable = links.Where(l => run.Marks.ContainsKey(l.ItemId)).ToList();
         foreach (var vanished in links.Except(stampable))
         {
             vanished.Stamped(vanished.ItemId, null, now);
@@ -43,12 +43,12 @@ internal sealed class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, I
         {
             var updates = batch.Select(link =>
             {
-                var message = run.Read[link.ItemId];
+                var marks = run.Marks[link.ItemId];
                 var undeliverable = link.State == ItemLinkState.Undeliverable;
                 return new ItemUpdate
                 {
-                    Item = new EwsItemId(link.ItemId, message.ItemId?.ChangeKey),
-                    Categories = CategoryUpdate.Add(message.Categories, undeliverable ? organization.UndeliverableCategoryName : organization.TrackingCategoryName),
+                    Item = new EwsItemId(link.ItemId, marks.ChangeKey),
+                    Categories = CategoryUpdate.Add(marks.Categories, undeliverable ? organization.UndeliverableCategoryName : organization.TrackingCategoryName),
                     SetExtendedProperties = undeliverable || link.EmailId is not { } emailId ? [] : ExSyncItemStamp.For(emailId, run.DeploymentId),
                 };
             }).ToList();
@@ -80,7 +80,7 @@ internal sealed class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, I
 
     private async Task ReadMissingAsync(IncomingRun run, IReadOnlyList<ExchangeItemLink> links, CancellationToken cancellationToken)
     {
-        var missing = links.Where(l => !run.Read.ContainsKey(l.ItemId)).Select(l => new EwsItemId(l.ItemId)).ToList();
+        var missing = links.Where(l => !run.Marks.ContainsKey(l.ItemId)).Select(l => new EwsItemId(l.ItemId)).ToList();
         foreach (var batch in missing.Chunk(GetMessagesRequest.MaxItems))
         {
             var response = await ews.GetMessagesAsync(run.Target, new GetMessagesRequest
@@ -92,7 +92,7 @@ internal sealed class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, I
             }, cancellationToken);
             foreach (var result in response.Messages.Where(r => r.Message is not null))
             {
-                run.Read[result.Requested.Id] = result.Message!;
+                run.Remember(result.Requested.Id, result.Message!);
             }
         }
     }
