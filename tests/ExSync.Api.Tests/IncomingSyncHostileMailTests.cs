@@ -9,7 +9,7 @@ namespace ExSync.Api.Tests;
 /// Mail nobody would write on purpose, delivered as raw bytes the way SMTP keeps them: each message gets exactly one item outcome with a
 /// reason (tracked, or not tracked / failed with a code), nothing crashes, and the mailbox goes on to track the next normal message.
 /// </summary>
-public sealed class IncomingSyncHostileMailTests(SimulatedDeployment deployment) : IClassFixture<SimulatedDeployment>
+public sealed class IncomingSyncHostileMailTests(SynchronizingDeployment deployment) : IClassFixture<SynchronizingDeployment>
 {
     private const int AttachmentLimitKilobytes = 16;
     private const string Sender = "mallory@elsewhere.example";

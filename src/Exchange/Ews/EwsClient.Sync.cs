@@ -130,12 +130,12 @@ internal sealed partial class EwsClient
 
         async Task<ExplicitFolderId?> FindByNameAsync()
         {
-            var found = await FindFolderAsync(target, new FindFolderRequest { Parent = parent, DisplayName = displayName, BaseShape = BaseShape.Default }, cancellationToken)
+            // The parent's subfolders, compared here rather than with a Restriction: a mailbox has few folders under one parent, and
+            // servers that offer FindFolder without restrictions (sandboxes, older builds) answer it too. Exchange compares folder names
+            // case-insensitively.
+            var found = await FindFolderAsync(target, new FindFolderRequest { Parent = parent, BaseShape = BaseShape.Default, MaxEntriesReturned = 1000 }, cancellationToken)
                 .ConfigureAwait(false);
-
-            // Exchange compares folder names case-insensitively, as the restriction did.
-            return found.Folders.FirstOrDefault(f => string.Equals(f.DisplayName, displayName, StringComparison.OrdinalIgnoreCase))?.FolderId
-                ?? (found.Folders.Count == 1 && found.Folders[0].DisplayName is null ? found.Folders[0].FolderId : null);
+            return found.Folders.FirstOrDefault(f => string.Equals(f.DisplayName, displayName, StringComparison.OrdinalIgnoreCase))?.FolderId;
         }
     }
 

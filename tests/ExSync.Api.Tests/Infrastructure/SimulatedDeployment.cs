@@ -9,7 +9,7 @@ namespace ExSync.Api.Tests.Infrastructure;
 /// mailbox (so tests can add mailboxes while it runs) and whose second account may impersonate none. Shared by the tests of a
 /// class that leave organization-wide settings and the simulator's global latency alone; each test uses addresses of its own.
 /// </summary>
-public sealed class SimulatedDeployment : IAsyncLifetime
+public class SimulatedDeployment : IAsyncLifetime
 {
     /// <summary>An account that authenticates but may impersonate nobody.</summary>
     public const string RestrictedAccount = "svc-restricted@contoso.local";
@@ -20,6 +20,9 @@ public sealed class SimulatedDeployment : IAsyncLifetime
 
     public ExSyncApplication App { get; } = new();
 
+    /// <summary>Whether the application synchronizes the mailboxes its tests enable (not for the job tests, which count requests).</summary>
+    protected virtual bool Synchronizes => false;
+
     /// <summary>The organization's default profile, owned by <c>profile-owner</c>.</summary>
     public ServerProfile DefaultProfile { get; private set; } = null!;
 
@@ -28,8 +31,8 @@ public sealed class SimulatedDeployment : IAsyncLifetime
         Simulator = await ExchangeSimulatorHost.StartAsync(Scenario(), TestContext.Current.CancellationToken);
         Configure(App);
 
-        // These classes count the Exchange requests of jobs: mailboxes they enable must not start synchronizing.
-        App.Settings["Sync:Enabled"] = "false";
+        // Job tests count the Exchange requests of jobs: mailboxes they enable must not start synchronizing.
+        App.Settings["Sync:Enabled"] = Synchronizes ? "true" : "false";
         DefaultProfile = await App.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(Simulator), TestContext.Current.CancellationToken);
     }
 
@@ -186,4 +189,10 @@ public static class JobTesting
 
         return input;
     }
+}
+
+/// <summary>A <see cref="SimulatedDeployment"/> whose application synchronizes the mailboxes it enables.</summary>
+public sealed class SynchronizingDeployment : SimulatedDeployment
+{
+    protected override bool Synchronizes => true;
 }

@@ -3,6 +3,7 @@ using ExSync.Exchange;
 using ExSync.Exchange.Ews;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace ExSync.Engine.Sync.Incoming;
 
@@ -13,7 +14,7 @@ namespace ExSync.Engine.Sync.Incoming;
 /// echo in the next SyncFolderItems is recognised. A write that fails stays pending and is tried again next cycle; marks are never
 /// needed for correctness (the links are), only for people and for recognising copies.
 /// </summary>
-internal sealed class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, IEwsClient ews, TimeProvider time)
+internal sealed partial class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, IEwsClient ews, TimeProvider time, ILogger<ItemStamper> logger)
 {
     /// <summary>Also the folder Dynamics uses, under the Inbox.</summary>
     public const string UndeliverableFolderName = "Undeliverable";
@@ -71,8 +72,17 @@ internal sealed class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, I
             }
         }
 
-        await MoveUndeliverableAsync(run, changed, now, cancellationToken);
-        await DeleteProcessedAsync(run, changed, cancellationToken);
+        try
+        {
+            await MoveUndeliverableAsync(run, changed, now, cancellationToken);
+            await DeleteProcessedAsync(run, changed, cancellationToken);
+        }
+        catch (ExchangeException ex)
+        {
+            // Tidying the mailbox is a courtesy: the items are marked and their outcomes committed, so the mailbox goes on.
+            LogTidyingFailed(logger, run.MailboxId, ex.Error.Code, ex.Error.Message);
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.ExchangeItemLinks.UpdateRange(changed);
         await db.SaveChangesAsync(cancellationToken);
@@ -131,4 +141,7 @@ internal sealed class ItemStamper(IDbContextFactory<ExSyncDbContext> contexts, I
         // Into Deleted Items, as Dynamics does: recoverable by the queue's users, and out of the Inbox.
         await ews.DeleteItemAsync(run.Target, new DeleteItemRequest { Items = processed.Select(l => new EwsItemId(l.ItemId)).ToList(), DeleteType = DeleteType.MoveToDeletedItems }, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mailbox {MailboxId}: moving or deleting processed items failed on {Code}: {Message}; they stay where they are")]
+    private static partial void LogTidyingFailed(ILogger logger, Guid mailboxId, string code, string message);
 }
