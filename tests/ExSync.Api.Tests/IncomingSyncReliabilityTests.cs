@@ -147,7 +147,8 @@ public sealed class IncomingSyncReliabilityTests
                 .SelectMany(g => g.OrderBy(r => r.At).Zip(g.OrderBy(r => r.At).Skip(1)))
                 .Where(pair => (pair.Second.At - pair.First.At).TotalMilliseconds < LatencyMilliseconds * 0.8)
                 .ToList();
-            Assert.True(requests.Completed.Count > MailboxCount * 3 * 3, $"Only {requests.Completed.Count} EWS calls were seen.");
+            // At least one cycle (SyncFolderItems, GetItem, UpdateItem) per mailbox and wave; a cycle may take two waves' mail at once.
+            Assert.True(requests.Completed.Count >= MailboxCount * 3 * 2, $"Only {requests.Completed.Count} EWS calls were seen.");
             Assert.True(overlaps.Count == 0, "Overlapping calls for one mailbox: " + string.Join("; ", overlaps.Take(5).Select(p => $"{p.First.Mailbox} {p.First.Operation} then {p.Second.Operation} {(p.Second.At - p.First.At).TotalMilliseconds:F0} ms apart")));
         }
         finally
