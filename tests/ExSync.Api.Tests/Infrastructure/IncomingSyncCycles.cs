@@ -8,8 +8,8 @@ public static class IncomingSyncCycles
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// Runs a cycle of the mailbox now and returns the incoming direction's status once a cycle asked for here has completed (the
-    /// mailbox's first one too).
+    /// Runs a cycle of the mailbox now and returns the incoming direction's status once a cycle that started after the request has
+    /// completed (the mailbox's first one too).
     /// </summary>
     /// <param name="app">The application.</param>
     /// <param name="mailboxId">The mailbox.</param>
@@ -18,20 +18,21 @@ public static class IncomingSyncCycles
     /// </param>
     public static async Task<DirectionSyncStatus> RunCycleAsync(this ExSyncApplication app, Guid mailboxId, TimeSpan? clockStep = null)
     {
-        var before = (await app.IncomingStatusAsync(mailboxId))?.LastRunCompletedAt;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         DirectionSyncStatus? status = null;
         while (DateTime.UtcNow < deadline)
         {
-            // The application's clock is a test clock: move it, so the cycle's times are later than the last one's; and ask again now and
-            // then, since a request made at the very instant a cycle started is taken as seen by that cycle.
+            // The application's clock is a test clock: move it, so that a cycle that starts from now on is told apart by its start time
+            // from one already running (which may have read the folder before the caller's mail arrived); and ask again now and then,
+            // since a request made at the very instant a cycle started is taken as seen by that cycle.
             app.Time.Advance(TimeSpan.FromSeconds(1));
+            var askedAt = app.Time.GetUtcNow();
             await app.SyncAsync(mailboxId);
             var asked = DateTime.UtcNow;
             while (DateTime.UtcNow < deadline && DateTime.UtcNow - asked < TimeSpan.FromSeconds(3))
             {
                 status = await app.IncomingStatusAsync(mailboxId);
-                if (status is { Running: false, LastRunCompletedAt: { } completed } && (before is null || completed > before))
+                if (status is { Running: false, LastRunStartedAt: { } started, LastRunCompletedAt: { } completed } && started >= askedAt && completed >= started)
                 {
                     return status;
                 }
