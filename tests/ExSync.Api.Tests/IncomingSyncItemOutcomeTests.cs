@@ -72,4 +72,38 @@ public sealed class IncomingSyncItemOutcomeTests
         Assert.Equal("My order is late", deleted.Subject);
         Assert.Equal(DirectoryRecordType.Queue, (await app.Emails().GetEmailAsync(email.Id, Ct)).To.Single().Record!.RecordType);
     }
+
+    [Fact]
+    public async Task WithTrackSentItemsMailInSentItemsBecomesAnOutgoingSentActivityJudgedByItsRecipients()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
+        await app.Organization().UpdateOrganizationEmailSettingsAsync(new OrganizationEmailSettingsInput { TrackSentItems = true }, cancellationToken: Ct);
+        await app.DirectoryEntries().PutDirectoryEntryAsync("contact-carol", new DirectoryEntryInput
+        {
+            RecordType = DirectoryRecordType.Contact, RecordId = "c-1", DisplayName = "Carol Contact", EmailAddresses = ["carol@fabrikam.example"],
+        }, cancellationToken: Ct);
+        var address = simulator.AddExchangeMailbox("sender");
+        var mailbox = await app.CreateMailboxAsync(address, input => input.IncomingEmailFilteringMethod = IncomingEmailFilteringMethod.FromCrmRecords);
+        Assert.Equal(1, (await app.TestAndEnableAsync(mailbox.Id)).Counts.Succeeded);
+
+        // What the user sent from Outlook: one message to a contact, one to a stranger, both filed in Sent Items.
+        foreach (var (to, subject) in new[] { ("carol@fabrikam.example", "Your quote"), ("stranger@elsewhere.example", "Lunch?") })
+        {
+            var delivered = simulator.DeliverMessage(IncomingMail.Message(address, [to], subject), [address]);
+            Assert.NotNull(simulator.State.MoveItem(address, Assert.Single(delivered.Delivered).ItemId, SimulatedFolder.SentItems));
+        }
+
+        var sent = Assert.Single(await app.WaitForEmailsAsync(mailbox.Id, e => e.Count >= 1));
+        var email = await app.Emails().GetEmailAsync(sent.Id, Ct);
+        Assert.Equal((EmailDirection.Outgoing, EmailStatus.Sent, "Your quote"), (email.Direction, email.Status, email.Subject));
+        Assert.Equal((mailbox.Id, TrackingReason.FromCrmRecord), (email.MailboxId, email.TrackedBecause));
+        Assert.Empty(email.ReceivingMailboxIds);
+        Assert.Equal(DirectoryRecordType.Contact, Assert.Single(email.To).Record!.RecordType);
+        await app.RunCycleAsync(mailbox.Id);
+        var events = (await app.Mailboxes().ListMailboxSyncEventsAsync(mailbox.Id, cancellationToken: Ct)).Value;
+        Assert.Contains(events, e => e.Folder == SyncFolder.SentItems && e.ReasonCode == "FilteredOut" && e.Subject == "Lunch?");
+    }
 }
