@@ -48,6 +48,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<SyncSignal>();
         services.AddSingleton<SyncReconcileSignal>();
         services.AddSingleton<SyncWorkloads>();
+        services.AddSingleton<SyncStarts>();
         services.AddScoped<CredentialsChangeRetry>();
 
         // Every kind of job, and the handler that processes it.

@@ -20,66 +20,41 @@ internal sealed class DemoExchange
 }
 
 /// <summary>
-/// Delivers the sample emails into a demo mailbox once Test &amp; Enable has passed it (it is synchronized for incoming email, by the rule
-/// the synchronization engine follows), so that they arrive after the mailbox's "process email received after" date and the engine
-/// tracks them. Each mailbox gets them once per demo database: a table of the demo database remembers which did, since the simulator
-/// forgets its mail at every start. Registered in demo mode only.
+/// Delivers the sample emails into a demo mailbox when its incoming email starts being synchronized (Test &amp; Enable passed it and its
+/// workload was just made), so that they arrive after the mailbox's "process email received after" date and the engine tracks them.
+/// Each mailbox gets them once per demo database: a table of the demo database remembers which did, since the simulator forgets its
+/// mail at every start. Registered in demo mode only.
 /// </summary>
 internal sealed partial class DemoMailDelivery(
     DemoExchange exchange,
     IDbContextFactory<ExSyncDbContext> contexts,
-    SyncWorkloads workloads,
+    IServiceProvider services,
     TimeProvider time,
-    ILogger<DemoMailDelivery> logger) : BackgroundService
+    ILogger<DemoMailDelivery> logger) : ISyncStartObserver
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task MailboxesStartedAsync(IReadOnlyList<Guid> mailboxIds, SyncDirection direction, CancellationToken cancellationToken)
     {
-        try
+        if (direction != SyncDirection.IncomingEmail)
         {
-            var simulator = await exchange.WhenStartedAsync(stoppingToken);
-            await using (var db = await contexts.CreateDbContextAsync(stoppingToken))
-            {
-                // Demo mode's own bookkeeping, in its own SQLite database and outside the migrations: a normal database never has it.
-                await db.Database.ExecuteSqlRawAsync(
-                    """CREATE TABLE IF NOT EXISTS "DemoSampleMailDeliveries" ("MailboxId" TEXT NOT NULL PRIMARY KEY, "DeliveredAt" TEXT NOT NULL)""", stoppingToken);
-            }
-
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await DeliverToNewlyEnabledMailboxesAsync(simulator, stoppingToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    LogRoundFailed(logger, exception);
-                }
-
-                await Task.Delay(PollInterval, time, stoppingToken);
-            }
+            return;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
 
-    private async Task DeliverToNewlyEnabledMailboxesAsync(ExchangeSimulatorHost simulator, CancellationToken cancellationToken)
-    {
+        var simulator = await exchange.WhenStartedAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+
+        // Demo mode's own bookkeeping, in its own SQLite database and outside the migrations: a normal database never has it.
+        await db.Database.ExecuteSqlRawAsync(
+            """CREATE TABLE IF NOT EXISTS "DemoSampleMailDeliveries" ("MailboxId" TEXT NOT NULL PRIMARY KEY, "DeliveredAt" TEXT NOT NULL)""", cancellationToken);
         var delivered = await db.Database.SqlQueryRaw<Delivery>("""SELECT "MailboxId", "DeliveredAt" FROM "DemoSampleMailDeliveries" """).ToListAsync(cancellationToken);
-        var organization = await db.OrganizationEmailSettings.AsNoTracking().SingleAsync(cancellationToken);
-        var activeProfiles = await db.ServerProfiles.Where(p => p.State == RecordState.Active).Select(p => p.Id).ToListAsync(cancellationToken);
         var demoAddresses = DemoScenario.Mailboxes.Select(m => Mailbox.NormalizeEmailAddress(m.EmailAddress)).ToList();
-        var enabled = await db.Mailboxes
-            .Where(SyncEligibility.Query(SyncDirection.IncomingEmail, organization, activeProfiles))
-            .Where(m => demoAddresses.Contains(m.NormalizedEmailAddress))
+        var started = await db.Mailboxes
+            .Where(m => mailboxIds.Contains(m.Id) && demoAddresses.Contains(m.NormalizedEmailAddress))
             .Select(m => new { m.Id, m.EmailAddress })
             .ToListAsync(cancellationToken);
 
-        foreach (var mailbox in enabled.Where(m => !delivered.Any(d => d.MailboxId == m.Id.ToString("D"))))
+        // Resolved here, not injected: the engine's SyncWorkloads tells this observer, and depends on it.
+        var workloads = services.GetRequiredService<SyncWorkloads>();
+        foreach (var mailbox in started.Where(m => !delivered.Any(d => d.MailboxId == m.Id.ToString("D"))))
         {
             var now = time.GetUtcNow();
 
@@ -95,10 +70,10 @@ internal sealed partial class DemoMailDelivery(
             await db.Database.ExecuteSqlAsync(
                 $"""INSERT INTO "DemoSampleMailDeliveries" ("MailboxId", "DeliveredAt") VALUES ({mailbox.Id.ToString("D")}, {now.ToString("O", CultureInfo.InvariantCulture)})""", cancellationToken);
             delivered.Add(new Delivery(mailbox.Id.ToString("D"), now.ToString("O", CultureInfo.InvariantCulture)));
+            LogDelivered(logger, samples.Count, mailbox.EmailAddress);
 
             // The newcomer sees them in seconds, whether or not the mailbox's notifications were subscribed yet.
             await workloads.RunNowAsync(mailbox.Id, SyncDirection.IncomingEmail, cancellationToken);
-            LogDelivered(logger, samples.Count, mailbox.EmailAddress);
         }
     }
 
@@ -106,7 +81,4 @@ internal sealed partial class DemoMailDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: delivered {Count} sample emails to {Mailbox}, which passed Test and Enable. Once synchronized they are in GET /api/v1/emails and the change feed.")]
     private static partial void LogDelivered(ILogger logger, int count, string mailbox);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "DEMO MODE: delivering the sample emails failed; trying again.")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using ExSync.Engine.Sync;
 using System.Net.Sockets;
 using System.Text.Json;
 using ExSync.Api.Infrastructure;
@@ -48,7 +49,7 @@ public static partial class DemoMode
         builder.Services.AddSingleton(access);
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, access.Trust);
         builder.Services.AddSingleton<DemoExchange>();
-        builder.Services.AddHostedService<DemoMailDelivery>();
+        builder.Services.AddSingleton<ISyncStartObserver, DemoMailDelivery>();
 
         return builder;
     }

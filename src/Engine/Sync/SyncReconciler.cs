@@ -21,6 +21,7 @@ public sealed partial class SyncReconciler(
     SingletonLeases leases,
     SyncSignal signal,
     SyncReconcileSignal reconcile,
+    SyncStarts starts,
     TimeProvider time,
     IOptionsMonitor<SyncOptions> options,
     ILogger<SyncReconciler> logger) : SingletonDuty(leases, logger)
@@ -77,6 +78,7 @@ public sealed partial class SyncReconciler(
                 await db.SaveChangesAsync(cancellationToken);
                 db.ChangeTracker.Clear();
                 created += missing.Count;
+                await starts.NotifyAsync(missing, direction, cancellationToken);
             }
         }
 

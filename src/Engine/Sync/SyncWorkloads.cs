@@ -24,6 +24,7 @@ public sealed partial class SyncWorkloads(
     SequentialIds ids,
     InstanceIdentity instance,
     SyncSignal signal,
+    SyncStarts starts,
     TimeProvider time,
     IOptionsMonitor<SyncOptions> options,
     ILogger<SyncWorkloads> logger)
@@ -216,6 +217,11 @@ public sealed partial class SyncWorkloads(
         }
 
         signal.Wake();
+        if (workload is null)
+        {
+            await starts.NotifyAsync([mailboxId], direction, cancellationToken);
+        }
+
         return true;
     }
 
