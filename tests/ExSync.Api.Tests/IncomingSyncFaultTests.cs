@@ -28,7 +28,7 @@ public sealed class IncomingSyncFaultTests
 
         // The clock moves fast: a cycle the delivery's notification started may hold the pause Exchange asked for (two minutes on the
         // application's clock), and the cycle asked for here waits it out behind it.
-        var status = await app.RunCycleAsync(mailbox.Id, clockStep: TimeSpan.FromSeconds(10));
+        var status = await app.RunCycleAsync(mailbox.Id, clockStep: TimeSpan.FromSeconds(1));
         Assert.Equal((SyncWorkloadState.Retrying, "ServerBusy", true), (status.State, status.LastError?.Code, status.LastError?.IsTransient));
 
         // Exchange asked for two minutes: the next attempt is not planned sooner.
