@@ -75,6 +75,12 @@ public sealed class ExchangeSimulatorHost : IAsyncDisposable
     /// <summary>Request counters per operation and per mailbox.</summary>
     public SimulatorRequestCounters Requests => Runtime.Requests;
 
+    /// <summary>
+    /// Every message sent through EWS (CreateItem SendOnly / SendAndSaveCopy), with <see cref="SimulatorOutbox.External"/>
+    /// the ones that left the organisation, and counts per Message-ID for "sent exactly once". Also on the control API.
+    /// </summary>
+    public SimulatorOutbox Outbox => Runtime.State.Outbox;
+
     /// <summary>Live access to mailboxes, folders, items, extended properties, subscriptions, faults and latency.</summary>
     public SimulatorState State => Runtime.State;
 

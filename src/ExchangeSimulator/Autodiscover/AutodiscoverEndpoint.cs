@@ -126,13 +126,13 @@ internal static class AutodiscoverFaults
             case SimulatedFaultKind.Http503:
                 await InjectedFaults.WriteServiceUnavailableAsync(context, fault).ConfigureAwait(false);
                 return true;
-            case SimulatedFaultKind.DropConnection:
+            case SimulatedFaultKind.DropConnection or SimulatedFaultKind.DropAfterProcessing:
                 context.Abort();
                 return true;
             case SimulatedFaultKind.Unauthorized:
                 await AuthenticationChallenges.WriteAsync(context, runtime).ConfigureAwait(false);
                 return true;
-            case SimulatedFaultKind.Hang:
+            case SimulatedFaultKind.Hang or SimulatedFaultKind.HangAfterProcessing:
                 return !await InjectedFaults.StallAsync(context, runtime, fault.DelayMilliseconds).ConfigureAwait(false);
             default:
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;

@@ -62,6 +62,7 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
         }
 
         ItemError? forcedItemError = null;
+        ScenarioFault? afterProcessing = null;
         if (runtime.State.Faults.TryTake(request.Operation!.Name, mailbox!.SmtpAddress) is { } injected)
         {
             SimulatorLog.FaultInjected(_logger, injected.Kind, operationName, mailbox.SmtpAddress);
@@ -72,22 +73,40 @@ internal sealed class EwsEndpoint(SimulatorRuntime runtime)
             }
 
             forcedItemError = outcome.ForcedItemError;
+            afterProcessing = InjectedFaults.ActsAfterProcessing(injected) ? injected : null;
         }
 
         if (request.Operation is HangingEwsOperation hanging)
         {
             await hanging.RunAsync(new EwsExecutionContext(runtime, caller, mailbox, forcedItemError), context).ConfigureAwait(false);
+            if (afterProcessing is not null)
+            {
+                context.Abort();
+            }
+
             return;
         }
 
         using var writer = EwsResponseWriter.Start(runtime.ProfileFor(mailbox), request.Operation.Name);
+        EwsFault? executionFault = null;
         try
         {
             request.Operation.Execute(new EwsExecutionContext(runtime, caller, mailbox, forcedItemError), writer);
         }
-        catch (EwsFault executionFault)
+        catch (EwsFault thrown)
         {
-            SimulatorLog.EwsFault(_logger, operationName, mailbox.SmtpAddress, caller.Name, executionFault.ResponseCode, executionFault.Message);
+            SimulatorLog.EwsFault(_logger, operationName, mailbox.SmtpAddress, caller.Name, thrown.ResponseCode, thrown.Message);
+            executionFault = thrown;
+        }
+
+        // "Processed, but the client never heard": whatever the operation did stays done.
+        if (afterProcessing is not null && !await InjectedFaults.WithholdAnswerAsync(context, runtime, afterProcessing).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (executionFault is not null)
+        {
             await WriteFaultAsync(context, executionFault).ConfigureAwait(false);
             return;
         }

@@ -51,6 +51,10 @@ internal static class InjectedFaults
             case SimulatedFaultKind.ItemError:
                 return (false, new ItemError(fault.ResponseCode!, fault.Message ?? fault.ResponseCode!));
 
+            case SimulatedFaultKind.DropAfterProcessing or SimulatedFaultKind.HangAfterProcessing:
+                // The operation runs first; the endpoint then withholds its answer (WithholdAnswerAsync).
+                return (false, null);
+
             default:
                 throw new InvalidOperationException($"Unknown fault kind {fault.Kind}.");
         }
@@ -84,6 +88,24 @@ internal static class InjectedFaults
         }
 
         return context.Response.WriteAsync(body);
+    }
+
+    public static bool ActsAfterProcessing(ScenarioFault fault) =>
+        fault.Kind is SimulatedFaultKind.DropAfterProcessing or SimulatedFaultKind.HangAfterProcessing;
+
+    /// <summary>
+    /// For a fault that acts after processing: drops the connection, or stalls; true when the (late) answer should
+    /// still be written, false when the client never gets one.
+    /// </summary>
+    public static async Task<bool> WithholdAnswerAsync(HttpContext context, SimulatorRuntime runtime, ScenarioFault fault)
+    {
+        if (fault.Kind == SimulatedFaultKind.DropAfterProcessing)
+        {
+            context.Abort();
+            return false;
+        }
+
+        return await StallAsync(context, runtime, fault.DelayMilliseconds).ConfigureAwait(false);
     }
 
     /// <summary>Waits; true when the request should then be answered normally, false when it was abandoned.</summary>

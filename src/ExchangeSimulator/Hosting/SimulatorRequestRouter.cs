@@ -11,6 +11,7 @@ internal sealed class SimulatorRequestRouter(SimulatorRuntime runtime)
     private readonly EwsEndpoint _ews = new(runtime);
     private readonly AutodiscoverEndpoint _autodiscover = new(runtime);
     private readonly TokenEndpoint _token = new(runtime);
+    private readonly ControlEndpoint _control = new(runtime);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -40,6 +41,10 @@ internal sealed class SimulatorRequestRouter(SimulatorRuntime runtime)
         else if (SimulatorPaths.IsAutodiscoverXml(path))
         {
             await _autodiscover.HandleXmlAsync(context).ConfigureAwait(false);
+        }
+        else if (SimulatorPaths.IsControl(path))
+        {
+            await _control.HandleAsync(context).ConfigureAwait(false);
         }
         else if (SimulatorPaths.TryMatchTokenEndpoint(path, out var tenantId))
         {

@@ -36,6 +36,10 @@ public sealed class ScenarioMailbox
 
     /// <summary>Messages generated in bulk at start (benchmarks); null for none.</summary>
     public ScenarioGeneratedMessages? GeneratedMessages { get; set; }
+
+    /// <summary>Send quota, rate limits and Send As rights; null imposes none.</summary>
+    public ScenarioSendLimits? Sending { get; set; }
+
     /// <summary>User-created folders (with subfolders and seed items) the mailbox starts with.</summary>
     public List<ScenarioFolder> Folders { get; set; } = [];
 }

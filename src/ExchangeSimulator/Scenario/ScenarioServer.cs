@@ -23,6 +23,12 @@ public sealed class ScenarioServer
 
     /// <summary>Sync state and watermark windows, subscription and streaming connection limits.</summary>
     public ScenarioChangeTracking ChangeTracking { get; set; } = new();
+
+    /// <summary>
+    /// Recipient addresses transport refuses when a message is submitted (CreateItem answers ErrorInvalidRecipients and
+    /// nothing is sent), besides addresses that are not valid SMTP addresses at all. Changeable at run time.
+    /// </summary>
+    public List<string> RejectedRecipients { get; set; } = [];
 }
 
 /// <summary>The HTTP authentication schemes offered in <c>WWW-Authenticate</c> challenges and accepted on requests.</summary>

@@ -119,6 +119,7 @@ internal static class ScenarioValidator
             }
         }
 
+        mailbox.Sending?.Validate(mailbox.SmtpAddress, problems);
         ScenarioMessageValidation.Validate(mailbox, problems);
         ScenarioFolder.Validate(mailbox.SmtpAddress, mailbox.Folders ?? [], nested: false, problems);
     }

@@ -57,4 +57,16 @@ public enum SimulatedFaultKind
 
     /// <summary>HTTP 200 with every response message ResponseClass="Error" and <see cref="ScenarioFault.ResponseCode"/>.</summary>
     ItemError,
+
+    /// <summary>
+    /// The request is processed in full (a message is sent and saved, an item created), then the TCP connection is
+    /// aborted without a response: the client cannot tell whether it happened.
+    /// </summary>
+    DropAfterProcessing,
+
+    /// <summary>
+    /// The request is processed in full, then the response is withheld until the client gives up (the connection is then
+    /// dropped) or, with <see cref="ScenarioFault.DelayMilliseconds"/>, sent that late.
+    /// </summary>
+    HangAfterProcessing,
 }

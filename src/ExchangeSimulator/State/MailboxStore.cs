@@ -137,6 +137,15 @@ internal sealed partial class MailboxStore
         }
     }
 
+    /// <summary>The mailbox's size as quotas see it: every live item's size, in bytes.</summary>
+    public long TotalSize()
+    {
+        lock (_gate)
+        {
+            return _liveItems.Values.Sum(item => (long)item.Size);
+        }
+    }
+
     public List<SimulatedItem> ListItems(FolderKey folder)
     {
         lock (_gate)

@@ -23,6 +23,8 @@ public sealed partial class SimulatorState
         _latencyMilliseconds = scenario.Server.LatencyMilliseconds;
         _changeTracking = scenario.Server.ChangeTracking ?? new ScenarioChangeTracking();
         Faults = new FaultInjector(scenario.Faults);
+        Submission = new SubmissionPolicy(time);
+        Submission.SetRejectedRecipients(scenario.Server.RejectedRecipients ?? []);
         Notifications = new NotificationHub(time, _changeTracking, scenario.Server.Version);
         foreach (var mailbox in scenario.Mailboxes)
         {
@@ -67,6 +69,11 @@ public sealed partial class SimulatorState
             _byPrincipalName[store.UserPrincipalName] = store;
             _bySid[store.Sid] = store;
             _byGuid[store.MailboxGuid] = store;
+        }
+
+        if (mailbox.Sending is { } sending)
+        {
+            Submission.SetLimits(store.SmtpAddress, sending);
         }
     }
 

@@ -32,6 +32,14 @@ internal sealed class CreateItemOperation : EwsOperation
 
     private static readonly ItemError NoRecipients = new("ErrorInvalidRecipients", "At least one recipient isn't valid.");
 
+    private static readonly ItemError QuotaExceeded = new("ErrorQuotaExceeded", "The mailbox has exceeded its size quota; the message can't be sent.");
+
+    private static readonly ItemError BatchProcessingStopped = new("ErrorBatchProcessingStopped", "Batch processing stopped because an earlier item failed with ErrorQuotaExceeded.");
+
+    private static readonly ItemError SendAsDenied = new("ErrorSendAsDenied", "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account.");
+
+    private static readonly ItemError SubmissionQuotaExceeded = new("ErrorSubmissionQuotaExceeded", "The message can't be submitted because the sender's submission quota was exceeded.");
+
     private static readonly ItemError InvalidMimeContent = new("ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
 
     /// <summary>PR_MESSAGE_FLAGS, which CreateItem reads (unsent and read flags) rather than stores.</summary>
@@ -84,11 +92,16 @@ internal sealed class CreateItemOperation : EwsOperation
 
     public override void Execute(EwsExecutionContext context, EwsResponseWriter writer)
     {
+        var stopped = false;
         foreach (var message in Messages)
         {
-            var outcome = context.ForcedItemError is { } forced ? (null, forced) : Create(context, message);
+            var outcome = context.ForcedItemError is { } forced ? (null, forced)
+                : stopped ? (null, BatchProcessingStopped)
+                : Create(context, message);
             if (outcome.Error is { } error)
             {
+                // A full mailbox fails the rest of the batch too (ErrorBatchProcessingStopped, per the EWS reference).
+                stopped |= error.ResponseCode == QuotaExceeded.ResponseCode;
                 writer.WriteErrorMessage(error, "Items");
                 continue;
             }
@@ -152,17 +165,23 @@ internal sealed class CreateItemOperation : EwsOperation
     /// <summary>
     /// SendOnly and SendAndSaveCopy: the message (its MimeContent, or MIME composed from its properties, so every copy
     /// shares one Message-ID) goes through the same delivery path as SMTP to the recipients that are simulated
-    /// mailboxes; other addresses leave the organisation. The sender's copy shows every Bcc recipient.
+    /// mailboxes; other addresses leave the organisation (the outbox). The sender's copy shows every Bcc recipient.
+    /// Submission checks come in Exchange's order: recipients, the store's quota, Send As, then the rate limits.
     /// </summary>
     private (SimulatedItem? Saved, ItemError? Error) Send(EwsExecutionContext context, MessageContent message, ParsedMail? mime)
     {
+        var state = context.Runtime.State;
         var sender = Sender(context);
-        var to = message.ToRecipients.Count + message.CcRecipients.Count + message.BccRecipients.Count > 0 || mime is null
-            ? (message.ToRecipients, message.CcRecipients, message.BccRecipients)
-            : (mime.ToRecipients, mime.CcRecipients, mime.BccRecipients);
-        if (to.Item1.Count + to.Item2.Count + to.Item3.Count == 0)
+        var recipients = OutgoingRecipients.For(message, mime);
+        var envelope = recipients.Envelope;
+        if (envelope.Count == 0)
         {
             return (null, NoRecipients);
+        }
+
+        if (state.Submission.FirstRejectedRecipient(envelope) is { } rejected)
+        {
+            return (null, NoRecipients with { MessageText = $"At least one recipient isn't valid: {rejected}." });
         }
 
         ResolvedFolder copyFolder = default;
@@ -175,20 +194,39 @@ internal sealed class CreateItemOperation : EwsOperation
             }
         }
 
+        if (state.Submission.IsOverQuota(context.Mailbox))
+        {
+            return (null, QuotaExceeded);
+        }
+
+        if (!state.Submission.MaySendAs(context.Mailbox, (message.From ?? mime?.From)?.EmailAddress))
+        {
+            // Exchange creates the item before submitting it, so the refused message stays behind as a draft.
+            context.Mailbox.CreateItem(SimulatedFolder.Drafts, Saved(message, mime, context.Mailbox.SmtpAddress) with { IsDraft = true });
+            return (null, SendAsDenied);
+        }
+
+        if (!state.Submission.TryConsumeRate(context.Mailbox, envelope.Count))
+        {
+            return (null, SubmissionQuotaExceeded);
+        }
+
         var now = context.Runtime.Time.GetUtcNow();
-        var transmitted = OutgoingMime.Compose(message, mime, sender, to.Item1, to.Item2, now);
-        var sent = MailParser.Parse(transmitted, context.Runtime.State.Threads, now);
-        context.Runtime.Mail.Deliver(sent, to.Item1.Concat(to.Item2).Concat(to.Item3).Select(recipient => recipient.EmailAddress));
+        var transmitted = OutgoingMime.Compose(message, mime, sender, recipients, now);
+        var sent = MailParser.Parse(transmitted, state.Threads, now);
+        var delivery = context.Runtime.Mail.Deliver(sent, envelope);
         if (copyFolder.Mailbox is { } mailbox)
         {
             var copy = MailDelivery.ToNewItem(sent, mailbox.SmtpAddress, isRead: true, receivedAt: now) with
             {
-                BccRecipients = to.Item3,
+                BccRecipients = recipients.Bcc,
                 ExtendedProperties = WithoutMessageFlags(message.ExtendedProperties),
             };
             mailbox.CreateItem(copyFolder.Folder, copy);
         }
 
+        state.Outbox.Record(new SentMessage(
+            sent.Content.InternetMessageId ?? "", context.Mailbox.SmtpAddress, sent.From?.EmailAddress, sent.Subject, envelope, delivery.UnknownRecipients, now, transmitted));
         return (null, null);
     }
 
