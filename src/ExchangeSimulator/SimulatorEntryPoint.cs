@@ -124,6 +124,7 @@ internal static class SimulatorEntryPoint
         Console.WriteLine($"  Autodiscover (POX):   {host.AutodiscoverPoxUrl}");
         Console.WriteLine($"  SMTP:                 {host.SmtpHost}:{host.SmtpPort} (plain SMTP, no authentication; delivers to mailboxes by RCPT TO, up to {SmtpListener.DefaultMaxMessageBytes / (1024 * 1024)} MB)");
         Console.WriteLine($"  OAuth token endpoint: {host.HttpsBaseAddress}{{tenantId}}/oauth2/v2.0/token");
+        Console.WriteLine($"  Control API:          {host.HttpsBaseAddress}_simulator/ (outbox, send limits, faults, request counts; any scenario account)");
         Console.WriteLine($"  CA certificate (PEM): {Path.GetFullPath(settings.CertificateAuthorityPemFile)} (valid until {host.CertificateAuthority.NotAfter.ToUniversalTime():yyyy-MM-dd}; renewed at start a week before)");
         Console.WriteLine($"  Mailboxes:            {string.Join(", ", host.State.MailboxAddresses)}");
         Console.WriteLine("Press Ctrl+C to stop.");
