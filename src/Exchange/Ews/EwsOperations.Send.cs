@@ -12,9 +12,10 @@ public sealed record SmtpRecipient(string EmailAddress, string? Name = null);
 /// Message-ID, In-Reply-To, References, body and attachments), sent from the impersonated mailbox.
 /// </summary>
 /// <remarks>
-/// Exchange builds the message from <see cref="MimeContent"/> and then applies the other properties. Recipient lists given here
-/// replace the MIME's list of the same kind for delivery, so Bcc recipients are honoured whatever the MIME carries (a composed
-/// message should not carry a Bcc header at all); an empty list leaves the MIME's list as it is. The copy saved in
+/// Exchange builds the message from <see cref="MimeContent"/> and then applies the other properties. Give every recipient
+/// explicitly (To, Cc and Bcc): those lists are what the message is delivered to, so Bcc recipients are honoured whatever the
+/// MIME carries (a composed message should not carry a Bcc header at all). Only with no explicit recipient at all are the
+/// recipients taken from the MIME headers. The copy saved in
 /// <see cref="SavedItemFolder"/> carries <see cref="ExtendedProperties"/>, which is how the message is found again
 /// (<see cref="FindItemRequest.Restriction"/>) when a send ended with <see cref="ExchangeError.OutcomeUnknown"/>.
 /// </remarks>
@@ -32,10 +33,10 @@ public sealed record SendMessageRequest
     /// <summary>Outlook categories of the sent copy.</summary>
     public IReadOnlyList<string> Categories { get; init; } = [];
 
-    /// <summary>To recipients (replace the MIME's To for delivery when not empty).</summary>
+    /// <summary>To recipients.</summary>
     public IReadOnlyList<SmtpRecipient> ToRecipients { get; init; } = [];
 
-    /// <summary>Cc recipients (replace the MIME's Cc for delivery when not empty).</summary>
+    /// <summary>Cc recipients.</summary>
     public IReadOnlyList<SmtpRecipient> CcRecipients { get; init; } = [];
 
     /// <summary>Bcc recipients: delivered, and not visible to the other recipients.</summary>
