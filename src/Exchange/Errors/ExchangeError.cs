@@ -56,13 +56,28 @@ public sealed record ExchangeError
     public bool IsTransient => ErrorClass == ExchangeErrorClass.Transient;
 
     /// <summary>
+    /// True when Exchange may have carried the request out although the call failed: the request was written and then the
+    /// connection broke, the call timed out waiting for the answer, or Exchange answered with an error that does not say the
+    /// request was refused (an internal error, a gateway's 502/504, a response cut short). For a send this means the message may
+    /// have gone out: look for it (by the extended property it was stamped with) before sending it again.
+    /// </summary>
+    /// <remarks>
+    /// False when Exchange certainly did not carry it out: the request was never written (host not found, connection refused,
+    /// TLS, outbound policy, the call timed out while waiting for a connection slot or a throttling pause), or Exchange answered
+    /// with a refusal (HTTP 401, 403 or 503, throttling, a SOAP fault or a per-item error such as ErrorInvalidRecipients).
+    /// A call cancelled by the caller's token throws <see cref="OperationCanceledException"/> instead, and its outcome is unknown
+    /// whenever the request may already have been written.
+    /// </remarks>
+    public bool OutcomeUnknown { get; init; }
+
+    /// <summary>
     /// Which calls may be repeated after this failure within the same call's deadline. Internal because it is a
     /// property of how we retry, not of the contract.
     /// </summary>
     internal RetryScope RetryScope { get; init; } = RetryScope.None;
 
     /// <inheritdoc />
-    public override string ToString() => $"{Code} ({ErrorClass}): {Message}";
+    public override string ToString() => $"{Code} ({ErrorClass}{(OutcomeUnknown ? ", outcome unknown" : string.Empty)}): {Message}";
 }
 
 /// <summary>

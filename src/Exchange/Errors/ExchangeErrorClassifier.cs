@@ -159,15 +159,26 @@ internal static class ExchangeErrorClassifier
 
     /// <summary>
     /// The retry predicate: whether a failed attempt may be repeated within the same call. The deadline check is
-    /// separate (see <see cref="Resilience.EwsRetryPlanner"/>).
+    /// separate (see <see cref="Resilience.EwsRetryPlanner"/>). An operation that is not idempotent (a send) is never
+    /// repeated once Exchange may have carried it out (<see cref="ExchangeError.OutcomeUnknown"/>), whatever the scope
+    /// says: a connection error after the request was written is not the refused connect it usually is.
     /// </summary>
     public static bool IsRetryableWithinCall(ExchangeError error, bool operationIsIdempotent) =>
-        error.ErrorClass == ExchangeErrorClass.Transient && error.RetryScope switch
+        error.ErrorClass == ExchangeErrorClass.Transient &&
+        (operationIsIdempotent || !error.OutcomeUnknown) &&
+        error.RetryScope switch
         {
             RetryScope.AnyOperation => true,
             RetryScope.IdempotentOnly => operationIsIdempotent,
             _ => false,
         };
+
+    /// <summary>
+    /// Whether an error that came with Exchange's answer leaves the outcome open: the classes of answer that say the server
+    /// may have processed the request (an internal error, a gateway error, a response cut short) rather than refused it.
+    /// </summary>
+    public static bool AnswerLeavesOutcomeOpen(ExchangeError error) =>
+        error.ErrorClass == ExchangeErrorClass.Transient && error.RetryScope == RetryScope.IdempotentOnly;
 
     public static ExchangeError FromSocketError(SocketException exception, ErrorContext context) => exception.SocketErrorCode switch
     {

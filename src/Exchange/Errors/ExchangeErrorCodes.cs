@@ -144,8 +144,20 @@ public static class ExchangeErrorCodes
     /// <summary>ErrorCorruptData, ErrorItemCorrupt or ErrorCannotOpenFileAttachment: Exchange cannot read the item or attachment. Permanent for that item.</summary>
     public const string CorruptItem = nameof(CorruptItem);
 
-    /// <summary>ErrorMessageSizeExceeded: the message is larger than a limit of the server. Permanent for that item.</summary>
+    /// <summary>ErrorMessageSizeExceeded: the message is larger than a limit of the server (sending or storing). Permanent for that item.</summary>
     public const string MessageSizeExceeded = nameof(MessageSizeExceeded);
+
+    /// <summary>
+    /// ErrorInvalidRecipients (or ErrorMissingRecipients): Exchange refused the recipients of a message being sent, for example
+    /// because it has none. Permanent for that message; nothing was sent.
+    /// </summary>
+    public const string InvalidRecipients = nameof(InvalidRecipients);
+
+    /// <summary>
+    /// ErrorMimeContentInvalid, ErrorMimeContentInvalidBase64String or ErrorMimeContentConversionFailed: Exchange could not read the
+    /// MIME content of a message being sent. Permanent for that message; nothing was sent.
+    /// </summary>
+    public const string InvalidMimeContent = nameof(InvalidMimeContent);
 
     /// <summary>
     /// ErrorInvalidPropertyRequest: a requested property does not exist for the item's type (reading message properties of an item
@@ -188,10 +200,13 @@ public static class ExchangeErrorCodes
     /// <summary>ErrorQuotaExceeded: the mailbox is full. Permanent.</summary>
     public const string MailboxQuotaExceeded = nameof(MailboxQuotaExceeded);
 
-    /// <summary>ErrorSubmissionQuotaExceeded: the sending limit was reached. Transient.</summary>
+    /// <summary>
+    /// ErrorSubmissionQuotaExceeded: the mailbox cannot send more now because its submission quota (a rate over time) is used up.
+    /// Transient, but not retried within the call: the quota resets in minutes, not seconds. Nothing was sent.
+    /// </summary>
     public const string SubmissionQuotaExceeded = nameof(SubmissionQuotaExceeded);
 
-    /// <summary>ErrorSendAsDenied: the account may not send as the mailbox. Permanent.</summary>
+    /// <summary>ErrorSendAsDenied: the account may not send as the mailbox (Exchange leaves the message in its Drafts). Permanent.</summary>
     public const string SendAsDenied = nameof(SendAsDenied);
 
     /// <summary>ErrorSchemaValidation or ErrorInvalidRequest: the server rejected the request's shape. Permanent.</summary>

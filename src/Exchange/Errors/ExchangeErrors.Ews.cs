@@ -99,8 +99,16 @@ internal static partial class ExchangeErrors
                 "The item is damaged in the mailbox; it is skipped. Repair the mailbox (New-MailboxRepairRequest) if many items are affected."),
             "ErrorMessageSizeExceeded" => PermanentEws(
                 ExchangeErrorCodes.MessageSizeExceeded,
-                $"An item in {context.MailboxOrDefault} exceeds a size limit of the server ({text}).",
-                "The item is skipped; raise the message size limits of the organization if such items must be synchronized."),
+                $"A message of {context.MailboxOrDefault} exceeds a size limit of the server ({text}).",
+                "Send a smaller message (fewer or smaller attachments), or raise the size limits (Set-TransportConfig -MaxSendSize, Set-Mailbox -MaxSendSize). An item being synchronized is skipped."),
+            "ErrorInvalidRecipients" or "ErrorMissingRecipients" => PermanentEws(
+                ExchangeErrorCodes.InvalidRecipients,
+                $"Exchange refused the recipients of the message from {context.MailboxOrDefault}; nothing was sent ({text}).",
+                "Check the recipients' addresses; a message needs at least one valid recipient."),
+            "ErrorMimeContentInvalid" or "ErrorMimeContentInvalidBase64String" or "ErrorMimeContentConversionFailed" => PermanentEws(
+                ExchangeErrorCodes.InvalidMimeContent,
+                $"Exchange could not read the MIME content of the message from {context.MailboxOrDefault}; nothing was sent ({responseCode}: {text}).",
+                "The composed message is not valid MIME. Report it to ExSync support with the Exchange build number."),
             "ErrorInvalidPropertyRequest" => PermanentEws(
                 ExchangeErrorCodes.PropertyNotSupported,
                 $"A requested property does not exist for an item of this type in {context.MailboxOrDefault} ({text}).",
@@ -136,12 +144,12 @@ internal static partial class ExchangeErrors
                 "Free space in the mailbox or raise its quota (Set-Mailbox -ProhibitSendReceiveQuota)."),
             "ErrorSubmissionQuotaExceeded" => Transient(
                 ExchangeErrorCodes.SubmissionQuotaExceeded, RetryScope.None,
-                $"{context.MailboxOrDefault} has reached its sending limit ({text}).",
+                $"{context.MailboxOrDefault} has reached its sending limit; nothing was sent ({text}).",
                 "Wait for the sending limit to reset, or raise it with a transport or throttling policy."),
             "ErrorSendAsDenied" => PermanentEws(
                 ExchangeErrorCodes.SendAsDenied,
                 $"{context.Account} may not send as {context.MailboxOrDefault} ({text}).",
-                "With impersonation the message is sent as the mailbox itself; check that the service account's impersonation scope includes the mailbox."),
+                "With impersonation the message is sent as the mailbox itself; check that the service account's impersonation scope includes the mailbox. Exchange leaves the unsent message in the mailbox's Drafts folder."),
             "ErrorSchemaValidation" or "ErrorInvalidRequest" => PermanentEws(
                 ExchangeErrorCodes.RequestRejected,
                 $"Exchange rejected the {context.Operation} request as invalid ({responseCode}: {text}).",

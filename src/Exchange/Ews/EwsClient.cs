@@ -234,8 +234,11 @@ internal sealed partial class EwsClient : IEwsClient
                     if (failure is TimeoutRejectedException ||
                         (failure is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                     {
+                        // Cut off while an attempt was in flight: if its request was already on the wire, Exchange may be
+                        // carrying it out; if the call was still waiting (for a slot, a back-off, a connection), it is not.
                         var last = context.Properties.GetValue(EwsResilience.LastError, null);
-                        throw new ExchangeException(ExchangeErrors.Timeout(errorContext, timeout, last), failure);
+                        throw new ExchangeException(
+                            ExchangeErrors.Timeout(errorContext, timeout, last) with { OutcomeUnknown = attempt.MayHaveBeenProcessed }, failure);
                     }
 
                     ExceptionDispatchInfo.Throw(failure);
@@ -288,13 +291,22 @@ internal sealed partial class EwsClient : IEwsClient
         EwsRouting routing,
         ResponseReader<TResult> read)
     {
+        private volatile bool _mayHaveBeenProcessed;
+
         public EwsClient Owner => owner;
 
         public EwsTarget Target => target;
 
+        /// <summary>
+        /// Whether the latest attempt may have been carried out by Exchange: its request was written and no answer said otherwise.
+        /// Read when the call's timeout cuts an attempt off, which leaves no error of its own to carry the verdict.
+        /// </summary>
+        public bool MayHaveBeenProcessed => _mayHaveBeenProcessed;
+
         public async Task<TResult> RunAsync(CancellationToken cancellationToken)
         {
             using var telemetry = ExchangeTelemetry.StartRequest(errorContext.Operation, target.Connection.Limit, target.EwsUrl);
+            _mayHaveBeenProcessed = false;
             try
             {
                 var result = await RunUntracedAsync(cancellationToken).ConfigureAwait(false);
@@ -303,6 +315,7 @@ internal sealed partial class EwsClient : IEwsClient
             }
             catch (ExchangeException exception)
             {
+                _mayHaveBeenProcessed = exception.Error.OutcomeUnknown;
                 telemetry.Failed(exception.Error);
                 throw;
             }
@@ -310,18 +323,41 @@ internal sealed partial class EwsClient : IEwsClient
 
         private async Task<TResult> RunUntracedAsync(CancellationToken cancellationToken)
         {
-            using var sent = await owner._sender.PostEwsAsync(profile, target.EwsUrl, body, routing, mode, errorContext, cancellationToken)
-                .ConfigureAwait(false);
+            SentRequest sent;
             try
             {
-                return await read(sent.Response, errorContext, cancellationToken).ConfigureAwait(false);
+                sent = await owner._sender.PostEwsAsync(
+                    profile, target.EwsUrl, body, routing, mode, errorContext, cancellationToken, () => _mayHaveBeenProcessed = true)
+                    .ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not (ExchangeException or OperationCanceledException) &&
-                ExchangeErrorClassifier.FromException(exception, errorContext, profile.Handler.CertificateValidator) is { } error)
+            catch (ExchangeException exception)
             {
-                // A streamed body can still break after the headers: a dropped connection, XML cut short.
-                throw new ExchangeException(error, exception);
+                // No answer at all: once the request was on the wire, Exchange may have received it whole and acted on it.
+                throw WithOutcome(exception, _mayHaveBeenProcessed);
+            }
+
+            using (sent)
+            {
+                try
+                {
+                    return await read(sent.Response, errorContext, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ExchangeException exception)
+                {
+                    throw WithOutcome(exception, ExchangeErrorClassifier.AnswerLeavesOutcomeOpen(exception.Error));
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException &&
+                    ExchangeErrorClassifier.FromException(exception, errorContext, profile.Handler.CertificateValidator) is { } error)
+                {
+                    // A streamed body can still break after the headers: a dropped connection, XML cut short.
+                    throw new ExchangeException(error with { OutcomeUnknown = true }, exception);
+                }
             }
         }
+
+        private static ExchangeException WithOutcome(ExchangeException exception, bool outcomeUnknown) =>
+            exception.Error.OutcomeUnknown == outcomeUnknown
+                ? exception
+                : new ExchangeException(exception.Error with { OutcomeUnknown = outcomeUnknown }, exception.InnerException);
     }
 }

@@ -48,6 +48,12 @@ public sealed record FindItemRequest
 
     /// <summary>Additional properties by FieldURI, for example <c>item:Subject</c>.</summary>
     public IReadOnlyList<string> AdditionalFieldUris { get; init; } = [];
+
+    /// <summary>Extended properties to return with each item (<see cref="EwsItem.ExtendedProperties"/>).</summary>
+    public IReadOnlyList<ExtendedPropertyDefinition> AdditionalExtendedProperties { get; init; } = [];
+
+    /// <summary>Only the items that match, for example <see cref="ItemRestriction.IsEqualTo(ExtendedPropertyDefinition, string)"/>; null for all.</summary>
+    public ItemRestriction? Restriction { get; init; }
 }
 
 /// <summary>An item summary from FindItem or SyncFolderItems.</summary>
@@ -56,7 +62,11 @@ public sealed record FindItemRequest
 /// <param name="Subject">The subject, when returned.</param>
 /// <param name="ItemClass">The item class, when returned.</param>
 /// <param name="DateTimeReceived">When the item arrived in the mailbox, when returned (ask for <c>item:DateTimeReceived</c>).</param>
-public sealed record EwsItem(string Kind, EwsItemId ItemId, string? Subject, string? ItemClass, DateTimeOffset? DateTimeReceived = null);
+public sealed record EwsItem(string Kind, EwsItemId ItemId, string? Subject, string? ItemClass, DateTimeOffset? DateTimeReceived = null)
+{
+    /// <summary>The extended properties that were asked for and are set on the item.</summary>
+    public IReadOnlyList<ExtendedPropertyValue> ExtendedProperties { get; init; } = [];
+}
 
 /// <summary>FindItem response (one page).</summary>
 /// <param name="ServerVersion">The server version from the SOAP header, if sent.</param>
@@ -193,9 +203,21 @@ public interface IEwsClient
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<DeleteItemResponse> DeleteItemAsync(EwsTarget target, DeleteItemRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Lists one page of items in a folder.</summary>
+    /// <summary>
+    /// Sends one composed MIME message from the impersonated mailbox and saves a copy, stamped with the request's extended
+    /// properties (CreateItem, SendAndSaveCopy). Retried only when Exchange certainly did not process the request (throttled,
+    /// HTTP 503, never connected); when the call fails with <see cref="ExchangeError.OutcomeUnknown"/> the message may have been
+    /// sent, so look for the stamp in <see cref="SendMessageRequest.SavedItemFolder"/> (<see cref="FindItemAsync"/> with a
+    /// <see cref="FindItemRequest.Restriction"/>) before sending again.
+    /// </summary>
+    /// <param name="target">Where, and the sender's mailbox to impersonate.</param>
+    /// <param name="request">The message, its stamp and its recipients.</param>
+    /// <param name="cancellationToken">Cancels the call (after the request was written, the outcome is then unknown).</param>
+    Task<SendMessageResponse> SendMessageAsync(EwsTarget target, SendMessageRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Lists one page of items in a folder, optionally only those matching a restriction.</summary>
     /// <param name="target">Where and as whom.</param>
-    /// <param name="request">The folder and page.</param>
+    /// <param name="request">The folder, page and restriction.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<FindItemResponse> FindItemAsync(EwsTarget target, FindItemRequest request, CancellationToken cancellationToken);
 

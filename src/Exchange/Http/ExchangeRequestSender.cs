@@ -98,12 +98,15 @@ internal sealed class ExchangeRequestSender
     /// POSTs an EWS request with pre-emptive credentials and the routing headers of <paramref name="routing"/>. With
     /// <see cref="SendMode.Buffered"/> the response is read whole before the connection slot is given back; with the streamed modes the
     /// caller reads the body and disposes the result, which frees the slot (an ordinary one, or a hanging-connection place).
+    /// <c>onWriting</c>, when given, is told each time the body starts going onto a connection (more than once with authentication
+    /// round trips), which is when the request may start to reach Exchange.
     /// </summary>
     public async Task<SentRequest> PostEwsAsync(
         ConnectionProfile profile, Uri url, ArraySegment<byte> body, EwsRouting routing, SendMode mode, ErrorContext errorContext,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action? onWriting = null)
     {
-        var (response, slot) = await SendOnceAsync(profile, url, body, routing, sendCredentials: true, mode, errorContext, cancellationToken)
+        var (response, slot) = await SendOnceAsync(
+                profile, url, body, routing, sendCredentials: true, mode, errorContext, cancellationToken, onWriting)
             .ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
@@ -124,13 +127,13 @@ internal sealed class ExchangeRequestSender
 
     private async Task<(HttpResponseMessage Response, IDisposable? Slot)> SendOnceAsync(
         ConnectionProfile profile, Uri url, ArraySegment<byte> body, EwsRouting routing, bool sendCredentials, SendMode mode,
-        ErrorContext errorContext, CancellationToken cancellationToken)
+        ErrorContext errorContext, CancellationToken cancellationToken, Action? onWriting = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Version = HttpVersion.Version11, // NTLM authenticates the connection; HTTP/2 cannot carry it
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body.Array!, body.Offset, body.Count),
+            Content = onWriting is null ? new ByteArrayContent(body.Array!, body.Offset, body.Count) : new ObservedRequestContent(body, onWriting),
         };
 
         // Exactly this string: some servers and proxies compare it literally.

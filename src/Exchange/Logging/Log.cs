@@ -15,7 +15,8 @@ internal static partial class Log
         EwsCallSucceededCore(logger, operation, mailbox ?? OwnMailbox, ewsUrl, elapsedMilliseconds);
 
     public static void EwsCallFailed(ILogger logger, string operation, string? mailbox, string ewsUrl, long elapsedMilliseconds, ExchangeError error) =>
-        EwsCallFailedCore(logger, operation, mailbox ?? OwnMailbox, ewsUrl, elapsedMilliseconds, error.Code, error.ErrorClass, ServerAnswer(error));
+        EwsCallFailedCore(logger, operation, mailbox ?? OwnMailbox, ewsUrl, elapsedMilliseconds, error.Code, error.ErrorClass,
+            error.OutcomeUnknown ? ServerAnswer(error) + "; outcome unknown" : ServerAnswer(error));
 
     public static void EwsRetrying(ILogger logger, string? operation, string? mailbox, ExchangeError error, int retry, TimeSpan delay) =>
         EwsRetryingCore(logger, operation ?? "call", mailbox ?? OwnMailbox, error.Code, ServerAnswer(error), retry, (long)delay.TotalMilliseconds);

@@ -64,7 +64,7 @@ public sealed class FaultTests : SimulatorTestBase
         var warnings = Client.Logs.AtOrAbove(LogLevel.Warning).Intersect(ExSyncLines()).ToArray();
         Assert.Equal(2, warnings.Length);
         Assert.EndsWith("ms: ServiceUnavailable (Transient; HTTP 503) ", warnings[0], StringComparison.Ordinal);
-        Assert.EndsWith("ms: ConnectionDropped (Transient; no response) ", warnings[1], StringComparison.Ordinal);
+        Assert.EndsWith("ms: ConnectionDropped (Transient; no response; outcome unknown) ", warnings[1], StringComparison.Ordinal);
         Assert.Contains(Client.Logs.Lines, line => line.Contains("ServiceUnavailable (HTTP 503); retry 4 in ", StringComparison.Ordinal));
     }
 
@@ -146,6 +146,7 @@ public sealed class FaultTests : SimulatorTestBase
 
         Assert.Equal(ExchangeErrorCodes.ConnectionDropped, exception.Error.Code);
         Assert.Equal(ExchangeErrorClass.Transient, exception.Error.ErrorClass);
+        Assert.True(exception.Error.OutcomeUnknown);
         Assert.Equal(1, Simulator.Requests.Count("CreateItem"));
     }
 

@@ -164,6 +164,8 @@ public sealed class ConnectivityFlowTests
             throw new InvalidOperationException("unexpected UpdateFolder");
 
         // The connectivity test uses none of the synchronization operations.
+        public Task<SendMessageResponse> SendMessageAsync(EwsTarget target, SendMessageRequest request, CancellationToken cancellationToken) => throw Unexpected();
+
         public Task<GetMessagesResponse> GetMessagesAsync(EwsTarget target, GetMessagesRequest request, CancellationToken cancellationToken) => throw Unexpected();
 
         public Task<GetAttachmentsResponse> GetAttachmentsAsync(EwsTarget target, GetAttachmentsRequest request, CancellationToken cancellationToken) => throw Unexpected();

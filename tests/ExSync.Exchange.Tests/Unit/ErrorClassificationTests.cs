@@ -99,6 +99,14 @@ public sealed class ErrorClassificationTests
     [InlineData("ErrorExpiredSubscription", ExchangeErrorCodes.SubscriptionLost, ExchangeErrorClass.Transient)]
     [InlineData("ErrorExceededSubscriptionCount", ExchangeErrorCodes.TooManySubscriptions, ExchangeErrorClass.Permanent)]
     [InlineData("ErrorBatchProcessingStopped", ExchangeErrorCodes.BatchProcessingStopped, ExchangeErrorClass.Transient)]
+    [InlineData("ErrorInvalidRecipients", ExchangeErrorCodes.InvalidRecipients, ExchangeErrorClass.Permanent)]
+    [InlineData("ErrorMissingRecipients", ExchangeErrorCodes.InvalidRecipients, ExchangeErrorClass.Permanent)]
+    [InlineData("ErrorMimeContentInvalid", ExchangeErrorCodes.InvalidMimeContent, ExchangeErrorClass.Permanent)]
+    [InlineData("ErrorMimeContentInvalidBase64String", ExchangeErrorCodes.InvalidMimeContent, ExchangeErrorClass.Permanent)]
+    [InlineData("ErrorSendAsDenied", ExchangeErrorCodes.SendAsDenied, ExchangeErrorClass.Permanent)]
+    [InlineData("ErrorQuotaExceeded", ExchangeErrorCodes.MailboxQuotaExceeded, ExchangeErrorClass.Permanent)]
+    [InlineData("ErrorSubmissionQuotaExceeded", ExchangeErrorCodes.SubmissionQuotaExceeded, ExchangeErrorClass.Transient)]
+    [InlineData("ErrorAccessDenied", ExchangeErrorCodes.AccessDenied, ExchangeErrorClass.Permanent)]
     public void Soap_faults_map_to_stable_codes_and_classes(string responseCode, string code, ExchangeErrorClass errorClass)
     {
         var error = Classify(HttpStatusCode.InternalServerError, Fault(responseCode, "text"));
@@ -107,6 +115,42 @@ public sealed class ErrorClassificationTests
         Assert.Equal(errorClass, error.ErrorClass);
         Assert.Equal(responseCode, error.ResponseCode);
         Assert.False(string.IsNullOrWhiteSpace(error.Remediation));
+    }
+
+    [Theory]
+    [InlineData("ErrorInvalidRecipients")]
+    [InlineData("ErrorSendAsDenied")]
+    [InlineData("ErrorQuotaExceeded")]
+    [InlineData("ErrorMessageSizeExceeded")]
+    [InlineData("ErrorSubmissionQuotaExceeded")]
+    [InlineData("ErrorServerBusy")]
+    [InlineData("ErrorImpersonateUserDenied")]
+    public void A_refusal_that_exchange_answered_is_never_retried_as_a_send_and_leaves_no_doubt_about_the_outcome(string responseCode)
+    {
+        var error = Classify(HttpStatusCode.InternalServerError, Fault(responseCode, "text"));
+
+        Assert.False(error.OutcomeUnknown);
+        Assert.False(ExchangeErrorClassifier.AnswerLeavesOutcomeOpen(error));
+        Assert.Equal(responseCode == "ErrorServerBusy", ExchangeErrorClassifier.IsRetryableWithinCall(error, operationIsIdempotent: false));
+    }
+
+    [Theory]
+    [InlineData("ErrorInternalServerError")]
+    [InlineData("ErrorTimeoutExpired")]
+    public void An_internal_error_answer_leaves_the_outcome_of_a_send_open(string responseCode)
+    {
+        var error = Classify(HttpStatusCode.InternalServerError, Fault(responseCode, "text"));
+
+        Assert.True(ExchangeErrorClassifier.AnswerLeavesOutcomeOpen(error));
+        Assert.False(ExchangeErrorClassifier.IsRetryableWithinCall(error, operationIsIdempotent: false));
+    }
+
+    [Fact]
+    public void A_gateway_error_leaves_the_outcome_open_but_an_iis_503_does_not()
+    {
+        Assert.True(ExchangeErrorClassifier.AnswerLeavesOutcomeOpen(Classify(HttpStatusCode.BadGateway, "<html/>", "text/html")));
+        Assert.True(ExchangeErrorClassifier.AnswerLeavesOutcomeOpen(Classify(HttpStatusCode.GatewayTimeout, "<html/>", "text/html")));
+        Assert.False(ExchangeErrorClassifier.AnswerLeavesOutcomeOpen(Classify(HttpStatusCode.ServiceUnavailable, "<html/>", "text/html")));
     }
 
     [Fact]

@@ -71,6 +71,20 @@ public sealed class RetryPlannerTests
     }
 
     [Fact]
+    public void A_send_is_never_repeated_once_exchange_may_have_processed_it_whatever_the_error_looks_like()
+    {
+        var planner = new EwsRetryPlanner(_options, _time);
+
+        // A connection error is normally a connect that never happened; after the request was written it proves nothing.
+        var connectionFailedAfterWrite = ExchangeErrors.ConnectionFailed(Context, "reset") with { OutcomeUnknown = true };
+        var connectionFailedBeforeWrite = ExchangeErrors.ConnectionFailed(Context, "refused");
+
+        Assert.False(planner.ShouldRetry(new ExchangeException(connectionFailedAfterWrite), 0, NewContext(TimeSpan.FromSeconds(30), idempotent: false)));
+        Assert.True(planner.ShouldRetry(new ExchangeException(connectionFailedAfterWrite), 0, NewContext(TimeSpan.FromSeconds(30), idempotent: true)));
+        Assert.True(planner.ShouldRetry(new ExchangeException(connectionFailedBeforeWrite), 0, NewContext(TimeSpan.FromSeconds(30), idempotent: false)));
+    }
+
+    [Fact]
     public void The_attempt_limit_applies()
     {
         var planner = new EwsRetryPlanner(_options, _time);

@@ -167,14 +167,7 @@ internal static partial class EwsRequestWriter
         if (request.DisplayName is { } name)
         {
             writer.WriteStartElement("Restriction", EwsNamespaces.Messages);
-            writer.WriteStartElement("IsEqualTo", EwsNamespaces.Types);
-            WriteFieldUri(writer, "folder:DisplayName");
-            writer.WriteStartElement("FieldURIOrConstant", EwsNamespaces.Types);
-            writer.WriteStartElement("Constant", EwsNamespaces.Types);
-            writer.WriteAttributeString("Value", name);
-            writer.WriteEndElement();
-            writer.WriteEndElement();
-            writer.WriteEndElement();
+            WriteIsEqualTo(writer, w => WriteFieldUri(w, "folder:DisplayName"), name);
             writer.WriteEndElement();
         }
 

@@ -131,19 +131,24 @@ internal static partial class EwsRequestWriter
         writer.WriteEndElement();
     }
 
-    /// <summary>messages.xsd FindItemType: ItemShape, IndexedPageItemView, ParentFolderIds; attribute Traversal.</summary>
+    /// <summary>messages.xsd FindItemType: ItemShape, IndexedPageItemView, Restriction, ParentFolderIds; attribute Traversal.</summary>
     public static void WriteFindItem(XmlWriter writer, FindItemRequest request)
     {
         writer.WriteStartElement("FindItem", EwsNamespaces.Messages);
         writer.WriteAttributeString("Traversal", request.Traversal.ToString());
         writer.WriteStartElement("ItemShape", EwsNamespaces.Messages);
-        WriteShape(writer, request.BaseShape, request.AdditionalFieldUris, []);
+        WriteShape(writer, request.BaseShape, request.AdditionalFieldUris, request.AdditionalExtendedProperties);
         writer.WriteEndElement();
         writer.WriteStartElement("IndexedPageItemView", EwsNamespaces.Messages);
         writer.WriteAttributeString("MaxEntriesReturned", request.MaxEntriesReturned.ToString(CultureInfo.InvariantCulture));
         writer.WriteAttributeString("Offset", request.Offset.ToString(CultureInfo.InvariantCulture));
         writer.WriteAttributeString("BasePoint", request.BasePoint.ToString());
         writer.WriteEndElement();
+        if (request.Restriction is { } restriction)
+        {
+            WriteRestriction(writer, restriction);
+        }
+
         writer.WriteStartElement("ParentFolderIds", EwsNamespaces.Messages);
         WriteFolderId(writer, request.ParentFolder);
         writer.WriteEndElement();

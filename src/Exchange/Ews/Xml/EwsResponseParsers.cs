@@ -141,9 +141,12 @@ internal static partial class EwsResponseParsers
             TotalCount = ReadInt(folder.Element(EwsNames.TotalCount)),
             ChildFolderCount = ReadInt(folder.Element(EwsNames.ChildFolderCount)),
             UnreadCount = ReadInt(folder.Element(EwsNames.UnreadCount)),
-            ExtendedProperties = folder.Elements(EwsNames.ExtendedProperty).Select(ParseExtendedProperty).OfType<ExtendedPropertyValue>().ToArray(),
+            ExtendedProperties = ReadExtendedProperties(folder),
         };
     }
+
+    private static ExtendedPropertyValue[] ReadExtendedProperties(XElement folderOrItem) =>
+        folderOrItem.Elements(EwsNames.ExtendedProperty).Select(ParseExtendedProperty).OfType<ExtendedPropertyValue>().ToArray();
 
     internal static ExtendedPropertyValue? ParseExtendedProperty(XElement property)
     {
@@ -201,7 +204,10 @@ internal static partial class EwsResponseParsers
             ReadItemId(id),
             (string?)item.Element(EwsNames.Subject),
             (string?)item.Element(EwsNames.ItemClass),
-            EwsValues.DateTime((string?)item.Element(EwsNamespaces.T + "DateTimeReceived")));
+            EwsValues.DateTime((string?)item.Element(EwsNamespaces.T + "DateTimeReceived")))
+        {
+            ExtendedProperties = ReadExtendedProperties(item),
+        };
     }
 
     private static EwsItemId ReadItemId(XElement itemId) =>
