@@ -130,9 +130,9 @@ public sealed class EmailRecipientInputValidator : AbstractValidator<EmailRecipi
 {
     public EmailRecipientInputValidator()
     {
-        RuleFor(r => r.EmailAddress)
-            .NotEmpty().When(r => r.Record is null).WithMessage("A recipient needs an emailAddress, or a record.")
-            .Empty().When(r => r.Record is not null).WithErrorCode(FieldErrorCodes.NotAllowed).WithMessage("A recipient is an emailAddress or a record, not both.");
+        // Two rules: a condition applies to every validator before it in its rule.
+        RuleFor(r => r.EmailAddress).NotEmpty().When(r => r.Record is null).WithMessage("A recipient needs an emailAddress, or a record.");
+        RuleFor(r => r.EmailAddress).Empty().When(r => r.Record is not null).WithErrorCode(FieldErrorCodes.NotAllowed).WithMessage("A recipient is an emailAddress or a record, not both.");
         RuleFor(r => r.EmailAddress).MaximumLength(EmailAddresses.MaxLength).MustBeSingleLineText().MustBeEmailAddress();
         RuleFor(r => r.Name).MaximumLength(EmailActivity.PartyNameMaxLength).MustBeSingleLineText();
         RuleFor(r => r.Record).ChildRules(record =>

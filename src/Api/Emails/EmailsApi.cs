@@ -29,7 +29,7 @@ public static class EmailsApi
 
     public static RouteGroupBuilder MapEmails(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/emails").WithTags("Emails");
+        var group = routes.MapGroup("/emails").WithTags("Emails").WithBodyValidation();
 
         group.MapPost("/", OutgoingEmailsApi.CreateEmail)
             .WithName("CreateEmail")
