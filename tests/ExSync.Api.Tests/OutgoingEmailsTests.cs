@@ -380,6 +380,25 @@ public sealed class OutgoingEmailsTests(ExSyncApplication app) : IClassFixture<E
     }
 
     [Fact]
+    public async Task TheSameRequestSentSeveralTimesAtOnceCreatesOneDraftAndSendsItOnce()
+    {
+        var sender = await app.SenderAsync();
+        var createId = Guid.NewGuid().ToString();
+        var input = new EmailInput { MailboxId = sender.Id, To = [new EmailRecipientInput { EmailAddress = "a@fabrikam.example" }] };
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => app.Emails().CreateEmailAsync(input, createId, Ct)));
+        var id = created[0].Id;
+        var sendId = Guid.NewGuid().ToString();
+        var sent = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => app.Emails().SendEmailAsync(id, sendId, Ct)));
+
+        Assert.All(created, c => Assert.Equal(id, c.Id));
+        Assert.Single((await Emails.ListEmailsAsync(mailboxId: sender.Id, cancellationToken: Ct)).Value);
+        Assert.All(sent, s => Assert.Equal((EmailStatus.PendingSend, "\"2\""), (s.Status, s.Etag)));
+        var changes = await app.Changes().ListChangesAsync(limit: 1000, cancellationToken: Ct);
+        Assert.Equal(2, changes.Value.Count(c => c.ObjectId == id.ToString()));
+    }
+
+    [Fact]
     public async Task CancelSendReturnsAPendingEmailToDraftUntilTheEngineBeganSendingIt()
     {
         var sender = await app.SenderAsync();
