@@ -177,6 +177,27 @@ public sealed class OutgoingEmailsTests(ExSyncApplication app) : IClassFixture<E
     }
 
     [Fact]
+    public async Task APatchChecksWhatItNamesSoAnIncomingEmailsOddContentDoesNotBlockRegarding()
+    {
+        var incoming = await app.CreateEmailAsync(Guid.NewGuid(), e => e with
+        {
+            Subject = "Tab\there " + new string('s', 1990),
+            To = [new ExSync.Domain.Emails.EmailParty("undisclosed-recipients:;")],
+        });
+
+        var regarding = await Emails.UpdateEmailAsync(incoming.Id, new EmailPatch { Regarding = new EmailRegardingPatch { RecordType = "Case", RecordId = "case-1" } }, cancellationToken: Ct);
+        Assert.Equal(("case-1", "\"2\""), (regarding.Regarding!.RecordId, regarding.Etag));
+
+        var sender = await app.SenderAsync();
+        string Recipients(int count) => "[" + string.Join(',', Enumerable.Range(0, count).Select(i => $$"""{"emailAddress":"r{{i}}@fabrikam.example"}""")) + "]";
+        var draft = await app.CreateClient().SendAsync(HttpMethod.Post, "/api/v1/emails", $$"""{"mailboxId":"{{sender.Id}}","to":{{Recipients(400)}} }""");
+        var tooMany = await app.CreateClient().SendAsync(HttpMethod.Patch, $"/api/v1/emails/{draft.Json!["id"]}", $$"""{"cc":{{Recipients(101)}} }""", RawHttp.MergePatch);
+        Assert.Equal([("TooMany", "cc")], tooMany.AssertProblem(HttpStatusCode.BadRequest, "ValidationFailed").Details);
+        var badSubject = await app.CreateClient().SendAsync(HttpMethod.Patch, $"/api/v1/emails/{draft.Json!["id"]}", """{"subject":"a\u0000b"}""", RawHttp.MergePatch);
+        Assert.Contains(("ControlCharacter", "subject"), badSubject.Details);
+    }
+
+    [Fact]
     public async Task AnIncomingEmailsContentIsNotTheCrmsToChange()
     {
         var incoming = await app.CreateEmailAsync();

@@ -228,7 +228,18 @@ public static class EmailsApi
         }
 
         var input = patch.ApplyTo(email.ToInput());
-        if (await validator.ProblemIfInvalidAsync(input, cancellationToken) is { } invalid)
+
+        // Only what the patch names is checked: an incoming email's own subject and parties are whatever its sender wrote (a tab, an
+        // address no client should write), and a patch of regarding must not fail on them.
+        var named = input with
+        {
+            Subject = patch.Mentions("subject") ? input.Subject : null,
+            Body = patch.Mentions("body") ? input.Body : null,
+            To = patch.Mentions("to") ? input.To : null,
+            Cc = patch.Mentions("cc") ? input.Cc : null,
+            Bcc = patch.Mentions("bcc") ? input.Bcc : null,
+        };
+        if (await validator.ProblemIfInvalidAsync(named, cancellationToken) is { } invalid)
         {
             return invalid;
         }
@@ -242,6 +253,12 @@ public static class EmailsApi
         if (content is null)
         {
             return unusable!;
+        }
+
+        if (content.RecipientCount > EmailActivity.MaxRecipients)
+        {
+            return Problem.Invalid(ProblemCodes.ValidationFailed, new[] { "to", "cc", "bcc" }.First(field => patch.Mentions(field)), FieldErrorCodes.TooMany,
+                $"An email has at most {EmailActivity.MaxRecipients} recipients, to, cc and bcc together.");
         }
 
         var now = time.GetUtcNow();

@@ -249,6 +249,9 @@ public static class OutgoingEmailsApi
         EmailWriteServices services,
         CancellationToken cancellationToken)
     {
+        // The email before the request: a send and its request commit together, so a send seen in the email is seen in the requests too.
+        var db = services.Db;
+        var email = await EmailDrafts.FindTrackedAsync(db, id, cancellationToken);
         var (repeatedId, reused) = await services.FindRepeatedAsync(repeatable, cancellationToken);
         if (reused is not null)
         {
@@ -260,8 +263,6 @@ public static class OutgoingEmailsApi
             return await AcceptedAsync(id, services, cancellationToken);
         }
 
-        var db = services.Db;
-        var email = await EmailDrafts.FindTrackedAsync(db, id, cancellationToken);
         if (email is null)
         {
             return EmailsApi.NotFound(id);
