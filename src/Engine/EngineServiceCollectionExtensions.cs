@@ -7,6 +7,7 @@ using ExSync.Engine.Secrets;
 using ExSync.Engine.Sync;
 using ExSync.Engine.Sync.Incoming;
 using ExSync.Engine.Sync.Notifications;
+using ExSync.Engine.Sync.Outgoing;
 using ExSync.Engine.TestAndEnable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,6 +51,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<SyncWorkloads>();
         services.AddSingleton<SyncStarts>();
         services.AddScoped<CredentialsChangeRetry>();
+        services.AddOutgoingEmailSignal();
 
         // Every kind of job, and the handler that processes it.
         services.AddJobHandler<TestAndEnableJobHandler>(JobKind.TestAndEnableMailboxes, JobKind.TestAndEnableServerProfileMailboxes, JobKind.RetestScheduledMailboxes,

@@ -195,7 +195,7 @@ public sealed class EmailsTests(ExSyncApplication app) : IClassFixture<ExSyncApp
     [InlineData("""{"regarding":{"recordType":"","recordId":"x"}}""", "Required", "regarding.recordType")]
     [InlineData("""{"regarding":{"recordType":"Opportunity","recordId":"x","etag":"1"}}""", "UnknownField", "regarding.etag")]
     [InlineData("""{"regarding":"opp-1"}""", "WrongType", "regarding")]
-    [InlineData("""{"subject":"Changed"}""", "ReadOnlyField", "subject")]
+    [InlineData("""{"internetMessageId":"<x@y>"}""", "ReadOnlyField", "internetMessageId")]
     [InlineData("""{"attachments":[]}""", "ReadOnlyField", "attachments")]
     [InlineData("""{"etag":"\"9\""}""", "ReadOnlyField", "etag")]
     [InlineData("""{"importance":"High"}""", "UnknownField", "importance")]

@@ -6,8 +6,8 @@ using ExSync.Domain.Emails;
 namespace ExSync.Api.Emails;
 
 /// <summary>
-/// An email activity: one email, however many of the organization's mailboxes received it. The same shape serves incoming email
-/// now and outgoing email later. Lists leave out body and textBody; GET /emails/{id} has them.
+/// An email activity: one email, however many of the organization's mailboxes received it, or one the CRM writes and ExSync sends.
+/// Lists leave out body and textBody; GET /emails/{id} has them.
 /// </summary>
 public sealed class EmailResource
 {
@@ -17,16 +17,19 @@ public sealed class EmailResource
     /// <summary>Incoming or Outgoing.</summary>
     public required EmailDirection Direction { get; init; }
 
-    /// <summary>Received for incoming email. Outgoing email will have Draft, PendingSend, Sending, Sent or Failed.</summary>
+    /// <summary>Received for incoming email. Outgoing email goes Draft → PendingSend → Sending → Sent, or ends Failed (see sendStatus).</summary>
     public required EmailStatus Status { get; init; }
 
-    /// <summary>The mailbox the email was first synchronized from (for incoming email, the first that received it; it may have been deleted since).</summary>
+    /// <summary>
+    /// For incoming email, the mailbox it was first synchronized from (the first that received it); for outgoing email, the mailbox it is sent
+    /// from. It may have been deleted since.
+    /// </summary>
     public required Guid MailboxId { get; init; }
 
     /// <summary>Every mailbox that received the email: mailboxId first (for incoming email), then the others in the order ExSync found the email in them.</summary>
     public required IReadOnlyList<Guid> ReceivingMailboxIds { get; init; }
 
-    /// <summary>The subject (possibly empty; at most 2,000 characters are kept).</summary>
+    /// <summary>The subject (possibly empty; at most 2,000 characters are kept). Outgoing email gets its tracking token at the end when it is sent.</summary>
     public required string Subject { get; init; }
 
     /// <summary>The sender, with the CRM record its address resolved to; absent when the message named no sender.</summary>
@@ -80,10 +83,13 @@ public sealed class EmailResource
     /// <summary>Why the email was tracked.</summary>
     public required TrackingReason TrackedBecause { get; init; }
 
+    /// <summary>How sending the email goes: present once the CRM asked to send it.</summary>
+    public EmailSendStatusResource? SendStatus { get; init; }
+
     /// <summary>When the activity was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When the activity last changed (a new receiving mailbox, a new regarding).</summary>
+    /// <summary>When the activity last changed (a new receiving mailbox, a new regarding, an edit, a step of sending).</summary>
     public required DateTimeOffset ModifiedAt { get; init; }
 
     /// <summary>Version of this representation, for If-Match; the change feed reports the same version.</summary>
@@ -172,12 +178,105 @@ public sealed class EmailAttachmentResource
     public required bool IsInline { get; init; }
 }
 
-/// <summary>The fields of an email the CRM owns, sent as a JSON Merge Patch: absent fields are kept, null clears.</summary>
+/// <summary>How sending an outgoing email goes.</summary>
+public sealed class EmailSendStatusResource
+{
+    /// <summary>When the CRM last asked to send it.</summary>
+    public required DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>How many times ExSync began handing it to Exchange since then.</summary>
+    public required int Attempts { get; init; }
+
+    /// <summary>When ExSync tries next, while PendingSend.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Why the last attempt failed: a transient error it retries after (PendingSend), or the error it failed with (Failed).</summary>
+    public EmailSendErrorResource? LastError { get; init; }
+
+    /// <summary>An earlier attempt may have reached Exchange; ExSync looks for the message in Sent Items before it tries again, so it is never sent twice.</summary>
+    public required bool OutcomeUnknown { get; init; }
+}
+
+/// <summary>An error of sending.</summary>
+public sealed class EmailSendErrorResource
+{
+    /// <summary>A stable code (see the README's sending codes).</summary>
+    public required string Code { get; init; }
+
+    /// <summary>What happened.</summary>
+    public required string Message { get; init; }
+}
+
+/// <summary>
+/// The writable fields of an email: the body of POST /emails (a new outgoing draft) and of PATCH (a JSON Merge Patch: absent fields are
+/// kept, null clears). mailboxId is set once, on create. subject, body, to, cc and bcc change only while the email is a Draft;
+/// regarding always. A recipient is either an address ({ emailAddress, name? }) or a CRM record ({ record: { recordType, recordId } }),
+/// whose address ExSync takes from the directory.
+/// </summary>
 [InputFor(typeof(EmailResource))]
 public sealed record EmailInput
 {
+    /// <summary>The mailbox (a user's or a queue's) the email is sent from; required on create, read-only afterwards.</summary>
+    [RequiredField]
+    public Guid? MailboxId { get; init; }
+
+    /// <summary>The subject (at most 1,935 characters, which leaves room for the tracking token; one line).</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The body (empty text when absent).</summary>
+    public EmailBodyInput? Body { get; init; }
+
+    /// <summary>The To recipients.</summary>
+    public IReadOnlyList<EmailRecipientInput>? To { get; init; }
+
+    /// <summary>The Cc recipients.</summary>
+    public IReadOnlyList<EmailRecipientInput>? Cc { get; init; }
+
+    /// <summary>The Bcc recipients. To, cc and bcc together have at most 500.</summary>
+    public IReadOnlyList<EmailRecipientInput>? Bcc { get; init; }
+
     /// <summary>The CRM record the email is about; null for none.</summary>
     public EmailRegardingInput? Regarding { get; init; }
+}
+
+/// <summary>An email's body as the CRM writes it.</summary>
+[InputFor(typeof(EmailBodyResource))]
+public sealed record EmailBodyInput
+{
+    /// <summary>Text or Html.</summary>
+    [RequiredField]
+    public EmailBodyContentType? ContentType { get; init; }
+
+    /// <summary>The body (tab and line breaks allowed, no other control character).</summary>
+    [RequiredField]
+    public string? Content { get; init; }
+}
+
+/// <summary>A recipient: an address with an optional display name, or a CRM record whose address ExSync takes from the directory.</summary>
+[InputFor(typeof(EmailPartyResource))]
+public sealed record EmailRecipientInput
+{
+    /// <summary>The address (name@domain); not with record.</summary>
+    public string? EmailAddress { get; init; }
+
+    /// <summary>The display name; for a record, instead of the directory's.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>A CRM record of the directory (a directory entry, or a mailbox's owner for User and Queue); not with emailAddress.</summary>
+    public EmailRecordInput? Record { get; init; }
+}
+
+/// <summary>A CRM record named as a recipient.</summary>
+[InputFor(typeof(EmailRecordResource))]
+public sealed record EmailRecordInput
+{
+    /// <summary>The kind of record.</summary>
+    [RequiredField]
+    public DirectoryRecordType? RecordType { get; init; }
+
+    /// <summary>The CRM's id of the record.</summary>
+    [RequiredField]
+    public string? RecordId { get; init; }
 }
 
 /// <summary>The CRM record an email is about.</summary>

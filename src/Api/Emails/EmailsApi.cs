@@ -7,6 +7,7 @@ using ExSync.Api.Infrastructure.Security;
 using ExSync.Api.Infrastructure.Validation;
 using ExSync.Domain.Changes;
 using ExSync.Domain.Emails;
+using ExSync.Domain.Organization;
 using ExSync.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,14 +17,30 @@ using Microsoft.EntityFrameworkCore;
 namespace ExSync.Api.Emails;
 
 /// <summary>
-/// Email activities: the email ExSync tracked, as the CRM reads it. The synchronization engine creates them; the CRM reads them (and
-/// follows the change feed to learn of new ones) and sets the fields it owns.
+/// Email activities: the email ExSync tracked, as the CRM reads it, and the email the CRM writes for ExSync to send. The synchronization
+/// engine creates incoming ones; the CRM reads them (and follows the change feed to learn of new ones) and sets the fields it owns. The
+/// handlers of outgoing email are in <see cref="OutgoingEmailsApi"/>.
 /// </summary>
 public static class EmailsApi
 {
+    // An upload's own limit is the organization's maximum attachment size, which the handler checks; this is the most it can be, with room
+    // for the multipart framing.
+    private const long MaxUploadBytes = OrganizationEmailSettings.MaxAttachmentSizeKilobytesLimit * 1024L + 64 * 1024;
+
     public static RouteGroupBuilder MapEmails(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/emails").WithTags("Emails");
+        var group = routes.MapGroup("/emails").WithTags("Emails").WithBodyValidation();
+
+        group.MapPost("/", OutgoingEmailsApi.CreateEmail)
+            .WithName("CreateEmail")
+            .WithSummary("Write an outgoing email (a draft)")
+            .WithDescription("Creates an outgoing email in Draft, sent from mailboxId (a user's or a queue's mailbox): from its address, as its owner's record. " +
+                             "Recipients (to, cc, bcc; at most 500 together) are { emailAddress, name? }, whose record ExSync resolves as for incoming email, or " +
+                             "{ record: { recordType, recordId } }, whose address ExSync takes from the directory (422 UnknownRecord or RecordHasNoEmailAddress " +
+                             "naming the recipient, e.g. to[2].record). An unknown mailboxId is 422 UnknownSenderMailbox. Attach files with POST " +
+                             "/emails/{id}/attachments, then send with POST /emails/{id}/send. Answers 201 with Location and ETag; recorded in the change feed (Created).")
+            .WithRequestExample("draft", "A draft to a contact and an address, about an opportunity", EmailExamples.Create)
+            .RequireAuthorization(Privileges.EmailWrite);
 
         group.MapGet("/", ListEmails)
             .WithName("ListEmails")
@@ -41,11 +58,54 @@ public static class EmailsApi
 
         group.MapPatch("/{id}", UpdateEmail)
             .WithName("UpdateEmail")
-            .WithSummary("Set the CRM-owned fields of an email activity")
-            .WithDescription("Applies a JSON Merge Patch (RFC 7396) to the fields the CRM owns: regarding ({ recordType, recordId }, or null for none). " +
-                             "Every other field is ExSync's and read-only. A change is recorded in the change feed (Updated) with the new version. " +
-                             "Send If-Match to avoid overwriting someone else's change.")
+            .WithSummary("Change an email activity: regarding, and a draft's content")
+            .WithDescription("Applies a JSON Merge Patch (RFC 7396). regarding ({ recordType, recordId }, or null for none) can always change. subject, " +
+                             "body, to, cc and bcc change only while the email is a Draft (409 EmailNotDraft otherwise; the same values are no change); a " +
+                             "recipient list sent is resolved again, one left out is kept. mailboxId and every other field are read-only. A change is recorded " +
+                             "in the change feed (Updated) with the new version. Send If-Match to avoid overwriting someone else's change.")
             .WithRequestExample("regarding", "The email is about an opportunity", EmailExamples.Patch)
+            .RequireAuthorization(Privileges.EmailWrite);
+
+        group.MapDelete("/{id}", OutgoingEmailsApi.DeleteEmail)
+            .WithName("DeleteEmail")
+            .WithSummary("Delete a draft")
+            .WithDescription("Deletes an outgoing email that is still a Draft, with its attachments; 409 EmailNotDraft for any other email (ExSync keeps " +
+                             "what was received or sent). 204, also when there is no such email. Recorded in the change feed (Deleted).")
+            .RequireAuthorization(Privileges.EmailWrite);
+
+        group.MapPost("/{id}/attachments", OutgoingEmailsApi.AddEmailAttachment)
+            .WithName("AddEmailAttachment")
+            .WithSummary("Attach a file to a draft")
+            .WithDescription("Uploads one file as multipart/form-data, in the part named file; its file name and Content-Type become the attachment's. " +
+                             "Only while the email is a Draft (409 EmailNotDraft). A file larger than the organization's maxAttachmentSizeKilobytes is " +
+                             "413 AttachmentTooLarge. Answers 201 with the attachment, its content's URL in Location.")
+            .DisableAntiforgery()
+            .AcceptsRequestBodyUpTo(MaxUploadBytes)
+            .WithFormOptions(multipartBodyLengthLimit: MaxUploadBytes)
+            .RequireAuthorization(Privileges.EmailWrite);
+
+        group.MapDelete("/{id}/attachments/{attachmentId}", OutgoingEmailsApi.DeleteEmailAttachment)
+            .WithName("DeleteEmailAttachment")
+            .WithSummary("Remove an attachment from a draft")
+            .WithDescription("Only while the email is a Draft (409 EmailNotDraft). 204, also when the email has no such attachment.")
+            .RequireAuthorization(Privileges.EmailWrite);
+
+        group.MapPost("/{id}/send", OutgoingEmailsApi.SendEmail)
+            .WithName("SendEmail")
+            .WithSummary("Send an outgoing email")
+            .WithDescription("Asks ExSync to send a Draft (or a Failed email, again): 202 with the email in PendingSend, its internetMessageId and, when the " +
+                             "organization's tracking tokens are on, its trackingToken at the end of the subject. ExSync starts sending within seconds; follow " +
+                             "status and sendStatus (or the change feed). Refused at once, rather than left pending: 409 SenderNotServerSideSynchronization, " +
+                             "SenderMailboxInactive, SenderMailboxNotApproved, SenderServerProfileUnavailable, SenderMailboxNotEnabledForOutgoing, " +
+                             "SenderMailboxNotFound; 409 EmailSendAlreadyRequested (PendingSend, Sending or Sent) or EmailNotDraft (incoming); 422 NoRecipients.")
+            .RequireAuthorization(Privileges.EmailWrite);
+
+        group.MapPost("/{id}/cancel-send", OutgoingEmailsApi.CancelEmailSend)
+            .WithName("CancelEmailSend")
+            .WithSummary("Take back a send not begun yet")
+            .WithDescription("Returns a PendingSend email to Draft (200 with the email), keeping its Message-ID and token for the next send. 409 " +
+                             "EmailNotPendingSend once ExSync began sending it (Sending) or it was sent; 409 EmailMayHaveBeenSent while an earlier attempt " +
+                             "may have reached Exchange.")
             .RequireAuthorization(Privileges.EmailWrite);
 
         group.MapGet("/{id}/attachments/{attachmentId}/content", GetEmailAttachmentContent)
@@ -134,7 +194,7 @@ public static class EmailsApi
         return TypedResults.Ok(email.ToResource());
     }
 
-    public static Task<Results<Ok<EmailResource>, BadRequestProblem, NotFoundProblem, PreconditionFailedProblem>> UpdateEmail(
+    public static Task<Results<Ok<EmailResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem, UnprocessableProblem>> UpdateEmail(
         Guid id,
         MergePatch<EmailInput> patch,
         [FromHeader(Name = "If-Match"), Description("Apply the change only if the email's ETag still matches.")] string? ifMatch,
@@ -146,7 +206,7 @@ public static class EmailsApi
         // The engine adds receiving mailboxes to the same activities, so a patch can race it as well as another client.
         db.WriteAsync(() => UpdateOnceAsync(id, patch, ifMatch, db, time, validator, response, cancellationToken), cancellationToken);
 
-    private static async Task<Results<Ok<EmailResource>, BadRequestProblem, NotFoundProblem, PreconditionFailedProblem>> UpdateOnceAsync(
+    private static async Task<Results<Ok<EmailResource>, BadRequestProblem, NotFoundProblem, ConflictProblem, PreconditionFailedProblem, UnprocessableProblem>> UpdateOnceAsync(
         Guid id,
         MergePatch<EmailInput> patch,
         string? ifMatch,
@@ -156,7 +216,7 @@ public static class EmailsApi
         HttpResponse response,
         CancellationToken cancellationToken)
     {
-        var email = await db.Emails.Include(e => e.Mailboxes).Include(e => e.Attachments).Include(e => e.Body).AsSplitQuery().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+        var email = await EmailDrafts.FindTrackedAsync(db, id, cancellationToken);
         if (email is null)
         {
             return NotFound(id);
@@ -168,13 +228,48 @@ public static class EmailsApi
         }
 
         var input = patch.ApplyTo(email.ToInput());
-        if (await validator.ProblemIfInvalidAsync(input, cancellationToken) is { } invalid)
+
+        // Only what the patch names is checked: an incoming email's own subject and parties are whatever its sender wrote (a tab, an
+        // address no client should write), and a patch of regarding must not fail on them.
+        var named = input with
+        {
+            Subject = patch.Mentions("subject") ? input.Subject : null,
+            Body = patch.Mentions("body") ? input.Body : null,
+            To = patch.Mentions("to") ? input.To : null,
+            Cc = patch.Mentions("cc") ? input.Cc : null,
+            Bcc = patch.Mentions("bcc") ? input.Bcc : null,
+        };
+        if (await validator.ProblemIfInvalidAsync(named, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
+        if (input.MailboxId != email.MailboxId)
+        {
+            return Problem.Invalid(ProblemCodes.InvalidRequestBody, "mailboxId", FieldErrorCodes.ReadOnlyField, "The sender mailbox is set when the email is created.");
+        }
+
+        var (content, unusable) = await EmailDrafts.ContentAsync(db, input, patch, email, cancellationToken);
+        if (content is null)
+        {
+            return unusable!;
+        }
+
+        if (content.RecipientCount > EmailActivity.MaxRecipients)
+        {
+            return Problem.Invalid(ProblemCodes.ValidationFailed, new[] { "to", "cc", "bcc" }.First(field => patch.Mentions(field)), FieldErrorCodes.TooMany,
+                $"An email has at most {EmailActivity.MaxRecipients} recipients, to, cc and bcc together.");
+        }
+
         var now = time.GetUtcNow();
-        if (email.SetRegarding(input.Regarding is { } regarding ? new EmailRegarding(regarding.RecordType!.Trim(), regarding.RecordId!.Trim()) : null, now))
+        var changed = false;
+        if (OutgoingEmailsApi.Refused(() => changed = email.UpdateDraft(content, now)) is { } notDraft)
+        {
+            return notDraft;
+        }
+
+        changed |= email.SetRegarding(EmailDrafts.Regarding(input), now);
+        if (changed)
         {
             db.RecordEmailChange(email, ChangeOperation.Updated, now);
             await db.SaveChangesAsync(cancellationToken);
@@ -212,7 +307,7 @@ public static class EmailsApi
         return TypedResults.Stream(content, AttachmentDownload.ContentType(attachment.ContentType), AttachmentDownload.FileName(attachment.Name));
     }
 
-    private static NotFoundProblem NotFound(Guid id) => Problem.NotFound(ProblemCodes.EmailNotFound, $"There is no email with id '{id}'.");
+    internal static NotFoundProblem NotFound(Guid id) => Problem.NotFound(ProblemCodes.EmailNotFound, $"There is no email with id '{id}'.");
 }
 
 /// <summary>Filters and paging of the email list.</summary>

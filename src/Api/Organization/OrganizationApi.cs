@@ -118,6 +118,7 @@ public static class OrganizationApi
         TrackingCategoryName = settings.TrackingCategoryName,
         UndeliverableCategoryName = settings.UndeliverableCategoryName,
         MaxAttachmentSizeKilobytes = settings.MaxAttachmentSizeKilobytes,
+        TrackInternalEmailAsTwoActivities = settings.TrackInternalEmailAsTwoActivities,
         ModifiedAt = settings.ModifiedAt,
         ETag = ETags.For(settings.Revision),
     };
@@ -137,6 +138,7 @@ public static class OrganizationApi
         TrackingTokenDigits = settings.TrackingTokenDigits,
         TrackingCategoryName = settings.TrackingCategoryName,
         MaxAttachmentSizeKilobytes = settings.MaxAttachmentSizeKilobytes,
+        TrackInternalEmailAsTwoActivities = settings.TrackInternalEmailAsTwoActivities,
     };
 
     private static OrganizationEmailSettingsChange ToChange(this OrganizationEmailSettingsInput input) => new()
@@ -154,6 +156,7 @@ public static class OrganizationApi
         TrackingTokenDigits = input.TrackingTokenDigits!.Value,
         TrackingCategoryName = input.TrackingCategoryName!,
         MaxAttachmentSizeKilobytes = input.MaxAttachmentSizeKilobytes!.Value,
+        TrackInternalEmailAsTwoActivities = input.TrackInternalEmailAsTwoActivities!.Value,
     };
 }
 
@@ -197,5 +200,6 @@ public sealed class OrganizationEmailSettingsInputValidator : AbstractValidator<
         RuleFor(s => s.MaxAttachmentSizeKilobytes)
             .NotNull()
             .InclusiveBetween(0, OrganizationEmailSettings.MaxAttachmentSizeKilobytesLimit);
+        RuleFor(s => s.TrackInternalEmailAsTwoActivities).NotNull();
     }
 }

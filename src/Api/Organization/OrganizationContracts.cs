@@ -55,6 +55,13 @@ public sealed class OrganizationEmailSettingsResource
     /// <summary>Largest attachment whose content is kept, in KiB (default 5120, that is 5 MiB); 0 keeps none. Larger ones are recorded as skipped.</summary>
     public required int MaxAttachmentSizeKilobytes { get; init; }
 
+    /// <summary>
+    /// Email sent from one of the organization's mailboxes to another becomes two activities, the sender's and the recipient's (default
+    /// false: one Message-ID, one activity, which the recipient's mailbox joins). Dynamics 365's "track email sent between users as two
+    /// activities".
+    /// </summary>
+    public required bool TrackInternalEmailAsTwoActivities { get; init; }
+
     /// <summary>When the settings last changed.</summary>
     public required DateTimeOffset ModifiedAt { get; init; }
 
@@ -118,6 +125,9 @@ public sealed record OrganizationEmailSettingsInput
 
     /// <summary>Largest attachment whose content is kept, in KiB: 0 (none) to 131072 (128 MiB).</summary>
     public int? MaxAttachmentSizeKilobytes { get; init; }
+
+    /// <summary>Email sent from one of the organization's mailboxes to another becomes two activities, the sender's and the recipient's.</summary>
+    public bool? TrackInternalEmailAsTwoActivities { get; init; }
 }
 
 /// <summary>Which alert levels ExSync records.</summary>

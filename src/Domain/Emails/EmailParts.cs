@@ -84,6 +84,14 @@ public sealed class EmailBody
 
     /// <summary>The body as plain text, whatever its type; null when an HTML body came without its text form.</summary>
     public string? Text => ContentType == EmailBodyContentType.Text ? Content : TextContent;
+
+    // A draft's body is written by the CRM, which gives no text form of an HTML body.
+    internal void Replace(EmailBodyContentType contentType, string content)
+    {
+        ContentType = contentType;
+        Content = content;
+        TextContent = null;
+    }
 }
 
 /// <summary>An attachment's metadata. Its content is stored apart (<see cref="EmailAttachmentContent"/>), and only when it was kept.</summary>

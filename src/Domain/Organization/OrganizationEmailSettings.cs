@@ -65,6 +65,9 @@ public sealed record OrganizationEmailSettingsChange
 
     /// <summary>Largest attachment kept, in KiB; 0 keeps none.</summary>
     public int MaxAttachmentSizeKilobytes { get; init; } = OrganizationEmailSettings.DefaultMaxAttachmentSizeKilobytes;
+
+    /// <summary>Email sent from one of the organization's mailboxes to another becomes two activities, the sender's and the recipient's.</summary>
+    public bool TrackInternalEmailAsTwoActivities { get; init; }
 }
 
 /// <summary>
@@ -162,6 +165,13 @@ public sealed class OrganizationEmailSettings
     /// <summary>Largest attachment whose content is kept, in KiB (1024 bytes); 0 keeps none. Larger ones are recorded as skipped.</summary>
     public int MaxAttachmentSizeKilobytes { get; private set; }
 
+    /// <summary>
+    /// Email sent from one of the organization's mailboxes to another becomes two activities: the sender's outgoing one and the
+    /// recipient's incoming one (Dynamics 365's "track email sent between users as two activities"). Off by default: one Message-ID, one
+    /// activity, which the recipient's mailbox joins.
+    /// </summary>
+    public bool TrackInternalEmailAsTwoActivities { get; private set; }
+
     /// <summary>The format of tracking tokens, e.g. <c>[CRM:0001234]</c>.</summary>
     public TrackingTokenFormat TrackingToken => new(TrackingTokenPrefix, TrackingTokenDigits);
 
@@ -223,6 +233,7 @@ public sealed class OrganizationEmailSettings
         TrackingTokenDigits = change.TrackingTokenDigits;
         TrackingCategoryName = change.TrackingCategoryName;
         MaxAttachmentSizeKilobytes = change.MaxAttachmentSizeKilobytes;
+        TrackInternalEmailAsTwoActivities = change.TrackInternalEmailAsTwoActivities;
         Touch(now);
     }
 
@@ -242,6 +253,7 @@ public sealed class OrganizationEmailSettings
         TrackingTokenDigits = TrackingTokenDigits,
         TrackingCategoryName = TrackingCategoryName,
         MaxAttachmentSizeKilobytes = MaxAttachmentSizeKilobytes,
+        TrackInternalEmailAsTwoActivities = TrackInternalEmailAsTwoActivities,
     };
 
     /// <summary>

@@ -31,8 +31,11 @@ internal sealed class EmailActivityConfiguration : IEntityTypeConfiguration<Emai
         builder.Property(e => e.RegardingRecordType).HasMaxLength(EmailRegarding.RecordTypeMaxLength);
         builder.Property(e => e.RegardingRecordId).HasMaxLength(EmailRegarding.RecordIdMaxLength);
         builder.Property(e => e.Version).IsConcurrencyToken();
+        builder.Property(e => e.LastSendErrorCode).HasMaxLength(EmailActivity.SendErrorCodeMaxLength);
+        builder.Property(e => e.LastSendErrorMessage).HasMaxLength(EmailActivity.SendErrorMessageMaxLength);
         builder.Ignore(e => e.ReceivingMailboxIds);
         builder.Ignore(e => e.Regarding);
+        builder.Ignore(e => e.Content);
 
         builder.Property(e => e.From).HasConversion(Json<EmailParty?>());
         builder.Property(e => e.To).HasConversion(Json<IReadOnlyList<EmailParty>>(), ListComparer<EmailParty>());
@@ -55,6 +58,10 @@ internal sealed class EmailActivityConfiguration : IEntityTypeConfiguration<Emai
         builder.HasIndex(e => new { e.Direction, e.Id });
         builder.HasIndex(e => e.ActivityDate);
         builder.HasIndex(e => e.TrackingToken);
+
+        // The sending engine claims due email (Status PendingSend, NextSendAttemptAt at or before now) and abandoned email (Sending, lease
+        // run out) from this index; every other email has NextSendAttemptAt null.
+        builder.HasIndex(e => new { e.Status, e.NextSendAttemptAt });
     }
 
     private static ValueConverter<T, string> Json<T>() => new(

@@ -160,10 +160,15 @@ internal sealed partial class PostgreSqlDialect(string connectionString) : IData
             return null;
         }
 
+        // A unique index, or a primary key (a repeated request's key, e.g. EmailRequests).
         var index = model.GetEntityTypes().SelectMany(t => t.GetIndexes()).FirstOrDefault(i => i.GetDatabaseName() == constraint);
-        return index is null
-            ? null
-            : new UniqueViolation(index.DeclaringEntityType.GetTableName()!, index.Properties.Select(p => p.GetColumnName()).ToList());
+        if (index is not null)
+        {
+            return new UniqueViolation(index.DeclaringEntityType.GetTableName()!, index.Properties.Select(p => p.GetColumnName()).ToList());
+        }
+
+        var key = model.GetEntityTypes().Select(t => t.FindPrimaryKey()).FirstOrDefault(k => k?.GetName() == constraint);
+        return key is null ? null : new UniqueViolation(key.DeclaringEntityType.GetTableName()!, key.Properties.Select(p => p.GetColumnName()).ToList());
     }
 
     /// <summary>A stable 64-bit advisory lock key for a name, the same in every process.</summary>

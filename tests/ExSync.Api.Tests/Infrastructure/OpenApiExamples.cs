@@ -94,7 +94,13 @@ public static class OpenApiExamples
             {
                 foreach (var (mediaType, content) in operation!["requestBody"]?["content"]?.AsObject() ?? [])
                 {
-                    var schema = content!["schema"]!["$ref"]!.GetValue<string>().Split('/')[^1];
+                    // A file upload (multipart/form-data) has no JSON schema to give an example of.
+                    if (content!["schema"]?["$ref"] is not { } reference)
+                    {
+                        continue;
+                    }
+
+                    var schema = reference.GetValue<string>().Split('/')[^1];
                     IEnumerable<(string Name, JsonNode Value)> examples = content["examples"] is JsonObject many
                         ? many.Select(e => (e.Key, e.Value!["value"]!))
                         : content["example"] is { } single ? [("example", single)] : [];

@@ -32,6 +32,7 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddDocumentTransformer(RemoveNullFromEnumComponents);
+            options.AddDocumentTransformer(InlineUploadedFiles);
             options.AddSchemaTransformer(EnumDescriptions.DescribeAsync);
             options.AddOperationTransformer(ResponseHeaders.DocumentAsync);
             options.AddOperationTransformer(ClientParameterNames.DocumentAsync);
@@ -82,6 +83,32 @@ public static class OpenApiSetup
 
         return OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id ? StripResource(id) : null;
     };
+
+    /// <summary>
+    /// Writes an uploaded file's schema inline (string, binary) rather than as a reference to an IFormFile component: NSwag generates its
+    /// FileParameter type only for a file it sees without a reference.
+    /// </summary>
+    private static Task InlineUploadedFiles(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        var forms = document.Paths.Values
+            .SelectMany(path => path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+            .SelectMany(operation => operation.RequestBody?.Content?.Values ?? Enumerable.Empty<OpenApiMediaType>())
+            .Select(media => media.Schema)
+            .OfType<OpenApiSchema>();
+        foreach (var form in forms)
+        {
+            foreach (var (name, property) in form.Properties?.ToList() ?? [])
+            {
+                if (property is OpenApiSchemaReference { Reference.Id: "IFormFile" })
+                {
+                    form.Properties![name] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+                }
+            }
+        }
+
+        document.Components?.Schemas?.Remove("IFormFile");
+        return Task.CompletedTask;
+    }
 
     private static string StripResource(string name) =>
         name.EndsWith("Resource", StringComparison.Ordinal) ? name[..^"Resource".Length] : name;

@@ -57,6 +57,19 @@ public static class Problem
     public static PreconditionFailedProblem PreconditionFailed(string code, string detail) =>
         new(Create(StatusCodes.Status412PreconditionFailed, code, detail));
 
+    /// <summary>A 422 naming the field whose value cannot be used, in the shape of a 400's field errors.</summary>
+    public static UnprocessableProblem Unprocessable(string code, string target, string message)
+    {
+        var problem = Validation(code, $"{target}: {message}", [new ApiFieldError(code, target, message)]);
+        problem.Status = StatusCodes.Status422UnprocessableEntity;
+        problem.Title = "The request cannot be processed.";
+        return new UnprocessableProblem(problem);
+    }
+
+    /// <summary>A 413 with a code of its own.</summary>
+    public static PayloadTooLargeProblem PayloadTooLarge(string code, string detail, string? target = null) =>
+        new(Create(StatusCodes.Status413PayloadTooLarge, code, detail, target));
+
     /// <summary>A 410: gone for good.</summary>
     public static GoneProblem Gone(string code, string detail) => new(Create(StatusCodes.Status410Gone, code, detail));
 

@@ -1,3 +1,4 @@
+using ExSync.Domain.Emails;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.ServerProfiles;
 
@@ -32,6 +33,9 @@ public static class ProblemCodes
     public const string EmailNotFound = "EmailNotFound";
     public const string AttachmentNotFound = "AttachmentNotFound";
     public const string AttachmentSkipped = "AttachmentSkipped";
+    public const string UnknownSenderMailbox = "UnknownSenderMailbox";
+    public const string UnknownRecord = "UnknownRecord";
+    public const string RecordHasNoEmailAddress = "RecordHasNoEmailAddress";
     public const string InvalidCursor = "InvalidCursor";
     public const string CursorExpired = "CursorExpired";
 
@@ -76,6 +80,21 @@ public static class ProblemCodes
         new(EmailNotFound, 404, "No email activity has this id."),
         new(AttachmentNotFound, 404, "The email has no attachment with this id."),
         new(AttachmentSkipped, 404, "The attachment's content was not kept (its skipReason says why: larger than the organization's maxAttachmentSizeKilobytes, attachments not kept, not a file, or unreadable); its name, type and size are in the email."),
+        new(UnknownSenderMailbox, 422, "The mailboxId of a new email names no mailbox; send from an existing user's or queue's mailbox."),
+        new(UnknownRecord, 422, "A recipient names a record (recordType and recordId) that neither the directory nor a mailbox's owner is; the target names the recipient, e.g. to[2].record."),
+        new(RecordHasNoEmailAddress, 422, "A recipient names a record the directory has without any email address; give its entry an address, or name the recipient by address."),
+        new(EmailErrors.EmailNotDraft, 409, "The email is not a draft (incoming, or asked to be sent), so its content, attachments or existence cannot change; regarding still can."),
+        new(EmailErrors.EmailSendAlreadyRequested, 409, "The email was already asked to be sent (PendingSend, Sending or Sent); read its status."),
+        new(EmailErrors.EmailNotPendingSend, 409, "The email is not waiting to be sent: ExSync began sending it (Sending), or it is a draft, sent or failed; there is nothing to cancel."),
+        new(EmailErrors.EmailMayHaveBeenSent, 409, "An earlier attempt to send the email may have reached Exchange, so its send cannot be canceled until ExSync has found out (it looks in Sent Items)."),
+        new(EmailErrors.NoRecipients, 422, "An email to send needs at least one recipient (to, cc or bcc)."),
+        new(EmailErrors.AttachmentTooLarge, 413, "The file is larger than the organization's maxAttachmentSizeKilobytes (or that is 0, and email carries no attachments)."),
+        new(EmailErrors.SenderMailboxNotFound, 409, "The email's sender mailbox was deleted; write a new email from an existing mailbox."),
+        new(EmailErrors.SenderNotServerSideSynchronization, 409, "The sender mailbox's outgoingDeliveryMethod is not ServerSideSynchronization, so ExSync does not send its email."),
+        new(EmailErrors.SenderMailboxInactive, 409, "The sender mailbox is inactive; activate it to send from it."),
+        new(EmailErrors.SenderMailboxNotApproved, 409, "The sender mailbox's address is not approved, and the organization processes email only for approved users (or queues)."),
+        new(EmailErrors.SenderServerProfileUnavailable, 409, "The sender mailbox has no active server profile, its own or the organization's default."),
+        new(EmailErrors.SenderMailboxNotEnabledForOutgoing, 409, "Test & Enable has not enabled the sender mailbox for outgoing email (not run yet, or it failed); run it and read its result."),
         new(InvalidCursor, 400, "The change feed cursor was not issued by this deployment's feed, or is damaged. Start again without a cursor, or with cursor=latest."),
         new(CursorExpired, 410, "The cursor points before changes that retention has removed (ChangeFeed:Retention, 7 days by default): read the objects again in full, then continue from cursor=latest."),
         new(JobNotFound, 404, "No job has this id (finished jobs are deleted after the retention period, at least 24 hours)."),

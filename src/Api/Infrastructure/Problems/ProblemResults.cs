@@ -68,6 +68,22 @@ public sealed class PreconditionFailedProblem(ProblemDetails problemDetails) : P
         Declare(builder, StatusCodes.Status412PreconditionFailed, typeof(ApiProblem));
 }
 
+/// <summary>413 with a code of the endpoint's own (an attachment over the organization's maximum), documented on the endpoint.</summary>
+public sealed class PayloadTooLargeProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails), IEndpointMetadataProvider
+{
+    /// <inheritdoc />
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status413PayloadTooLarge, typeof(ApiProblem));
+}
+
+/// <summary>422: the body is well-formed and valid field by field, but what it refers to cannot be used (an unknown record); names the field.</summary>
+public sealed class UnprocessableProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails), IEndpointMetadataProvider
+{
+    /// <inheritdoc />
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status422UnprocessableEntity, typeof(ApiValidationProblem));
+}
+
 /// <summary>410: what the request refers to existed once but is gone for good (an expired change feed cursor).</summary>
 public sealed class GoneProblem(ProblemDetails problemDetails) : ProblemResult(problemDetails), IEndpointMetadataProvider
 {

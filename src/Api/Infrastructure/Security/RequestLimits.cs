@@ -100,7 +100,9 @@ public static class RequestLimits
         app.Use(async (context, next) =>
         {
             var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<RequestLimitOptions>>().CurrentValue;
-            var limit = context.GetEndpoint()?.Metadata.GetMetadata<BulkRequestBody>() is null ? limits.MaxRequestBodyBytes : limits.MaxBulkRequestBodyBytes;
+            var metadata = context.GetEndpoint()?.Metadata;
+            var limit = metadata?.GetMetadata<RequestBodyLimit>()?.Bytes
+                        ?? (metadata?.GetMetadata<BulkRequestBody>() is null ? limits.MaxRequestBodyBytes : limits.MaxBulkRequestBodyBytes);
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
             {
                 feature.MaxRequestBodySize = limit;
@@ -141,6 +143,14 @@ public static class RequestLimits
 
     /// <summary>Marks an endpoint whose body may be as large as the bulk limit.</summary>
     private sealed class BulkRequestBody;
+
+    /// <summary>Gives the endpoint a body limit of its own, for uploads whose limit is a setting the handler checks (an attachment's).</summary>
+    public static TBuilder AcceptsRequestBodyUpTo<TBuilder>(this TBuilder builder, long bytes)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestBodyLimit(bytes));
+
+    /// <summary>The body limit of one endpoint.</summary>
+    private sealed record RequestBodyLimit(long Bytes);
 
     /// <summary>Applies the per-caller job-creation rate limit and documents its 429.</summary>
     public static TBuilder RequireJobCreationLimit<TBuilder>(this TBuilder builder)

@@ -290,10 +290,21 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                         .HasMaxLength(998)
                         .HasColumnType("character varying(998)");
 
+                    b.Property<string>("LastSendErrorCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("LastSendErrorMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<Guid>("MailboxId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NextSendAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("ReceivedAt")
@@ -310,6 +321,18 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.Property<string>("RegardingRecordType")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int>("SendAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("SendLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("SendOutcomeUnknown")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("SendRequestedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");
@@ -355,6 +378,8 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.HasIndex("Direction", "Id");
 
                     b.HasIndex("RegardingRecordId", "Id");
+
+                    b.HasIndex("Status", "NextSendAttemptAt");
 
                     b.ToTable("Emails", (string)null);
                 });
@@ -818,6 +843,9 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.Property<long>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("TrackInternalEmailAsTwoActivities")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("TrackSentItems")
                         .HasColumnType("boolean");
@@ -1304,6 +1332,34 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.ToTable("SingletonLeases", (string)null);
                 });
 
+            modelBuilder.Entity("ExSync.Persistence.EmailRequest", b =>
+                {
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CallerId", "RequestId");
+
+                    b.HasIndex("EmailId");
+
+                    b.ToTable("EmailRequests", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1466,6 +1522,15 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                         });
 
                     b.Navigation("LastError");
+                });
+
+            modelBuilder.Entity("ExSync.Persistence.EmailRequest", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithMany()
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntry", b =>

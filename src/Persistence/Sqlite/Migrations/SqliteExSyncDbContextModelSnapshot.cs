@@ -297,11 +297,23 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         .HasMaxLength(998)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastSendErrorCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastSendErrorMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MailboxId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ModifiedAt")
                         .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NextSendAttemptAt")
                         .HasMaxLength(28)
                         .HasColumnType("TEXT");
 
@@ -319,6 +331,20 @@ namespace ExSync.Persistence.Sqlite.Migrations
 
                     b.Property<string>("RegardingRecordType")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SendAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SendLeaseUntil")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SendOutcomeUnknown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SendRequestedAt")
+                        .HasMaxLength(28)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SentAt")
@@ -366,6 +392,8 @@ namespace ExSync.Persistence.Sqlite.Migrations
                     b.HasIndex("Direction", "Id");
 
                     b.HasIndex("RegardingRecordId", "Id");
+
+                    b.HasIndex("Status", "NextSendAttemptAt");
 
                     b.ToTable("Emails", (string)null);
                 });
@@ -847,6 +875,9 @@ namespace ExSync.Persistence.Sqlite.Migrations
 
                     b.Property<long>("Revision")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TrackInternalEmailAsTwoActivities")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("TrackSentItems")
@@ -1360,6 +1391,36 @@ namespace ExSync.Persistence.Sqlite.Migrations
                     b.ToTable("SingletonLeases", (string)null);
                 });
 
+            modelBuilder.Entity("ExSync.Persistence.EmailRequest", b =>
+                {
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CallerId", "RequestId");
+
+                    b.HasIndex("EmailId");
+
+                    b.ToTable("EmailRequests", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1522,6 +1583,15 @@ namespace ExSync.Persistence.Sqlite.Migrations
                         });
 
                     b.Navigation("LastError");
+                });
+
+            modelBuilder.Entity("ExSync.Persistence.EmailRequest", b =>
+                {
+                    b.HasOne("ExSync.Domain.Emails.EmailActivity", null)
+                        .WithMany()
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ExSync.Domain.Directory.DirectoryEntry", b =>
