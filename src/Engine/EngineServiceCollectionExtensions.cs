@@ -6,8 +6,8 @@ using ExSync.Engine.Jobs;
 using ExSync.Engine.Secrets;
 using ExSync.Engine.Sync;
 using ExSync.Engine.Sync.Incoming;
-using ExSync.Engine.Sync.Notifications;
 using ExSync.Engine.Sync.Outgoing;
+using ExSync.Engine.Sync.Notifications;
 using ExSync.Engine.TestAndEnable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -78,6 +78,7 @@ public static class EngineServiceCollectionExtensions
 
         // Every direction of mailbox synchronization, each with its handler.
         services.AddIncomingEmailSync();
+        services.AddOutgoingEmailSync();
         return services;
     }
 

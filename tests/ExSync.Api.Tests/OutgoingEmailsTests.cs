@@ -503,6 +503,10 @@ public sealed class OutgoingEmailsTests(ExSyncApplication app) : IClassFixture<E
 
         public int Count => count;
 
-        public void Notify() => Interlocked.Increment(ref count);
+        public Task EmailDueAsync(Guid mailboxId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref count);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -56,6 +56,35 @@ public sealed class SyncWorkloadTests
     }
 
     [Fact]
+    public void ARunAskedForDuringTheCycleRunsAtOnceEvenAtTheCyclesStartInstantButNotBeforeExchangesBackOff()
+    {
+        var workload = SyncWorkload.Create(Guid.NewGuid(), SyncDirection.OutgoingEmail, Now);
+
+        // Asked at the very instant the cycle started: the time says nothing; the revision that moved does.
+        workload.RequestRun(Now, Now);
+        workload.Complete(Found(1), Cadence, TimeSpan.Zero, Now, Now.AddSeconds(1));
+        Assert.Equal(Now.AddMinutes(2), workload.NextRunAt);
+        workload.RequestRun(Now, Now);
+        workload.Complete(Found(1), Cadence, TimeSpan.Zero, Now, Now.AddSeconds(1), requestedDuringCycle: true);
+        Assert.Equal(Now.AddSeconds(1), workload.NextRunAt);
+
+        // Throttled: the run asked for waits for the pause Exchange asked for.
+        workload.RequestRun(Now.AddSeconds(2), Now.AddSeconds(2));
+        workload.Complete(Failed(transient: true) with { RetryNotSooner = TimeSpan.FromMinutes(5) }, Cadence, TimeSpan.Zero, Now, Now.AddSeconds(3), requestedDuringCycle: true);
+        Assert.Equal(Now.AddSeconds(3).AddMinutes(5), workload.NextRunAt);
+    }
+
+    [Fact]
+    public void WorkDueAtASetTimeBringsTheNextRunForward()
+    {
+        var workload = SyncWorkload.Create(Guid.NewGuid(), SyncDirection.OutgoingEmail, Now);
+
+        workload.Complete(Found(1) with { DueAgainAt = Now.AddSeconds(30) }, Cadence, TimeSpan.FromMinutes(5), Now, Now.AddSeconds(1));
+
+        Assert.Equal(Now.AddSeconds(30), workload.NextRunAt);
+    }
+
+    [Fact]
     public void TransientErrorsRetryWithExponentialBackOffAndFailOnlyAfterSeveralInARow()
     {
         var workload = SyncWorkload.Create(Guid.NewGuid(), SyncDirection.IncomingEmail, Now);

@@ -210,9 +210,9 @@ public static class OutgoingEmailsApi
         }
 
         // After the commit: the engine reads what was committed.
-        if (answer.Result is Accepted<EmailResource>)
+        if (answer.Result is Accepted<EmailResource> { Value: { } accepted })
         {
-            services.Signal.Notify();
+            await services.Signal.EmailDueAsync(accepted.MailboxId, cancellationToken);
         }
 
         return answer;

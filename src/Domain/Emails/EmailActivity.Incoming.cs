@@ -20,6 +20,12 @@ public sealed record IncomingEmail
     /// </summary>
     public string? SynthesizedDeduplicationKey { get; init; }
 
+    /// <summary>
+    /// The receiving side of email between two mailboxes, tracked as an activity of its own apart from the sender's (the organization's
+    /// <c>TrackInternalEmailAsTwoActivities</c>): its key is <see cref="EmailActivity.ReceivedSideKey"/> of the message's.
+    /// </summary>
+    public bool ReceivedSideOfInternalEmail { get; init; }
+
     /// <summary>The subject (cut to <see cref="EmailActivity.SubjectMaxLength"/> characters).</summary>
     public string Subject { get; init; } = string.Empty;
 
@@ -162,7 +168,9 @@ public sealed partial class EmailActivity
             ReceivedAt = email.ReceivedAt,
             SentAt = email.SentAt,
             ActivityDate = email.ReceivedAt,
-            DeduplicationKey = DeduplicationKeyFor(email.InternetMessageId, email.SynthesizedDeduplicationKey),
+            DeduplicationKey = email.ReceivedSideOfInternalEmail
+                ? ReceivedSideKey(DeduplicationKeyFor(email.InternetMessageId, email.SynthesizedDeduplicationKey))
+                : DeduplicationKeyFor(email.InternetMessageId, email.SynthesizedDeduplicationKey),
             InternetMessageId = MessageIds.Normalize(email.InternetMessageId) is null ? null : StoredText.Clean(email.InternetMessageId!.Trim()),
             InReplyTo = string.IsNullOrWhiteSpace(email.InReplyTo) ? null : StoredText.CleanAndTruncate(email.InReplyTo.Trim(), 998),
             References = TrimReferences(email.References.Select(MessageIds.Normalize).OfType<string>().ToList()),

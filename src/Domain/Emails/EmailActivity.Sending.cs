@@ -187,6 +187,20 @@ public sealed partial class EmailActivity
         Touch(now);
     }
 
+    /// <summary>
+    /// Claimed but never handed to Exchange (the cycle stopped before it: throttling, a mailbox error): Sending becomes PendingSend again,
+    /// due at once, and the claim does not count as an attempt.
+    /// </summary>
+    public void ReturnToQueue(DateTimeOffset now)
+    {
+        EnsureSending(nameof(ReturnToQueue));
+        Status = EmailStatus.PendingSend;
+        SendAttempts = Math.Max(0, SendAttempts - 1);
+        NextSendAttemptAt = now;
+        SendLeaseUntil = null;
+        Touch(now);
+    }
+
     /// <summary>A permanent failure, or the last retry spent: Sending becomes Failed with the error. The CRM may ask to send it again.</summary>
     public void FailSend(string code, string message, DateTimeOffset now)
     {

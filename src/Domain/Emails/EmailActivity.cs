@@ -32,6 +32,9 @@ public sealed partial class EmailActivity
     /// <summary>Prefixes a synthesized deduplication key. It contains a space, which no normalized Message-ID does, so the two never collide.</summary>
     public const string SynthesizedKeyPrefix = "no-message-id ";
 
+    /// <summary>Starts <see cref="ReceivedSideKey"/>; no longer than <see cref="SynthesizedKeyPrefix"/>, so every key fits its column.</summary>
+    public const string ReceivedSideKeyPrefix = "received ";
+
     private readonly List<EmailMailboxLink> mailboxes = [];
     private readonly List<EmailAttachment> attachments = [];
 
@@ -203,6 +206,12 @@ public sealed partial class EmailActivity
         Touch(now);
         return true;
     }
+
+    /// <summary>
+    /// The key of the receiving side's activity of a message sent between two mailboxes, when the organization tracks such email as two
+    /// activities; every receiving mailbox joins that one.
+    /// </summary>
+    public static string ReceivedSideKey(string deduplicationKey) => ReceivedSideKeyPrefix + deduplicationKey;
 
     /// <summary>The deduplication key of a message: its normalized Message-ID, or, when it has none, the key the engine synthesized.</summary>
     /// <param name="internetMessageId">The Message-ID header, as the message gave it.</param>

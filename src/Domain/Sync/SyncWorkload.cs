@@ -38,7 +38,14 @@ public sealed record SyncError(string Code, string Message, string? Remediation,
 /// <param name="Backlog">Changes Exchange still had for the mailbox when the cycle ended (0 when it caught up).</param>
 /// <param name="Error">Why the cycle stopped early, if it did.</param>
 /// <param name="RetryNotSooner">How long Exchange asked ExSync to wait (throttling back-off, Retry-After): the next attempt is not sooner.</param>
-public sealed record SyncCycleOutcome(int ItemsProcessed, int ItemsFailed, int Backlog, SyncError? Error, TimeSpan? RetryNotSooner = null);
+public sealed record SyncCycleOutcome(int ItemsProcessed, int ItemsFailed, int Backlog, SyncError? Error, TimeSpan? RetryNotSooner = null)
+{
+    /// <summary>
+    /// When work the cycle knows of falls due (an email to retry at a set time): the next run is no later, whatever the cadence says, and
+    /// no sooner than Exchange asked.
+    /// </summary>
+    public DateTimeOffset? DueAgainAt { get; init; }
+}
 
 /// <summary>How a completed cycle changed a workload's health, for alerts and the change feed.</summary>
 public enum SyncHealthChange
@@ -181,7 +188,8 @@ public sealed class SyncWorkload
     /// <param name="minimumPollingInterval">The profile's floor between polls.</param>
     /// <param name="startedAt">When the cycle started.</param>
     /// <param name="now">When it ended.</param>
-    public SyncHealthChange Complete(SyncCycleOutcome outcome, SyncCadence cadence, TimeSpan minimumPollingInterval, DateTimeOffset startedAt, DateTimeOffset now)
+    /// <param name="requestedDuringCycle">Whether a run was asked for since the cycle read its workload (the row's revision moved).</param>
+    public SyncHealthChange Complete(SyncCycleOutcome outcome, SyncCadence cadence, TimeSpan minimumPollingInterval, DateTimeOffset startedAt, DateTimeOffset now, bool requestedDuringCycle = false)
     {
         var before = State;
         LeaseOwner = null;
@@ -193,7 +201,11 @@ public sealed class SyncWorkload
         ItemsProcessedTotal += outcome.ItemsProcessed;
         ItemsFailedTotal += outcome.ItemsFailed;
         Backlog = outcome.Backlog;
-        if (RunRequestedAt <= startedAt)
+
+        // A run asked for while this cycle was under way may concern mail the cycle did not see. Times alone cannot tell a request made at
+        // the cycle's very start apart from one it saw; the caller knows from the row's revision whether one came in since.
+        var askedSince = RunRequestedAt is not null && (RunRequestedAt > startedAt || requestedDuringCycle);
+        if (!askedSince)
         {
             RunRequestedAt = null;
         }
@@ -222,8 +234,14 @@ public sealed class SyncWorkload
             next = outcome.Backlog > 0 ? now : cadence.AfterSuccess(startedAt, EmptyCycles, minimumPollingInterval);
         }
 
-        // A run asked for while this cycle was under way may concern mail the cycle did not see.
-        NextRunAt = RunRequestedAt is not null && RunRequestedAt > startedAt && next > now ? now : next;
+        if (outcome.DueAgainAt is { } due && due < next && (outcome.RetryNotSooner is not { } notSooner || due >= now + notSooner))
+        {
+            next = due < now ? now : due;
+        }
+
+        // A run asked for during the cycle happens at once, but never sooner than Exchange asked to be left alone.
+        var earliest = outcome.RetryNotSooner is { } pause && outcome.Error is not null ? now + pause : now;
+        NextRunAt = askedSince && next > earliest ? earliest : next;
         Revision++;
         return (before, State) switch
         {

@@ -77,7 +77,7 @@ public sealed partial class SyncWorkloads(
 
             var now = time.GetUtcNow();
             var floor = TimeSpan.FromMinutes(cycle.Profile.Advanced.MinPollingIntervalMinutes);
-            var change = workload.Complete(outcome, options.CurrentValue.Cadence, floor, cycle.StartedAt, now);
+            var change = workload.Complete(outcome, options.CurrentValue.Cadence, floor, cycle.StartedAt, now, requestedDuringCycle: workload.Revision != cycle.Workload.Revision);
             if (change is SyncHealthChange.StartedFailing or SyncHealthChange.Recovered
                 && await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == claim.MailboxId, cancellationToken) is { } mailbox)
             {

@@ -62,12 +62,7 @@ internal sealed partial class IncomingEmailSync : ISyncWorkloadHandler
     {
         if (MailboxTargets.For(cycle.Mailbox, cycle.Connections.Incoming) is not { } target)
         {
-            return new SyncCycleOutcome(0, 0, 0, new SyncError(
-                "EwsUrlUnknown",
-                "The mailbox's EWS URL is not known: its profile uses autodiscover and Test & Enable has not found the URL yet.",
-                "Run Test & Enable for the mailbox.",
-                IsTransient: false,
-                time.GetUtcNow()));
+            return new SyncCycleOutcome(0, 0, 0, SyncErrors.EwsUrlUnknown(time.GetUtcNow()));
         }
 
         var settings = options.CurrentValue;

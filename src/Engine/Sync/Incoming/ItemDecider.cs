@@ -78,6 +78,13 @@ internal sealed partial class ItemDecider(
 
         var key = message.DeduplicationKey;
         var activity = page.Emails.GetValueOrDefault(key) ?? await page.Db.FindEmailByDeduplicationKeyAsync(key, cancellationToken);
+        var receivedSide = activity is not null && IsReceivedSide(page, activity);
+        if (receivedSide)
+        {
+            key = EmailActivity.ReceivedSideKey(key);
+            activity = page.Emails.GetValueOrDefault(key) ?? await page.Db.FindEmailByDeduplicationKeyAsync(key, cancellationToken);
+        }
+
         if (activity is not null)
         {
             Join(page, candidate, message, activity, ItemReasons.Duplicate);
@@ -99,7 +106,8 @@ internal sealed partial class ItemDecider(
             MailboxId = page.Run.MailboxId,
             Sent = page.Folder == SyncFolder.SentItems,
             InternetMessageId = message.Message.InternetMessageId,
-            SynthesizedDeduplicationKey = MessageIds.Normalize(message.Message.InternetMessageId) is null ? key : null,
+            SynthesizedDeduplicationKey = MessageIds.Normalize(message.Message.InternetMessageId) is null ? message.SynthesizedKey : null,
+            ReceivedSideOfInternalEmail = receivedSide,
             Subject = message.Subject,
             From = parties.Resolve(message.From),
             To = message.To.Select(parties.Resolve).ToList()!,
@@ -127,6 +135,16 @@ internal sealed partial class ItemDecider(
         tracked.Track(email.Id, decision.TrackedBecause.Value.ToString(), page.Now);
         page.Record(candidate, tracked, ItemOutcome.Tracked, ItemReasons.Created, decision.TrackedBecause.Value.ToString(), message.Message, email.Id);
     }
+
+    /// <summary>
+    /// Whether this mailbox's copy of a message another mailbox sent is an activity of its own: when the organization tracks email between
+    /// its mailboxes as two activities, the sender's (outgoing) and the recipients' (incoming).
+    /// </summary>
+    private static bool IsReceivedSide(PageWork page, EmailActivity activity) =>
+        page.Run.Cycle.Organization.TrackInternalEmailAsTwoActivities
+        && page.Folder == SyncFolder.Inbox
+        && activity.Direction == EmailDirection.Outgoing
+        && activity.MailboxId != page.Run.MailboxId;
 
     private static AcceptanceDecision Decide(PageWork page, ReadMessage message, Parties parties, ThreadMatch thread, bool hasCategory)
     {
@@ -161,7 +179,7 @@ internal sealed partial class ItemDecider(
 
         var activity = page.Emails.Values.FirstOrDefault(e => e.Id == emailId)
             ?? await page.Db.Emails.Include(e => e.Mailboxes).SingleOrDefaultAsync(e => e.Id == emailId, cancellationToken);
-        if (activity is null)
+        if (activity is null || IsReceivedSide(page, activity))
         {
             return false;
         }

@@ -47,16 +47,20 @@ internal sealed class ReadMessage
     /// The key every copy of the message shares: its Message-ID, or for a message without one a hash of what every copy keeps (sender,
     /// sent time, subject, recipients), so two mailboxes that received it still make one activity.
     /// </summary>
-    public string DeduplicationKey => EmailActivity.DeduplicationKeyFor(Message.InternetMessageId, SynthesizedKey());
+    public string DeduplicationKey => EmailActivity.DeduplicationKeyFor(Message.InternetMessageId, SynthesizedKey);
 
-    private string SynthesizedKey()
+    /// <summary>The key of a message without a Message-ID, before <see cref="EmailActivity.DeduplicationKeyFor"/> prefixes it.</summary>
+    public string SynthesizedKey
     {
-        var text = string.Join('\n',
-            From?.EmailAddress.ToUpperInvariant() ?? string.Empty,
-            Message.DateTimeSent?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-            Subject,
-            string.Join(',', To.Concat(Cc).Select(p => EmailAddresses.Normalize(p.EmailAddress)).Order(StringComparer.Ordinal)));
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        get
+        {
+            var text = string.Join('\n',
+                From?.EmailAddress.ToUpperInvariant() ?? string.Empty,
+                Message.DateTimeSent?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+                Subject,
+                string.Join(',', To.Concat(Cc).Select(p => EmailAddresses.Normalize(p.EmailAddress)).Order(StringComparer.Ordinal)));
+            return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        }
     }
 
     private static List<EmailParty> Parties(IReadOnlyList<EwsRecipient> recipients) => recipients.Select(Party).OfType<EmailParty>().ToList();

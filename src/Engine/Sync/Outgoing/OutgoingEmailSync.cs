@@ -1,0 +1,244 @@
+using ExSync.Domain.Changes;
+using ExSync.Domain.Emails;
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Sync;
+using ExSync.Engine.Exchange;
+using ExSync.Engine.Sync.Incoming;
+using ExSync.Exchange;
+using ExSync.Exchange.Ews;
+using ExSync.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ExSync.Engine.Sync.Outgoing;
+
+/// <summary>
+/// Outgoing email of one mailbox, one cycle: the emails waiting to be sent are moved to Sending in batches (one transaction each), then
+/// each is handed to Exchange with CreateItem SendAndSaveCopy under impersonation of the mailbox, stamped with ExSync's link property so
+/// that the Sent Items copy is recognised as this email. An email found Sending when a cycle starts may have reached Exchange before
+/// an instance stopped or a connection dropped: Sent Items is searched for its stamp first, and it is sent again only when no copy is
+/// there. <c>send</c> brings the mailbox's next cycle forward, so sending starts within a second or so.
+/// </summary>
+internal sealed partial class OutgoingEmailSync(
+    IDbContextFactory<ExSyncDbContext> contexts,
+    IEwsClient ews,
+    SendOutcomeRecorder recorder,
+    SendFailures failures,
+    TimeProvider time,
+    IOptionsMonitor<SyncOptions> syncOptions,
+    IOptionsMonitor<OutgoingEmailOptions> options,
+    ILogger<OutgoingEmailSync> logger) : ISyncWorkloadHandler
+{
+    public SyncDirection Direction => SyncDirection.OutgoingEmail;
+
+    public async Task<SyncCycleOutcome> RunAsync(SyncCycle cycle, CancellationToken cancellationToken)
+    {
+        if (MailboxTargets.For(cycle.Mailbox, cycle.Connections.Outgoing) is not { } target)
+        {
+            return new SyncCycleOutcome(0, 0, 0, SyncErrors.EwsUrlUnknown(time.GetUtcNow()));
+        }
+
+        var settings = options.CurrentValue;
+        var run = new OutgoingRun(cycle, target);
+        var recordings = new List<Task>();
+        SyncError? stoppedBy = null;
+        TimeSpan? retryNotSooner = null;
+        var sent = 0;
+        var failed = 0;
+        var backlog = false;
+        try
+        {
+            while (stoppedBy is null)
+            {
+                var budget = settings.MaxEmailsPerCycle - sent - failed;
+                if (budget <= 0)
+                {
+                    backlog = true;
+                    break;
+                }
+
+                var batch = await ClaimAsync(run, Math.Min(settings.ClaimBatchSize, budget), cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var claimed in batch)
+                {
+                    if (stoppedBy is not null)
+                    {
+                        recordings.Add(recorder.RecordAsync(new SendOutcome(claimed.Email.Id, SendResult.NotAttempted, time.GetUtcNow())));
+                        continue;
+                    }
+
+                    var (outcome, error) = await SendAsync(run, claimed, settings, cancellationToken);
+                    recordings.Add(recorder.RecordAsync(outcome));
+                    if (outcome.Result == SendResult.Sent)
+                    {
+                        sent++;
+                    }
+                    else
+                    {
+                        failed++;
+                    }
+
+                    if (error is not null)
+                    {
+                        stoppedBy = new SyncError(error.Code, error.Message, error.Remediation, error.IsTransient, time.GetUtcNow());
+                        retryNotSooner = error.BackOff;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            // The cycle ends once what it did is written; a write that failed leaves its emails Sending, for the next cycle to look up.
+            try
+            {
+                await Task.WhenAll(recordings);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        var dueAgainAt = await NextDueAsync(run.MailboxId, cancellationToken);
+        return new SyncCycleOutcome(sent + failed, failed, backlog ? 1 : 0, stoppedBy, retryNotSooner) { DueAgainAt = dueAgainAt };
+    }
+
+    /// <summary>
+    /// Moves the mailbox's next emails to Sending in one transaction: those due to be sent, and any left Sending by an earlier cycle whose
+    /// lease ran out.
+    /// </summary>
+    private async Task<IReadOnlyList<ClaimedEmail>> ClaimAsync(OutgoingRun run, int count, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var emails = await db.Emails
+            .Include(e => e.Body)
+            .Include(e => e.Attachments)
+            .Where(e => e.MailboxId == run.MailboxId && e.Direction == EmailDirection.Outgoing
+                && ((e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= now) || (e.Status == EmailStatus.Sending && e.SendLeaseUntil <= now)))
+            .OrderBy(e => e.NextSendAttemptAt)
+            .Take(count)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        if (emails.Count == 0)
+        {
+            return [];
+        }
+
+        // An email left Sending (an instance killed mid-send, an outcome never written) is taken over with its outcome unknown.
+        var leaseUntil = now + syncOptions.CurrentValue.LeaseDuration;
+        var claimed = new List<ClaimedEmail>(emails.Count);
+        foreach (var email in emails.Where(e => e.BeginSending(now, leaseUntil)))
+        {
+            db.RecordEmailChange(email, ChangeOperation.Updated, now);
+            claimed.Add(new ClaimedEmail(email, email.SendOutcomeUnknown));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var attachmentIds = emails.SelectMany(e => e.Attachments).Where(a => a.SkipReason is null).Select(a => a.Id).ToArray();
+        var contents = attachmentIds.Length == 0
+            ? []
+            : await db.EmailAttachmentContents.AsNoTracking().Where(c => attachmentIds.Contains(c.AttachmentId)).ToDictionaryAsync(c => c.AttachmentId, c => c.Data, cancellationToken);
+        return claimed.Select(c => c with
+        {
+            Attachments = c.Email.Attachments.OrderBy(a => a.Position).Where(a => contents.ContainsKey(a.Id)).Select(a => (a, contents[a.Id])).ToList(),
+        }).ToList();
+    }
+
+    /// <summary>Sends one email; the error is returned when it stops the cycle (Exchange or the mailbox, not the message, is at fault).</summary>
+    private async Task<(SendOutcome Outcome, ExchangeError? StopsCycle)> SendAsync(OutgoingRun run, ClaimedEmail claimed, OutgoingEmailOptions settings, CancellationToken cancellationToken)
+    {
+        var email = claimed.Email;
+        try
+        {
+            if (claimed.OutcomeUnknown && await FindSentCopyAsync(run, email.Id, cancellationToken) is { } copySentAt)
+            {
+                LogFoundInSentItems(logger, email.Id, run.MailboxId);
+                return (new SendOutcome(email.Id, SendResult.Sent, copySentAt), null);
+            }
+
+            var mime = OutgoingMessage.Compose(email, run.SenderAddress, claimed.Attachments, time.GetUtcNow());
+            await ews.SendMessageAsync(run.Target, new SendMessageRequest
+            {
+                MimeContent = mime,
+                ToRecipients = Recipients(email.To),
+                CcRecipients = Recipients(email.Cc),
+                BccRecipients = Recipients(email.Bcc),
+                ExtendedProperties = ExSyncItemStamp.For(email.Id, run.DeploymentId),
+            }, cancellationToken);
+            return (new SendOutcome(email.Id, SendResult.Sent, time.GetUtcNow()), null);
+        }
+        catch (ExchangeException ex)
+        {
+            var now = time.GetUtcNow();
+            var error = ex.Error;
+            if (SendFailures.IsAboutTheMessage(error))
+            {
+                LogSendFailed(logger, email.Id, run.MailboxId, error.Code, error.Message);
+                return (new SendOutcome(email.Id, SendResult.Failed, now, error.Code, error.Message, Alerts: failures.AlertsFor(run.Cycle, email, error.Code, error.Message, now)), null);
+            }
+
+            var outcomeUnknown = error.OutcomeUnknown;
+            var attempts = email.SendAttempts;
+            var requestedAt = email.SendRequestedAt ?? now;
+            if (attempts >= settings.MaxAttempts || now - requestedAt >= settings.RetryFor)
+            {
+                var message = $"Sending gave up after {attempts} attempts over {(now - requestedAt).TotalMinutes:0} minutes. The last: {error.Message}";
+                LogSendFailed(logger, email.Id, run.MailboxId, error.Code, message);
+                return (new SendOutcome(email.Id, SendResult.Failed, now, error.Code, message, Alerts: failures.AlertsFor(run.Cycle, email, error.Code, message, now)), error);
+            }
+
+            var next = now + settings.RetryDelay(attempts);
+            if (error.BackOff is { } backOff && now + backOff > next)
+            {
+                next = now + backOff;
+            }
+
+            LogSendRetry(logger, email.Id, run.MailboxId, error.Code, attempts, next);
+            return (new SendOutcome(email.Id, SendResult.RetryLater, now, error.Code, error.Message, next, outcomeUnknown), error);
+        }
+    }
+
+    /// <summary>The time Exchange sent the copy in Sent Items stamped as this email, or null when there is none.</summary>
+    private async Task<DateTimeOffset?> FindSentCopyAsync(OutgoingRun run, Guid emailId, CancellationToken cancellationToken)
+    {
+        var found = await ews.FindItemAsync(run.Target, new FindItemRequest
+        {
+            ParentFolder = EwsFolderId.Distinguished(DistinguishedFolderName.SentItems),
+            MaxEntriesReturned = 1,
+            AdditionalFieldUris = ["item:DateTimeReceived"],
+            Restriction = ItemRestriction.IsEqualTo(ExSyncItemStamp.EmailId, emailId.ToString("D")),
+        }, cancellationToken);
+
+        // Exchange files the copy in Sent Items as it sends the message: its receive time there is the send time.
+        return found.Items.Count == 0 ? null : found.Items[0].DateTimeReceived ?? time.GetUtcNow();
+    }
+
+    private async Task<DateTimeOffset?> NextDueAsync(Guid mailboxId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Emails
+            .Where(e => e.MailboxId == mailboxId && e.Direction == EmailDirection.Outgoing && e.Status == EmailStatus.PendingSend)
+            .MinAsync(e => e.NextSendAttemptAt, cancellationToken);
+    }
+
+    private static List<SmtpRecipient> Recipients(IEnumerable<EmailParty> parties) => parties.Select(p => new SmtpRecipient(p.EmailAddress, p.Name)).ToList();
+
+    private sealed record ClaimedEmail(EmailActivity Email, bool OutcomeUnknown)
+    {
+        public IReadOnlyList<(EmailAttachment Attachment, byte[] Content)> Attachments { get; init; } = [];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email {EmailId} of mailbox {MailboxId} was already in Sent Items: Exchange had accepted it before the outcome was known; it is not sent again")]
+    private static partial void LogFoundInSentItems(ILogger logger, Guid emailId, Guid mailboxId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {EmailId} of mailbox {MailboxId} could not be sent: {Code}: {Message}")]
+    private static partial void LogSendFailed(ILogger logger, Guid emailId, Guid mailboxId, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email {EmailId} of mailbox {MailboxId} was not sent ({Code}, attempt {Attempt}); next attempt at {NextAttemptAt:O}")]
+    private static partial void LogSendRetry(ILogger logger, Guid emailId, Guid mailboxId, string code, int attempt, DateTimeOffset nextAttemptAt);
+}

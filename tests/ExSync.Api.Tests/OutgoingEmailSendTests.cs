@@ -1,0 +1,215 @@
+using System.Net.Mail;
+using ExSync.Api.Tests.Infrastructure;
+using ExSync.Client;
+using ExSync.ExchangeSimulator;
+
+namespace ExSync.Api.Tests;
+
+/// <summary>
+/// Outgoing email end to end: drafts written through the generated client, sent by the sending engine through the Exchange simulator
+/// (CreateItem SendAndSaveCopy, impersonating the sender), read back as activities, counted in the recipients' mailboxes and the
+/// simulator's outbox, and answered over SMTP.
+/// </summary>
+public sealed class OutgoingEmailSendTests
+{
+    private const string External = "dana@fabrikam.example";
+    private const string ExternalBcc = "erin@fabrikam.example";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AliceSendsToBobOnceBobsCopyIsTheSameActivityAndBobsReplyOverSmtpCorrelatesWithIt()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        await app.Organization().UpdateOrganizationEmailSettingsAsync(new OrganizationEmailSettingsInput { TrackSentItems = true }, cancellationToken: Ct);
+        var (alice, bob) = await TwoEnabledMailboxesAsync(app, simulator);
+
+        var draft = await app.DraftAsync(alice.Id, "Proposal for 40 chairs", [bob.EmailAddress, External], bcc: [ExternalBcc]);
+        await app.Emails().UpdateEmailAsync(draft.Id, new EmailPatch { Regarding = new EmailRegardingPatch { RecordType = "Opportunity", RecordId = "opp-7" } }, cancellationToken: Ct);
+        var pending = await app.Emails().SendEmailAsync(draft.Id, cancellationToken: Ct);
+        Assert.Equal((EmailDirection.Outgoing, EmailStatus.PendingSend), (pending.Direction, pending.Status));
+        Assert.Matches(@"\[CRM:\d{7}\]", pending.Subject);
+        Assert.NotNull(pending.InternetMessageId);
+
+        // Sent within seconds: send wakes the mailbox's outgoing workload; nothing moves the application's clock here.
+        var sent = await app.WaitForEmailAsync(draft.Id, e => e.Status == EmailStatus.Sent, timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(1, sent.SendStatus!.Attempts);
+        Assert.NotNull(sent.SentAt);
+        Assert.Equal(1, simulator.Outbox.CountSent(sent.InternetMessageId!));
+        var outgoing = Assert.Single(simulator.Outbox.Sent);
+        Assert.Equal([bob.EmailAddress, External, ExternalBcc], outgoing.Recipients.Order(StringComparer.OrdinalIgnoreCase).ToArray(), StringComparer.OrdinalIgnoreCase);
+        Assert.Equal([External, ExternalBcc], outgoing.ExternalRecipients.Order(StringComparer.OrdinalIgnoreCase).ToArray(), StringComparer.OrdinalIgnoreCase);
+        var sentCopy = Assert.Single(simulator.State.GetItems(alice.EmailAddress, SimulatedFolder.SentItems));
+        Assert.Contains(sentCopy.ExtendedProperties, p => p.Key.ToString().Contains("ExSyncEmailId", StringComparison.Ordinal) && p.Value.Single() == sent.Id.ToString("D"));
+        Assert.Single(simulator.Inbox(bob.EmailAddress));
+
+        // Bob's copy and alice's Sent Items copy are this activity, not new ones.
+        await app.SyncAndWaitAsync(bob.Id);
+        await app.SyncAndWaitAsync(alice.Id);
+        var joined = await app.Emails().GetEmailAsync(sent.Id, Ct);
+        Assert.Equal([bob.Id], joined.ReceivingMailboxIds);
+        Assert.Equal(EmailStatus.Sent, joined.Status);
+        Assert.Equal([sent.Id], (await app.Emails().ListEmailsAsync(mailboxId: bob.Id, cancellationToken: Ct)).Value.Select(e => e.Id));
+        Assert.Equal([sent.Id], (await app.Emails().ListEmailsAsync(mailboxId: alice.Id, cancellationToken: Ct)).Value.Select(e => e.Id));
+
+        // Bob answers over SMTP; alice's synchronization correlates the answer by In-Reply-To, and it inherits what the email is about.
+        using (var smtp = new SmtpClient(simulator.SmtpHost, simulator.SmtpPort))
+        using (var answer = new MailMessage(bob.EmailAddress, alice.EmailAddress, $"RE: {sent.Subject}", "Yes, please."))
+        {
+            answer.Headers.Add("In-Reply-To", sent.InternetMessageId);
+            answer.Headers.Add("References", sent.InternetMessageId);
+            await smtp.SendMailAsync(answer, Ct);
+        }
+
+        var emails = await app.WaitForEmailsAsync(alice.Id, e => e.Count == 2);
+        var reply = await app.Emails().GetEmailAsync(emails.Single(e => e.Id != sent.Id).Id, Ct);
+        Assert.Equal((EmailDirection.Incoming, CorrelationMethod.InReplyTo), (reply.Direction, reply.Correlation.Method));
+        Assert.Equal(sent.InternetMessageId, reply.InReplyTo);
+        Assert.Equal(TrackingReason.ResponseToCrmEmail, reply.TrackedBecause);
+        Assert.Equal(("Opportunity", "opp-7"), (reply.Regarding!.RecordType, reply.Regarding.RecordId));
+    }
+
+    [Fact]
+    public async Task WithTwoActivitiesForInternalEmailBobsCopyIsAnIncomingActivityOfItsOwn()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        await app.Organization().UpdateOrganizationEmailSettingsAsync(new OrganizationEmailSettingsInput { TrackInternalEmailAsTwoActivities = true }, cancellationToken: Ct);
+        var (alice, bob) = await TwoEnabledMailboxesAsync(app, simulator);
+
+        var sent = await app.SendNewAsync(alice.Id, "Internal note", [bob.EmailAddress]);
+        await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.Sent);
+        await app.SyncAndWaitAsync(bob.Id);
+
+        var received = Assert.Single((await app.Emails().ListEmailsAsync(mailboxId: bob.Id, cancellationToken: Ct)).Value);
+        Assert.NotEqual(sent.Id, received.Id);
+        Assert.Equal((EmailDirection.Incoming, sent.InternetMessageId), (received.Direction, received.InternetMessageId));
+        Assert.Empty((await app.Emails().GetEmailAsync(sent.Id, Ct)).ReceivingMailboxIds);
+
+        // Bob's next cycles find the same copy again, and nothing more is created.
+        await app.SyncAndWaitAsync(bob.Id);
+        Assert.Single((await app.Emails().ListEmailsAsync(mailboxId: bob.Id, cancellationToken: Ct)).Value);
+    }
+
+    [Fact]
+    public async Task AMessageExchangeAcceptedBeforeTheConnectionDroppedIsFoundInSentItemsAndNeverSentTwice()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        var (alice, _) = await TwoEnabledMailboxesAsync(app, simulator);
+        simulator.State.AddFault(new ScenarioFault { Operation = "CreateItem", Mailbox = alice.EmailAddress, Kind = SimulatedFaultKind.DropAfterProcessing, Times = 1 });
+
+        var sent = await app.SendNewAsync(alice.Id, "Dropped on the way back", [External]);
+        var retrying = await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.PendingSend && e.SendStatus?.LastError is not null);
+        Assert.Equal(1, retrying.SendStatus!.Attempts);
+        Assert.Equal(1, simulator.Outbox.CountSent(sent.InternetMessageId!));
+
+        // The retry looks in Sent Items, finds the copy, and records the email as sent without a second CreateItem.
+        var createItems = simulator.Requests.Count("CreateItem", alice.EmailAddress);
+        var done = await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.Sent, clockStep: TimeSpan.FromSeconds(10));
+        Assert.Equal(createItems, simulator.Requests.Count("CreateItem", alice.EmailAddress));
+        Assert.Equal(1, simulator.Outbox.CountSent(done.InternetMessageId!));
+        Assert.Null(done.SendStatus!.LastError);
+    }
+
+    [Fact]
+    public async Task ARejectedRecipientFailsTheEmailAtOnceWithItsCodeAndAlertsTheOwner()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        var (alice, _) = await TwoEnabledMailboxesAsync(app, simulator);
+        simulator.State.SetRejectedRecipients(["nobody@fabrikam.example"]);
+
+        var sent = await app.SendNewAsync(alice.Id, "To nobody", ["nobody@fabrikam.example"]);
+        var failed = await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.Failed);
+        Assert.Equal(("InvalidRecipients", 1), (failed.SendStatus!.LastError!.Code, failed.SendStatus.Attempts));
+        Assert.Contains("nobody@fabrikam.example", failed.SendStatus.LastError.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, simulator.Outbox.CountSent(failed.InternetMessageId!));
+        var alert = Assert.Single(await app.AlertsOfAsync(alice.Id), a => a.Code == "InvalidRecipients");
+        Assert.Contains("To nobody", alert.Title, StringComparison.Ordinal);
+
+        // Corrected, it can be sent again.
+        simulator.State.SetRejectedRecipients([]);
+        await app.Emails().SendEmailAsync(sent.Id, cancellationToken: Ct);
+        await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.Sent);
+        Assert.Equal(1, simulator.Outbox.CountSent(failed.InternetMessageId!));
+    }
+
+    [Fact]
+    public async Task ARateLimitIsRetriedWithBackOffAndAnOutageFailsTheEmailAfterItsAttempts()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        app.Settings["Sync:Outgoing:MaxAttempts"] = "3";
+        var (alice, _) = await TwoEnabledMailboxesAsync(app, simulator);
+
+        // One message a minute: the second waits and goes once the minute has passed on Exchange's clock.
+        simulator.State.SetSendLimits(alice.EmailAddress, new ScenarioSendLimits { MessageRateLimit = 1 });
+        var first = await app.SendNewAsync(alice.Id, "First", [External]);
+        await app.WaitForEmailAsync(first.Id, e => e.Status == EmailStatus.Sent);
+        var second = await app.SendNewAsync(alice.Id, "Second", [External]);
+        var waiting = await app.WaitForEmailAsync(second.Id, e => e.SendStatus?.LastError?.Code == "SubmissionQuotaExceeded");
+        Assert.Equal(EmailStatus.PendingSend, waiting.Status);
+        Assert.True(waiting.SendStatus!.NextAttemptAt > waiting.ModifiedAt, "A retry is planned later.");
+        simulator.State.SetSendLimits(alice.EmailAddress, null);
+        await app.WaitForEmailAsync(second.Id, e => e.Status == EmailStatus.Sent, clockStep: TimeSpan.FromSeconds(10));
+        Assert.Equal(1, simulator.Outbox.CountSent(second.InternetMessageId!));
+
+        // Exchange unavailable for good: three attempts, then Failed with the last error.
+        simulator.State.AddFault(new ScenarioFault { Operation = "CreateItem", Mailbox = alice.EmailAddress, Kind = SimulatedFaultKind.Http503, BackOffMilliseconds = 0 });
+        var third = await app.SendNewAsync(alice.Id, "Third", [External]);
+        var failed = await app.WaitForEmailAsync(third.Id, e => e.Status == EmailStatus.Failed, clockStep: TimeSpan.FromMinutes(1));
+        Assert.Equal(("ServiceUnavailable", 3), (failed.SendStatus!.LastError!.Code, failed.SendStatus.Attempts));
+        Assert.Equal(0, simulator.Outbox.CountSent(failed.InternetMessageId!));
+    }
+
+    [Fact]
+    public async Task AttachmentsAndAnHtmlBodyArriveAsTheCrmWroteThem()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        var (alice, _) = await TwoEnabledMailboxesAsync(app, simulator);
+        var draft = await app.Emails().CreateEmailAsync(new EmailInput
+        {
+            MailboxId = alice.Id,
+            Subject = "Quote attached",
+            Body = new EmailBodyInput { ContentType = EmailBodyContentType.Html, Content = "<p>Please find the <b>quote</b> attached.</p>" },
+            To = [new EmailRecipientInput { EmailAddress = External, Name = "Dana" }],
+        }, cancellationToken: Ct);
+        var pdf = Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray();
+        using (var stream = new MemoryStream(pdf))
+        {
+            await app.Emails().AddEmailAttachmentAsync(draft.Id, new FileParameter(stream, "quote.pdf", "application/pdf"), cancellationToken: Ct);
+        }
+
+        await app.Emails().SendEmailAsync(draft.Id, cancellationToken: Ct);
+        var sent = await app.WaitForEmailAsync(draft.Id, e => e.Status == EmailStatus.Sent);
+
+        var message = MimeKit.MimeMessage.Load(new MemoryStream(Assert.Single(simulator.Outbox.External).Mime.ToArray()), Ct);
+        Assert.Equal(sent.InternetMessageId, $"<{message.MessageId}>");
+        Assert.Equal(("Dana", External), (((MimeKit.MailboxAddress)message.To.Single()).Name, ((MimeKit.MailboxAddress)message.To.Single()).Address));
+        Assert.Equal(alice.EmailAddress, ((MimeKit.MailboxAddress)message.From.Single()).Address, ignoreCase: true);
+        Assert.Contains("<b>quote</b>", message.HtmlBody, StringComparison.Ordinal);
+        var attachment = Assert.Single(message.Attachments.OfType<MimeKit.MimePart>());
+        Assert.Equal("quote.pdf", attachment.FileName);
+        using var content = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(content, Ct);
+        Assert.Equal(pdf, content.ToArray());
+    }
+
+    private static async Task<(Mailbox Alice, Mailbox Bob)> TwoEnabledMailboxesAsync(ExSyncApplication app, ExchangeSimulatorHost simulator)
+    {
+        await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
+        var alice = await app.CreateMailboxAsync(simulator.AddExchangeMailbox("alice"));
+        var bob = await app.CreateMailboxAsync(simulator.AddExchangeMailbox("bob"));
+        var job = await app.TestAndEnableAsync(alice.Id, bob.Id);
+        Assert.Equal(2, job.Counts.Succeeded);
+        return (await app.Mailboxes().GetMailboxAsync(alice.Id, Ct), await app.Mailboxes().GetMailboxAsync(bob.Id, Ct));
+    }
+}
