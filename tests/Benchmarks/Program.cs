@@ -5,6 +5,7 @@ using ExSync.Benchmarks;
 //   test-and-enable (default): [--mailboxes 10000] [--warmup 2000] [--latency 20] [--concurrency 32] [--bulk-only] [--progress] [--pause]
 //   read: [--duration 10] [--connections 16]
 //   incoming: backlog of 100 mailboxes × 100 messages, then [--mailboxes 10000] idle mailboxes and delivery latency; [--latency 20] [--concurrency 32]
+//   send: 10,000 emails from 100 mailboxes, then send latency; [--latency 20] [--concurrency 32]
 //   --database postgresql needs --postgresql "<connection string with rights to create databases>" (or EXSYNC_BENCH_POSTGRESQL)
 //   --api Key=Value passes a setting to the ExSync process
 var options = BenchmarkOptions.Parse(args);
@@ -14,5 +15,6 @@ return options.Scenario switch
     BareEndpoint.Scenario => await BareEndpoint.RunAsync(args),
     "test-and-enable" => await TestAndEnableBenchmark.RunAsync(options),
     "incoming" => await IncomingBenchmark.RunAsync(options),
-    var unknown => throw new ArgumentException($"Unknown scenario '{unknown}': use test-and-enable, incoming or read."),
+    "send" => await SendBenchmark.RunAsync(options),
+    var unknown => throw new ArgumentException($"Unknown scenario '{unknown}': use test-and-enable, incoming, send or read."),
 };

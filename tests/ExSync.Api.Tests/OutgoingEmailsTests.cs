@@ -10,10 +10,27 @@ using DomainDirectory = ExSync.Domain.Directory;
 
 namespace ExSync.Api.Tests;
 
-/// <summary>Outgoing email through the generated client: drafts, their content and attachments, send with its gates, cancel-send, repeatability.</summary>
-public sealed class OutgoingEmailsTests(ExSyncApplication app) : IClassFixture<ExSyncApplication>
+/// <summary>
+/// Outgoing email through the generated client: drafts, their content and attachments, send with its gates, cancel-send, repeatability.
+/// These tests apply the sending engine's transitions themselves; the engine does not run (see <see cref="OutgoingEmailSendTests"/>).
+/// </summary>
+public sealed class OutgoingEmailsTests : IClassFixture<ExSyncApplication>
 {
+    private readonly ExSyncApplication app;
+
+    public OutgoingEmailsTests(ExSyncApplication app)
+    {
+        this.app = WithoutSendingEngine(app);
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // Set before the application's first start (later constructions of the class find it started, and setting it again changes nothing).
+    private static ExSyncApplication WithoutSendingEngine(ExSyncApplication app)
+    {
+        app.Settings["Sync:Enabled"] = "false";
+        return app;
+    }
 
     private EmailsClient Emails => app.Emails();
 
@@ -274,7 +291,7 @@ public sealed class OutgoingEmailsTests(ExSyncApplication app) : IClassFixture<E
     [Fact]
     public async Task SendAnswers202WithTheEmailPendingItsMessageIdAndTokenAndWakesTheEngine()
     {
-        await using var service = new ExSyncApplication();
+        await using var service = WithoutSendingEngine(new ExSyncApplication());
         var signal = new CountingSignal();
         service.AddedServices.Add(services => services.AddSingleton<IOutgoingEmailSignal>(signal));
         var sender = await service.SenderAsync(TestData.Mailbox($"{Guid.NewGuid():N}@Sales.Contoso.COM"));
@@ -304,7 +321,7 @@ public sealed class OutgoingEmailsTests(ExSyncApplication app) : IClassFixture<E
     [Fact]
     public async Task WithoutTrackingTokensTheSubjectStaysAsWritten()
     {
-        await using var service = new ExSyncApplication();
+        await using var service = WithoutSendingEngine(new ExSyncApplication());
         await service.Organization().UpdateOrganizationEmailSettingsAsync(new OrganizationEmailSettingsInput { UseTrackingToken = false }, cancellationToken: Ct);
         var sender = await service.SenderAsync();
         var draft = await service.Emails().CreateEmailAsync(new EmailInput { MailboxId = sender.Id, Subject = "Quote", To = [new EmailRecipientInput { EmailAddress = "a@fabrikam.example" }] }, cancellationToken: Ct);
@@ -483,7 +500,7 @@ public sealed class OutgoingEmailsTests(ExSyncApplication app) : IClassFixture<E
     [Fact]
     public async Task TheOrganizationChoosesWhetherInternalEmailIsTwoActivities()
     {
-        await using var service = new ExSyncApplication();
+        await using var service = WithoutSendingEngine(new ExSyncApplication());
         var organization = service.Organization();
 
         Assert.False((await organization.GetOrganizationEmailSettingsAsync(Ct)).TrackInternalEmailAsTwoActivities);

@@ -140,10 +140,16 @@ public sealed partial class EmailActivity
     /// Sending by an instance whose lease ran out is taken over the same way, and marked <see cref="SendOutcomeUnknown"/>: that attempt may
     /// have reached Exchange. Returns false, changing nothing, otherwise (canceled, not due, leased by another, finished).
     /// </summary>
-    public bool BeginSending(DateTimeOffset now, DateTimeOffset leaseUntil)
+    /// <param name="now">Now.</param>
+    /// <param name="leaseUntil">How long the claim holds.</param>
+    /// <param name="senderGone">
+    /// The caller knows that whoever was sending it has stopped (it holds the mailbox's workload alone now): an email Sending is abandoned
+    /// whatever its lease says.
+    /// </param>
+    public bool BeginSending(DateTimeOffset now, DateTimeOffset leaseUntil, bool senderGone = false)
     {
         var due = Status == EmailStatus.PendingSend && NextSendAttemptAt <= now;
-        var abandoned = Status == EmailStatus.Sending && SendLeaseUntil <= now;
+        var abandoned = Status == EmailStatus.Sending && (SendLeaseUntil <= now || senderGone);
         if (!due && !abandoned)
         {
             return false;

@@ -59,9 +59,9 @@ internal sealed class EmailActivityConfiguration : IEntityTypeConfiguration<Emai
         builder.HasIndex(e => e.ActivityDate);
         builder.HasIndex(e => e.TrackingToken);
 
-        // The sending engine claims due email (Status PendingSend, NextSendAttemptAt at or before now) and abandoned email (Sending, lease
-        // run out) from this index; every other email has NextSendAttemptAt null.
-        builder.HasIndex(e => new { e.Status, e.NextSendAttemptAt });
+        // A mailbox's sending cycle claims its due email (Status PendingSend, NextSendAttemptAt at or before now) and abandoned email
+        // (Sending) from this index, and idle mailboxes poll it; every other email has NextSendAttemptAt null.
+        builder.HasIndex(e => new { e.MailboxId, e.Status, e.NextSendAttemptAt });
     }
 
     private static ValueConverter<T, string> Json<T>() => new(

@@ -58,6 +58,8 @@ internal sealed partial class OutgoingEmailSync(
                     break;
                 }
 
+                // The previous batch's outcomes are written first: an email still Sending in the database is one nobody is sending.
+                await Task.WhenAll(recordings);
                 var batch = await ClaimAsync(run, Math.Min(settings.ClaimBatchSize, budget), cancellationToken);
                 if (batch.Count == 0)
                 {
@@ -119,8 +121,9 @@ internal sealed partial class OutgoingEmailSync(
             .Include(e => e.Body)
             .Include(e => e.Attachments)
             .Where(e => e.MailboxId == run.MailboxId && e.Direction == EmailDirection.Outgoing
-                && ((e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= now) || (e.Status == EmailStatus.Sending && e.SendLeaseUntil <= now)))
-            .OrderBy(e => e.NextSendAttemptAt)
+                && ((e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= now) || e.Status == EmailStatus.Sending))
+            .OrderByDescending(e => e.Status == EmailStatus.Sending)
+            .ThenBy(e => e.NextSendAttemptAt)
             .Take(count)
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
@@ -129,10 +132,11 @@ internal sealed partial class OutgoingEmailSync(
             return [];
         }
 
-        // An email left Sending (an instance killed mid-send, an outcome never written) is taken over with its outcome unknown.
+        // This cycle holds the mailbox's workload alone, and each cycle writes its outcomes before it claims more or ends: an email left
+        // Sending was abandoned (an instance killed mid-send, an outcome never written) and is taken over with its outcome unknown.
         var leaseUntil = now + syncOptions.CurrentValue.LeaseDuration;
         var claimed = new List<ClaimedEmail>(emails.Count);
-        foreach (var email in emails.Where(e => e.BeginSending(now, leaseUntil)))
+        foreach (var email in emails.Where(e => e.BeginSending(now, leaseUntil, senderGone: true)))
         {
             db.RecordEmailChange(email, ChangeOperation.Updated, now);
             claimed.Add(new ClaimedEmail(email, email.SendOutcomeUnknown));

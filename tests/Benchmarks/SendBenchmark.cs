@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using ExSync.Api.Tests.Infrastructure;
+using ExSync.Client;
+using ExSync.ExchangeSimulator;
+
+namespace ExSync.Benchmarks;
+
+/// <summary>
+/// Outgoing email against the simulator (issue 11's targets): 10,000 emails waiting to be sent from 100 mailboxes, handed to Exchange by
+/// a fresh ExSync process, then the latency from <c>send</c> to Exchange accepting the message on the idle system. The emails are written
+/// and sent through the API by a process with synchronization off, so the figures are the sending engine's own.
+/// </summary>
+internal static class SendBenchmark
+{
+    private const int Senders = 100;
+    private const int EmailsPerSender = 100;
+    private const int LatencySamples = 100;
+    private const string Recipient = "customer@fabrikam.bench";
+
+    public static async Task<int> RunAsync(BenchmarkOptions options)
+    {
+        Console.WriteLine($"ExSync benchmark, outgoing email on {options.Database}: {options.LatencyMilliseconds} ms per EWS request, maxConcurrentConnections {options.Concurrency}, {Environment.ProcessorCount} cores");
+        var addresses = Enumerable.Range(1, Senders).Select(i => $"sender{i:D3}@contoso.bench").ToList();
+        await using var simulator = await BenchmarkDeployment.StartSimulatorAsync(options.LatencyMilliseconds, addresses.Select(a => new ScenarioMailbox { SmtpAddress = a }));
+        var directory = Directory.CreateTempSubdirectory("exsync-bench-").FullName;
+        await using var database = await BenchmarkDatabase.CreateAsync(options, directory);
+        var settings = options.ApiProcessSettings(database);
+        var expected = Senders * EmailsPerSender;
+        Guid[] mailboxIds;
+        await using (var setup = await ApiProcess.StartAsync(directory, new Dictionary<string, string>(settings) { ["Sync:Enabled"] = "false" }, CancellationToken.None, configuration: "Release"))
+        {
+            using var http = setup.CreateClient();
+            http.Timeout = TimeSpan.FromMinutes(10);
+            mailboxIds = await EnableSendersAsync(http, simulator, addresses, options.Concurrency);
+            var emails = new EmailsClient(http);
+            var written = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, expected), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+            {
+                var draft = await emails.CreateEmailAsync(Draft(mailboxIds[i % Senders], $"Invoice {i}"), cancellationToken: token);
+                await emails.SendEmailAsync(draft.Id, cancellationToken: token);
+            });
+            Console.WriteLine($"{expected:N0} emails written and sent through the API in {written.Elapsed.TotalSeconds:F1} s (engine off)");
+        }
+
+        var rows = new List<(string Measure, string Value, string Target, bool Met)>();
+        await using (var api = await ApiProcess.StartAsync(directory, settings, CancellationToken.None, configuration: "Release"))
+        {
+            rows.AddRange(await BacklogAsync(api, simulator, expected, options));
+            rows.AddRange(await LatencyAsync(api, simulator, mailboxIds));
+        }
+
+        Directory.Delete(directory, recursive: true);
+        Console.WriteLine();
+        Console.WriteLine("| Measure | Value | Target |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"| {row.Measure} | {row.Value} | {row.Target} |");
+        }
+
+        var met = rows.All(r => r.Met);
+        Console.WriteLine(met ? "All targets met." : "Some targets were NOT met.");
+        return met ? 0 : 1;
+    }
+
+    /// <summary>From the first CreateItem to the last one answered, with every email Sent in the database.</summary>
+    private static async Task<List<(string, string, string, bool)>> BacklogAsync(ApiProcess api, ExchangeSimulatorHost simulator, int expected, BenchmarkOptions options)
+    {
+        var requestsBefore = simulator.Requests.Total;
+        var cpuBefore = Measurements.CpuTime(api.ProcessId);
+        var wait = Stopwatch.StartNew();
+        while (simulator.Requests.Count("CreateItem") == 0)
+        {
+            Measurements.Check(wait.Elapsed < TimeSpan.FromMinutes(2), "no email sent 2 minutes after the start");
+            await Task.Delay(5);
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (simulator.Outbox.Sent.Count < expected)
+        {
+            Measurements.Check(clock.Elapsed < TimeSpan.FromMinutes(10), $"{simulator.Outbox.Sent.Count} of {expected} emails sent after 10 minutes");
+            await Task.Delay(5);
+        }
+
+        var elapsed = clock.Elapsed;
+        using var http = api.CreateClient();
+        var changes = new ChangesClient(http);
+        var stillSending = await CountNotSentAsync(http, expected);
+        while (stillSending > 0)
+        {
+            Measurements.Check(clock.Elapsed < TimeSpan.FromMinutes(11), $"{stillSending} emails not recorded Sent");
+            await Task.Delay(50);
+            stillSending = await CountNotSentAsync(http, expected);
+        }
+
+        var recorded = clock.Elapsed;
+        var cpu = Measurements.CpuTime(api.ProcessId) - cpuBefore;
+        var requestsPerEmail = (double)(simulator.Requests.Total - requestsBefore) / expected;
+        var bound = TimeSpan.FromMilliseconds((double)expected * options.LatencyMilliseconds / options.Concurrency);
+        var efficiency = bound / elapsed;
+        var duplicates = simulator.Outbox.Sent.GroupBy(m => m.MessageId).Count(g => g.Count() > 1);
+        Measurements.Check(duplicates == 0, $"{duplicates} emails sent more than once");
+        return
+        [
+            ($"Backlog {Senders} × {EmailsPerSender}: wall time to the last CreateItem (all recorded Sent)", $"{elapsed.TotalSeconds:F2} s ({recorded.TotalSeconds:F2} s)", "", true),
+            ($"Backlog: efficiency (bound {bound.TotalSeconds:F2} s ÷ wall time)", efficiency.ToString("F2", CultureInfo.InvariantCulture), "≥ 0.85", efficiency >= 0.85),
+            ("Backlog: EWS requests per email", requestsPerEmail.ToString("F3", CultureInfo.InvariantCulture), "1", requestsPerEmail <= 1.0),
+            ("Backlog: ExSync CPU per email", $"{cpu.TotalMilliseconds / expected:F2} ms", "", true),
+            ("Backlog: peak working set of ExSync", $"{Measurements.PeakWorkingSetBytes(api.ProcessId) / 1024.0 / 1024.0:F0} MB", "", true),
+        ];
+    }
+
+    /// <summary>One email every 200 ms from a random mailbox, timed from the send request to Exchange accepting it.</summary>
+    private static async Task<List<(string, string, string, bool)>> LatencyAsync(ApiProcess api, ExchangeSimulatorHost simulator, Guid[] mailboxIds)
+    {
+        using var http = api.CreateClient();
+        var emails = new EmailsClient(http);
+        var random = new Random(11);
+        var latencies = new List<double>();
+        for (var i = 0; i < LatencySamples; i++)
+        {
+            var draft = await emails.CreateEmailAsync(Draft(mailboxIds[random.Next(mailboxIds.Length)], $"Latency probe {i}"));
+            var asked = DateTimeOffset.UtcNow;
+            var pending = await emails.SendEmailAsync(draft.Id);
+            var wait = Stopwatch.StartNew();
+            SentMessage? sent;
+            while ((sent = simulator.Outbox.Sent.LastOrDefault(m => m.MessageId == pending.InternetMessageId || $"<{m.MessageId}>" == pending.InternetMessageId)) is null)
+            {
+                Measurements.Check(wait.Elapsed < TimeSpan.FromSeconds(30), $"latency probe {i} not sent after 30 s");
+                await Task.Delay(5);
+            }
+
+            latencies.Add((sent.SubmittedAt - asked).TotalSeconds);
+            await Task.Delay(200);
+        }
+
+        latencies.Sort();
+        var p95 = latencies[(int)Math.Ceiling(latencies.Count * 0.95) - 1];
+        return
+        [
+            ($"Latency, send to Exchange accepting it, {LatencySamples} emails on the idle system: p50 / p95 / max", $"{latencies[latencies.Count / 2]:F3} / {p95:F3} / {latencies[^1]:F3} s", "p95 ≤ 2 s", p95 <= 2),
+        ];
+    }
+
+    private static async Task<int> CountNotSentAsync(HttpClient http, int expected)
+    {
+        var emails = new EmailsClient(http);
+        var sent = 0;
+        string? continuation = null;
+        do
+        {
+            var page = await emails.ListEmailsAsync(direction: EmailDirection.Outgoing, pageSize: 1000, continuationToken: continuation);
+            sent += page.Value.Count(e => e.Status == EmailStatus.Sent);
+            continuation = page.NextLink is { } next ? System.Web.HttpUtility.ParseQueryString(next[next.IndexOf('?', StringComparison.Ordinal)..])["continuationToken"] : null;
+        }
+        while (continuation is not null);
+        return expected - sent;
+    }
+
+    private static EmailInput Draft(Guid mailboxId, string subject) => new()
+    {
+        MailboxId = mailboxId,
+        Subject = subject,
+        Body = new EmailBodyInput { ContentType = EmailBodyContentType.Text, Content = "Please find your invoice below. Thank you for your order." },
+        To = [new EmailRecipientInput { EmailAddress = Recipient }],
+    };
+
+    private static async Task<Guid[]> EnableSendersAsync(HttpClient http, ExchangeSimulatorHost simulator, IReadOnlyList<string> addresses, int concurrency)
+    {
+        await BenchmarkDeployment.CreateProfileAsync(http, simulator, concurrency);
+        var mailboxes = new MailboxesClient(http);
+        var ids = await BenchmarkDeployment.CreateMailboxesAsync(mailboxes, addresses, input =>
+        {
+            input.IncomingDeliveryMethod = IncomingEmailDeliveryMethod.None;
+            input.OutgoingDeliveryMethod = DeliveryMethod.ServerSideSynchronization;
+        });
+        await mailboxes.ApproveEmailAsync(new MailboxIdsInput { MailboxIds = ids });
+        var job = await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = ids });
+        var done = await new JobsClient(http).WaitForCompletionAsync(job.Id, TimeSpan.FromMilliseconds(200));
+        Measurements.Check(done.Counts.Succeeded == ids.Length, $"Test & Enable {done.Status}, {done.Counts.Succeeded} of {ids.Length} succeeded");
+        return ids;
+    }
+}
