@@ -18,9 +18,12 @@ public sealed class WebhookReliabilityTests
         const int Events = 300;
         await using var receiver = await WebhookReceiver.StartAsync();
 
-        // A receiver that takes 20 ms and four deliveries at a time: the backlog takes a couple of seconds, so the kill lands mid-flight.
+        // A receiver that waits until every event is committed, then takes 20 ms per request, four at a time: the backlog takes a couple of
+        // seconds however fast the database commits, so the kill lands mid-flight.
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         receiver.Answer = async (_, ct) =>
         {
+            await committed.Task.WaitAsync(ct);
             await Task.Delay(20, ct);
             return 200;
         };
@@ -28,7 +31,7 @@ public sealed class WebhookReliabilityTests
         var settings = new Dictionary<string, string>(TestDatabase.ForDirectory(directory).Settings)
         {
             ["Webhooks:MaxConcurrentDeliveries"] = "4",
-            ["Webhooks:Timeout"] = "00:00:02",
+            ["Webhooks:Timeout"] = "00:00:05",
             ["Webhooks:LeaseMargin"] = "00:00:01",
         };
         var api = await ApiProcess.StartAsync(directory, settings, Ct);
@@ -41,6 +44,8 @@ public sealed class WebhookReliabilityTests
             {
                 expected.Add((await webhooks.PingWebhookSubscriptionAsync(subscription.Id, Ct)).EventId.ToString());
             }
+
+            committed.SetResult();
 
             await EventuallyAsync(() => receiver.Received.Count >= Events / 3, TimeSpan.FromSeconds(30));
             api.Kill();

@@ -49,7 +49,13 @@ public sealed class WebhookTests
         Assert.Equal(1, log.Attempts);
         Assert.Equal(200, log.LastResponseCode);
         Assert.Equal(ping.EventId, log.EventId);
-        Assert.DoesNotContain(app.Logs, line => line.Contains(created.Secret, StringComparison.Ordinal));
+        var key = created.Secret["whsec_".Length..];
+        Assert.DoesNotContain(app.Logs, line => line.Contains(key, StringComparison.Ordinal));
+
+        // Encrypted at rest: the key appears nowhere in the database, as text or as bytes.
+        var stored = await app.Database.ReadEverythingStoredAsync(Ct);
+        Assert.True(stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(key)) < 0, "The database contains the secret");
+        Assert.True(stored.AsSpan().IndexOf(Convert.FromBase64String(key)) < 0, "The database contains the secret's key");
     }
 
     [Fact]
