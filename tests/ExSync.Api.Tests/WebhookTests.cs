@@ -4,6 +4,8 @@ using System.Text.Json;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
 using ExSync.Engine.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using StandardWebhooks;
 
 namespace ExSync.Api.Tests;
@@ -194,6 +196,26 @@ public sealed class WebhookTests
         var missing = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(() => webhooks.RedeliverWebhookAsync(created.Id, Guid.NewGuid(), Ct));
         Assert.Equal(404, missing.StatusCode);
         Assert.Equal("WebhookDeliveryNotFound", missing.Result.Code);
+    }
+
+    [Fact]
+    public async Task EventsAndTheirDeliveriesAreDeletedAfterTheRetention()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new ExSyncApplication();
+        var webhooks = new WebhooksClient(app.CreateClient());
+        var created = await webhooks.CreateWebhookSubscriptionAsync(new WebhookSubscriptionInput { Url = receiver.Url, EventTypes = ["job.completed"] }, Ct);
+        await webhooks.PingWebhookSubscriptionAsync(created.Id, Ct);
+        await WaitForDeliveryAsync(webhooks, created.Id, d => d.Status == WebhookDeliveryStatus.Delivered);
+        var retention = app.Services.GetServices<IHostedService>().OfType<WebhookRetention>().Single();
+
+        app.Time.Advance(TimeSpan.FromDays(29));
+        await retention.RunOnceAsync(Ct);
+        Assert.Single((await webhooks.ListWebhookDeliveriesAsync(created.Id, cancellationToken: Ct)).Value);
+
+        app.Time.Advance(TimeSpan.FromDays(2));
+        await retention.RunOnceAsync(Ct);
+        Assert.Empty((await webhooks.ListWebhookDeliveriesAsync(created.Id, cancellationToken: Ct)).Value);
     }
 
     [Theory]

@@ -27,6 +27,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton<WebhookDeliveryRecorder>();
         services.AddSingleton<WebhookKeys>();
         services.AddHostedService<WebhookWorker>();
+        services.AddHostedService<WebhookRetention>();
 
         services.AddHttpClient(WebhookSender.ClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)

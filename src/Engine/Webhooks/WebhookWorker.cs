@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
 using ExSync.Domain.Webhooks;
@@ -171,27 +170,4 @@ public sealed record WebhookOutcome(ClaimedWebhookDelivery Claim, WebhookAttempt
     /// <summary>An outcome without an attempt.</summary>
     public static WebhookOutcome NotAttempted(ClaimedWebhookDelivery claim, string reason) =>
         new(claim, new WebhookAttempt(WebhookAttemptVerdict.Retry, null, reason, null), Attempted: false);
-}
-
-/// <summary>The decrypted signing keys of subscriptions, kept per revision so that a busy subscription is not decrypted for every delivery.</summary>
-public sealed class WebhookKeys(Secrets.SecretProtector secrets)
-{
-    private readonly ConcurrentDictionary<(Guid Id, long Revision), (byte[] Current, byte[]? Previous)> cache = new();
-
-    /// <summary>The keys that sign a delivery to <paramref name="subscription"/> at <paramref name="now"/>.</summary>
-    public IReadOnlyList<byte[]> For(WebhookSubscription subscription, DateTimeOffset now)
-    {
-        var (current, previous) = cache.GetOrAdd((subscription.Id, subscription.Revision), _ => (
-            Decode(subscription.Secret),
-            subscription.PreviousSecret is { } old ? Decode(old) : null));
-        if (cache.Count > 10_000)
-        {
-            cache.Clear();
-        }
-
-        return previous is not null && subscription.PreviousSecretExpiresAt > now ? [current, previous] : [current];
-    }
-
-    private byte[] Decode(Domain.Common.EncryptedSecret secret) =>
-        WebhookSecret.TryDecodeKey(secrets.Unprotect(secret)) ?? throw new InvalidOperationException("A stored webhook secret is not in the whsec_ form.");
 }
