@@ -79,17 +79,7 @@ internal static class WebhookBenchmark
             ("Drain: deliveries per second of a 10,000-event backlog", drainRate.ToString("N0", CultureInfo.InvariantCulture), "≥ 1,000", drainRate >= 1000),
         };
 
-        Console.WriteLine();
-        Console.WriteLine("| Measure | Value | Target |");
-        Console.WriteLine("|---|---|---|");
-        foreach (var row in rows)
-        {
-            Console.WriteLine($"| {row.Measure} | {row.Value} | {row.Target} |");
-        }
-
-        var met = rows.All(r => r.Met);
-        Console.WriteLine(met ? "All targets met." : "Some targets were NOT met.");
-        return met ? 0 : 1;
+        return Measurements.Report(rows);
     }
 
     private static async Task ProduceAsync(WebhooksClient webhooks, Guid subscriptionId, int count)
