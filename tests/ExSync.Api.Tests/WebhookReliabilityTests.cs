@@ -75,6 +75,45 @@ public sealed class WebhookReliabilityTests
         }
     }
 
+    [Fact]
+    public async Task TwoInstancesShareTheOutboxWithoutSendingAnEventTwice()
+    {
+        const int Events = 400;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = async (_, ct) =>
+        {
+            await Task.Delay(5, ct);
+            return 200;
+        };
+        var directory = Directory.CreateTempSubdirectory("exsync-webhooks-").FullName;
+        var settings = new Dictionary<string, string>(TestDatabase.ForDirectory(directory).Settings) { ["Webhooks:MaxConcurrentDeliveries"] = "8" };
+        var first = await ApiProcess.StartAsync(directory, settings, Ct);
+        var second = await ApiProcess.StartAsync(directory, settings, Ct);
+        try
+        {
+            var clients = new[] { new WebhooksClient(first.CreateClient()), new WebhooksClient(second.CreateClient()) };
+            var subscription = await clients[0].CreateWebhookSubscriptionAsync(new WebhookSubscriptionInput { Url = receiver.Url, EventTypes = ["job.completed"] }, Ct);
+
+            // Both instances commit events (each wakes its own worker) and both deliver: every event once, whoever sent it.
+            var ids = await Task.WhenAll(Enumerable.Range(0, Events).Select(async i =>
+                (await clients[i % 2].PingWebhookSubscriptionAsync(subscription.Id, Ct)).EventId.ToString()));
+            await EventuallyAsync(() => receiver.Received.Count >= Events, TimeSpan.FromSeconds(60));
+            await EventuallyAsync(async () => (await clients[1].ListWebhookDeliveriesAsync(subscription.Id, WebhookDeliveryStatus.Pending, cancellationToken: Ct)).Value.Count == 0, TimeSpan.FromSeconds(30));
+
+            Assert.Equal(ids.Order(), receiver.Received.Select(r => r.Id).Order());
+            var delivered = await clients[0].ListWebhookDeliveriesAsync(subscription.Id, WebhookDeliveryStatus.Delivered, pageSize: 1000, cancellationToken: Ct);
+            Assert.Equal(Events, delivered.Value.Count);
+            Assert.All(delivered.Value, d => Assert.Equal(1, d.Attempts));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+            await TestDatabase.DropAsync(directory);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static Task EventuallyAsync(Func<bool> condition, TimeSpan timeout) => EventuallyAsync(() => Task.FromResult(condition()), timeout);
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
 using ExSync.Engine.Webhooks;
+using ExSync.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StandardWebhooks;
@@ -138,6 +139,31 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task TheOutboundPolicyIsAppliedToTheAddressAHostNameResolvesTo()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new ExSyncApplication();
+        app.Settings["Exchange:OutboundPolicy:AllowLoopback"] = "false";
+        var webhooks = new WebhooksClient(app.CreateClient());
+
+        // https passes validation whatever the host; "localhost" is refused only once it resolves to 127.0.0.1, at connect time.
+        var url = new UriBuilder(receiver.Url) { Scheme = "https", Host = "localhost" }.Uri.ToString();
+        var created = await webhooks.CreateWebhookSubscriptionAsync(new WebhookSubscriptionInput { Url = url, EventTypes = ["job.completed"] }, Ct);
+        await webhooks.PingWebhookSubscriptionAsync(created.Id, Ct);
+
+        var refused = await WaitForDeliveryAsync(webhooks, created.Id, d => d.Attempts == 1);
+        Assert.Equal(WebhookDeliveryStatus.Pending, refused.Status);
+        Assert.Null(refused.LastResponseCode);
+        Assert.Contains("loopback", refused.LastError);
+        Assert.Empty(receiver.Received);
+
+        // Plain http to a loopback host is refused outright where loopback is not allowed.
+        var insecure = await Assert.ThrowsAsync<ExSyncApiException<ApiValidationProblem>>(
+            () => webhooks.CreateWebhookSubscriptionAsync(new WebhookSubscriptionInput { Url = receiver.Url, EventTypes = ["job.completed"] }, Ct));
+        Assert.Equal("InsecureUrl", Assert.Single(insecure.Result.Details).Code);
+    }
+
+    [Fact]
     public async Task DuringARotationBothSecretsSign()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -196,6 +222,36 @@ public sealed class WebhookTests
         var missing = await Assert.ThrowsAsync<ExSyncApiException<ApiProblem>>(() => webhooks.RedeliverWebhookAsync(created.Id, Guid.NewGuid(), Ct));
         Assert.Equal(404, missing.StatusCode);
         Assert.Equal("WebhookDeliveryNotFound", missing.Result.Code);
+    }
+
+    [Fact]
+    public async Task ReplayReachesEventsThatHappenedWhileTheSubscriptionWasDisabled()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new ExSyncApplication();
+        var webhooks = new WebhooksClient(app.CreateClient());
+        var created = await webhooks.CreateWebhookSubscriptionAsync(new WebhookSubscriptionInput { Url = receiver.Url, EventTypes = ["job.completed"], Enabled = false }, Ct);
+        var start = app.Time.GetUtcNow();
+
+        // An event of its type, committed as the engine commits them, while the subscription is disabled: fanned out to nobody.
+        Guid jobId = Guid.NewGuid(), eventId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExSyncDbContext>();
+            eventId = db.RecordWebhookEvent("job.completed", jobId, new Dictionary<string, object?> { ["status"] = "Succeeded" }, start).Id;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await Task.Delay(1000, Ct);
+        Assert.Empty((await webhooks.ListWebhookDeliveriesAsync(created.Id, cancellationToken: Ct)).Value);
+        Assert.Empty(receiver.Received);
+
+        await webhooks.UpdateWebhookSubscriptionAsync(created.Id, new WebhookSubscriptionSettingsPatch { Enabled = true }, null, Ct);
+        var replay = await webhooks.ReplayWebhooksAsync(created.Id, new WebhookReplayInput { From = start, To = start.AddSeconds(1) }, Ct);
+        Assert.Equal(1, replay.Queued);
+        var received = Assert.Single(await WaitForAsync(receiver, 1));
+        Assert.Equal(eventId.ToString(), received.Id);
+        Assert.Contains(jobId.ToString(), received.Body);
     }
 
     [Fact]

@@ -80,7 +80,8 @@ public static class WebhooksApi
         group.MapPost("/{id}/replay", ReplayWebhooks)
             .WithName("ReplayWebhooks")
             .WithSummary("Send again the events of a time range")
-            .WithDescription("Queues again every delivery to this subscription of an event that happened in [from, to), whatever its status, and answers how many. " +
+            .WithDescription("Queues again every delivery to this subscription of an event that happened in [from, to), whatever its status, and a first delivery of " +
+                             "every event of its types in that range that it never got (it was disabled, or did not list the type then); answers how many. " +
                              "Receivers get the same webhook-id as before, so they can recognise what they already processed.");
 
         return group;
@@ -307,22 +308,14 @@ public static class WebhooksApi
     public static async Task<Results<Ok<WebhookReplayResult>, NotFoundProblem>> ReplayWebhooks(
         Guid id, JsonBody<WebhookReplayInput> body, [AsParameters] WebhookServices services, WebhookSignal signal, CancellationToken cancellationToken)
     {
-        if (!await services.Db.WebhookSubscriptions.AnyAsync(s => s.Id == id, cancellationToken))
+        var subscription = await services.Db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (subscription is null)
         {
             return NotFound(id);
         }
 
-        var (from, to) = (body.Value.From!.Value, body.Value.To!.Value);
-        var now = services.Time.GetUtcNow();
-        var queued = await services.Db.WebhookDeliveries
-            .Where(d => d.SubscriptionId == id && d.EventOccurredAt >= from && d.EventOccurredAt < to)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Pending)
-                    .SetProperty(d => d.RoundAttempts, 0)
-                    .SetProperty(d => d.NextAttemptAt, now)
-                    .SetProperty(d => d.LeaseOwner, (string?)null)
-                    .SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null),
-                cancellationToken);
+        var queued = await services.Db.ReplayWebhooksAsync(
+            subscription, body.Value.From!.Value, body.Value.To!.Value, services.Time.GetUtcNow(), services.Ids.Next, cancellationToken);
         signal.Wake();
         return TypedResults.Ok(new WebhookReplayResult { Queued = queued });
     }
