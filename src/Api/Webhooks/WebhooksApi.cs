@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ExSync.Api.Audit;
 using ExSync.Api.Infrastructure.Http;
+using ExSync.Api.Infrastructure.OpenApi;
 using ExSync.Api.Infrastructure.Problems;
 using ExSync.Api.Infrastructure.Requests;
 using ExSync.Api.Infrastructure.Security;
@@ -38,7 +39,8 @@ public static class WebhooksApi
             .WithName("CreateWebhookSubscription")
             .WithSummary("Create a webhook subscription")
             .WithDescription("Creates a subscription. The secret is generated when omitted; the response shows it, once, as secret: store it to verify signatures. " +
-                             "It is encrypted at rest and never returned again.");
+                             "It is encrypted at rest and never returned again.")
+            .WithRequestExample("crm", "A CRM endpoint for email events and rejected credentials", WebhookExamples.Create);
 
         group.MapGet("/{id}", GetWebhookSubscription)
             .WithName("GetWebhookSubscription")
@@ -49,7 +51,8 @@ public static class WebhooksApi
             .WithName("UpdateWebhookSubscription")
             .WithSummary("Update a webhook subscription")
             .WithDescription("Applies a JSON Merge Patch (RFC 7396) to url, eventTypes, enabled and description. Enabling a subscription ExSync disabled (410) clears the reason; " +
-                             "deliveries skipped while it was disabled can be sent with replay. The secret changes with rotate-secret. Send If-Match with the ETag you read.");
+                             "events it missed while it was disabled can be sent with replay. The secret changes with rotate-secret. Send If-Match with the ETag you read.")
+            .WithRequestExample("eventTypes", "Also tell the CRM about synchronization health", WebhookExamples.Patch);
 
         group.MapDelete("/{id}", DeleteWebhookSubscription)
             .WithName("DeleteWebhookSubscription")
@@ -82,7 +85,8 @@ public static class WebhooksApi
             .WithSummary("Send again the events of a time range")
             .WithDescription("Queues again every delivery to this subscription of an event that happened in [from, to), whatever its status, and a first delivery of " +
                              "every event of its types in that range that it never got (it was disabled, or did not list the type then); answers how many. " +
-                             "Receivers get the same webhook-id as before, so they can recognise what they already processed.");
+                             "Receivers get the same webhook-id as before, so they can recognise what they already processed.")
+            .WithRequestExample("morning", "The events of a morning", WebhookExamples.Replay);
 
         return group;
     }

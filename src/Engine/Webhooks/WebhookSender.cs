@@ -51,7 +51,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time,
             return new WebhookAttempt(
                 verdict,
                 status,
-                verdict == WebhookAttemptVerdict.Delivered ? null : $"The receiver answered {status} {response.ReasonPhrase}.".Replace("  ", " ", StringComparison.Ordinal),
+                verdict == WebhookAttemptVerdict.Delivered ? null : string.IsNullOrWhiteSpace(response.ReasonPhrase) ? $"The receiver answered {status}." : $"The receiver answered {status} {response.ReasonPhrase}.",
                 RetryAfter(response.Headers.RetryAfter));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
