@@ -21,6 +21,7 @@ using ExSync.Api.Mailboxes;
 using ExSync.Api.Organization;
 using ExSync.Api.ServerProfiles;
 using ExSync.Api.Sync;
+using ExSync.Api.Webhooks;
 using ExSync.Engine.Instances;
 
 // A startup failure (a setting that is wrong, a database that cannot be used) ends the process with one line saying what to fix and
@@ -113,6 +114,9 @@ try
         api.MapDirectoryEntries();
         api.MapEmails();
         api.MapChanges();
+
+        // Webhooks: signed events to the CRM, delivered at least once, with their delivery log
+        api.MapWebhooks();
     }
 
     await app.RunAsync();

@@ -63,3 +63,9 @@ public partial class ChangesClient
 {
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
 }
+
+/// <summary>Webhook subscriptions, their secrets and their delivery logs.</summary>
+public partial class WebhooksClient
+{
+    static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ClientJson.Configure(settings);
+}

@@ -52,6 +52,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<SyncStarts>();
         services.AddScoped<CredentialsChangeRetry>();
         services.AddOutgoingEmailSignal();
+        services.AddWebhooks();
 
         // Every kind of job, and the handler that processes it.
         services.AddJobHandler<TestAndEnableJobHandler>(JobKind.TestAndEnableMailboxes, JobKind.TestAndEnableServerProfileMailboxes, JobKind.RetestScheduledMailboxes,
@@ -75,6 +76,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<SyncWorker>();
         services.AddHostedService<SyncReconciler>();
         services.AddHostedService<MailboxNotifications>();
+        services.AddWebhookDelivery();
 
         // Every direction of mailbox synchronization, each with its handler.
         services.AddIncomingEmailSync();

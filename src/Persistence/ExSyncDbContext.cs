@@ -8,6 +8,7 @@ using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
 using ExSync.Domain.ServerProfiles;
 using ExSync.Domain.Sync;
+using ExSync.Domain.Webhooks;
 using ExSync.Persistence.Coordination;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -88,6 +89,15 @@ public abstract class ExSyncDbContext(DbContextOptions options) : DbContext(opti
 
     /// <summary>The change feed's retention watermark (one row).</summary>
     public DbSet<ChangeFeedState> ChangeFeedState => Set<ChangeFeedState>();
+
+    /// <summary>Webhook subscriptions of the CRM.</summary>
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    /// <summary>The webhook outbox (record events with <see cref="WebhookOutbox.RecordWebhookEvent"/>).</summary>
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+
+    /// <summary>Each event's delivery to each subscription.</summary>
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <summary>The Data Protection key ring, shared by every instance so each can decrypt every stored secret.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -29,14 +29,15 @@ public static class PersistenceServiceCollectionExtensions
         services.AddPooledDbContextFactory<SqliteExSyncDbContext>((provider, options) =>
         {
             SqliteSetup.Configure(options, provider.GetRequiredService<DatabaseSettings>());
-            options.AddInterceptors(provider.GetRequiredService<ChangeFeedOrdering>());
+            options.AddInterceptors(provider.GetRequiredService<ChangeFeedOrdering>(), provider.GetRequiredService<WebhookOutboxInterceptor>());
         });
         services.AddPooledDbContextFactory<PostgreSqlExSyncDbContext>((provider, options) =>
         {
             PostgreSqlSetup.Configure(options, provider.GetRequiredService<DatabaseSettings>());
-            options.AddInterceptors(provider.GetRequiredService<ChangeFeedOrdering>());
+            options.AddInterceptors(provider.GetRequiredService<ChangeFeedOrdering>(), provider.GetRequiredService<WebhookOutboxInterceptor>());
         });
         services.AddSingleton<ChangeFeedOrdering>();
+        services.AddSingleton<WebhookOutboxInterceptor>();
         services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ChangeFeedOptions>, ChangeFeedOptionsValidator>();
         services.AddSingleton<IDbContextFactory<ExSyncDbContext>, ExSyncDbContextFactory>();

@@ -28,17 +28,7 @@ internal static class IncomingBenchmark
         rows.AddRange(await BacklogAsync(options));
         rows.AddRange(await IdleAndLatencyAsync(options));
 
-        Console.WriteLine();
-        Console.WriteLine("| Measure | Value | Target |");
-        Console.WriteLine("|---|---|---|");
-        foreach (var row in rows)
-        {
-            Console.WriteLine($"| {row.Measure} | {row.Value} | {row.Target} |");
-        }
-
-        var met = rows.All(r => r.Met);
-        Console.WriteLine(met ? "All targets met." : "Some targets were NOT met.");
-        return met ? 0 : 1;
+        return Measurements.Report(rows);
     }
 
     private static async Task<List<(string, string, string, bool)>> BacklogAsync(BenchmarkOptions options)

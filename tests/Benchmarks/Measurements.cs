@@ -40,4 +40,20 @@ internal static class Measurements
             throw new InvalidOperationException($"Benchmark precondition failed: {what}.");
         }
     }
+
+    /// <summary>Prints the figures as a Markdown table (as the README shows them) and whether every target was met; returns the exit code.</summary>
+    public static int Report(IReadOnlyList<(string Measure, string Value, string Target, bool Met)> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| Measure | Value | Target |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"| {row.Measure} | {row.Value} | {row.Target} |");
+        }
+
+        var met = rows.All(r => r.Met);
+        Console.WriteLine(met ? "All targets met." : "Some targets were NOT met.");
+        return met ? 0 : 1;
+    }
 }

@@ -19,8 +19,9 @@ public sealed class RequestExampleTests(ExSyncApplication app) : IClassFixture<E
     {
         var bodies = OpenApiExamples.All.Select(e => $"{e.Method} {e.Path}").Distinct().Count();
 
-        // Fourteen operations take a body; a body without an example would be missing here, and Swagger UI would prefill placeholders.
-        Assert.Equal(14, bodies);
+        // Seventeen operations take a body with required fields or a merge patch (rotate-secret's body is all optional); a body without an
+        // example would be missing here, and Swagger UI would prefill placeholders.
+        Assert.Equal(17, bodies);
     }
 
     [Theory]
@@ -109,6 +110,13 @@ public sealed class RequestExampleTests(ExSyncApplication app) : IClassFixture<E
         {
             var email = await service.CreateEmailAsync();
             return path.Replace("{id}", email.Id.ToString(), StringComparison.Ordinal);
+        }
+
+        if (path.StartsWith("/api/v1/webhook-subscriptions/{id}", StringComparison.Ordinal))
+        {
+            var subscription = await new WebhooksClient(service.CreateClient()).CreateWebhookSubscriptionAsync(
+                new WebhookSubscriptionInput { Url = "https://crm.contoso.com/exsync/webhooks", EventTypes = ["job.completed"] }, Ct);
+            return path.Replace("{id}", subscription.Id.ToString(), StringComparison.Ordinal);
         }
 
         if (path.StartsWith("/api/v1/directory-entries/{id}", StringComparison.Ordinal))

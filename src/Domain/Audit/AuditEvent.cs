@@ -37,12 +37,19 @@ public static class AuditOperations
     public const string JobStarted = "Job.Started";
     /// <summary>Cancellation of a job was requested.</summary>
     public const string JobCanceled = "Job.Canceled";
+    /// <summary>A webhook subscription was created.</summary>
+    public const string WebhookSubscriptionCreated = "WebhookSubscription.Created";
+    /// <summary>A webhook subscription was changed (its secret rotated included).</summary>
+    public const string WebhookSubscriptionUpdated = "WebhookSubscription.Updated";
+    /// <summary>A webhook subscription was deleted.</summary>
+    public const string WebhookSubscriptionDeleted = "WebhookSubscription.Deleted";
 
     /// <summary>Every operation, for documentation.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         ServerProfileCreated, ServerProfileUpdated, ServerProfileDeleted, MailboxCreated, MailboxUpdated, MailboxDeleted,
         EmailApproved, EmailRejected, DefaultSettingsApplied, OrganizationSettingsUpdated, JobStarted, JobCanceled,
+        WebhookSubscriptionCreated, WebhookSubscriptionUpdated, WebhookSubscriptionDeleted,
     ];
 }
 

@@ -1,4 +1,5 @@
 using ExSync.Domain.Jobs;
+using ExSync.Engine.Webhooks;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -110,6 +111,8 @@ public sealed class JobStore(IDbContextFactory<ExSyncDbContext> contexts, IDatab
     /// <summary>Finishes a job in the caller's context; see <see cref="FinishAsync(Guid, JobStatus, string?, string?)"/>.</summary>
     public static async Task<bool> FinishAsync(ExSyncDbContext db, Guid jobId, JobStatus status, DateTimeOffset now, string? errorCode = null, string? errorMessage = null)
     {
+        // The job's final status and its job.completed event commit together.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync() : null;
         var counts = await db.JobItems
             .Where(i => i.JobId == jobId && i.State == JobItemState.Completed)
             .GroupBy(i => i.Outcome)
@@ -129,6 +132,18 @@ public sealed class JobStore(IDbContextFactory<ExSyncDbContext> contexts, IDatab
                 .SetProperty(j => j.Canceled, counts.GetValueOrDefault(JobItemOutcome.Canceled))
                 .SetProperty(j => j.ErrorCode, errorCode)
                 .SetProperty(j => j.ErrorMessage, errorMessage));
+        if (updated == 1)
+        {
+            var kind = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Kind).SingleAsync();
+            db.RecordJobCompleted(jobId, kind, status, errorCode, now);
+            await db.SaveChangesAsync();
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync();
+        }
+
         return updated == 1;
     }
 }

@@ -1,3 +1,5 @@
+using ExSync.Engine.TestAndEnable;
+using ExSync.Engine.Webhooks;
 using ExSync.Domain.Alerts;
 using ExSync.Domain.Changes;
 using ExSync.Domain.Mailboxes;
@@ -91,6 +93,12 @@ public sealed partial class SyncWorkloads(
                 }
 
                 db.Alerts.AddRange(SyncAlerts.For(change, workload, mailbox, cycle.Profile, cycle.Organization.Alerts, ids.Next, now));
+                db.RecordSyncHealthChange(claim.MailboxId, claim.Direction, change == SyncHealthChange.StartedFailing, workload.LastError?.Code, now);
+            }
+
+            if (outcome.Error is { } error && CredentialErrors.Codes.Contains(error.Code))
+            {
+                await db.RecordCredentialsRejectedOnceAsync(cycle.Profile, error.Code, claim.MailboxId, now, cancellationToken);
             }
 
             if (change != SyncHealthChange.None)

@@ -6,6 +6,7 @@ using ExSync.Domain.ServerProfiles;
 using ExSync.Domain.TestAndEnable;
 using ExSync.Engine.Jobs;
 using ExSync.Engine.Sync;
+using ExSync.Engine.Webhooks;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,10 @@ public sealed class TestAndEnableJobHandler(
             if (outcome is JobItemOutcome.Failed or JobItemOutcome.RetryScheduled && result.Work.Profile is { } profile)
             {
                 failingProfiles[profile.Id] = profile;
+                if (failure is not null && CredentialErrors.Codes.Contains(failure.Code))
+                {
+                    await db.RecordCredentialsRejectedOnceAsync(profile, failure.Code, result.Work.Item.MailboxId, recording.Now, cancellationToken);
+                }
             }
 
             recording.Complete(

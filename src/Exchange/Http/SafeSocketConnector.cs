@@ -8,21 +8,35 @@ namespace ExSync.Exchange.Http;
 /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of every Exchange connection. It resolves the host itself
 /// and checks every resolved address against the outbound policy before connecting, so the check applies to the
 /// address actually connected to (which defeats DNS rebinding) and to every URL: EWS, autodiscover candidates,
-/// redirect targets and OAuth token endpoints all go through here.
+/// redirect targets and OAuth token endpoints all go through here. Public so that every other outbound connection ExSync makes to an
+/// address an administrator typed (webhook receivers) goes through the same check.
 /// </summary>
-internal sealed class SafeSocketConnector
+public sealed class SafeSocketConnector
 {
     private readonly OutboundAddressPolicy _policy;
     private readonly ResolveEndpointsCallback _resolve;
     private readonly TimeSpan _tcpConnectTimeout;
 
-    public SafeSocketConnector(OutboundAddressPolicy policy, ResolveEndpointsCallback? resolve, TimeSpan tcpConnectTimeout)
+    /// <summary>A connector that allows what <paramref name="policy"/> allows, resolving names with <paramref name="resolve"/> (null: DNS).</summary>
+    /// <param name="policy">The deployment's outbound policy (<c>Exchange:OutboundPolicy</c>).</param>
+    /// <param name="resolve">The name-resolution seam, or null for DNS.</param>
+    /// <param name="tcpConnectTimeout">Upper bound for establishing one TCP connection.</param>
+    public SafeSocketConnector(ExchangeOutboundPolicy policy, ResolveEndpointsCallback? resolve, TimeSpan tcpConnectTimeout)
+        : this(new OutboundAddressPolicy(policy), resolve, tcpConnectTimeout)
+    {
+    }
+
+    internal SafeSocketConnector(OutboundAddressPolicy policy, ResolveEndpointsCallback? resolve, TimeSpan tcpConnectTimeout)
     {
         _policy = policy;
         _resolve = resolve ?? ResolveWithDnsAsync;
         _tcpConnectTimeout = tcpConnectTimeout;
     }
 
+    /// <summary>
+    /// The <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the host, refuses the connection if any address is not allowed
+    /// (an <see cref="HttpRequestException"/> whose inner exception says which address and why), and connects to the first that answers.
+    /// </summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;

@@ -39,6 +39,10 @@ public static class ProblemCodes
     public const string InvalidCursor = "InvalidCursor";
     public const string CursorExpired = "CursorExpired";
 
+    // Webhooks
+    public const string WebhookSubscriptionNotFound = "WebhookSubscriptionNotFound";
+    public const string WebhookDeliveryNotFound = "WebhookDeliveryNotFound";
+
     // Jobs and bulk actions
     public const string JobNotFound = "JobNotFound";
     public const string JobAlreadyFinished = "JobAlreadyFinished";
@@ -97,6 +101,8 @@ public static class ProblemCodes
         new(EmailErrors.SenderMailboxNotEnabledForOutgoing, 409, "Test & Enable has not enabled the sender mailbox for outgoing email (not run yet, or it failed); run it and read its result."),
         new(InvalidCursor, 400, "The change feed cursor was not issued by this deployment's feed, or is damaged. Start again without a cursor, or with cursor=latest."),
         new(CursorExpired, 410, "The cursor points before changes that retention has removed (ChangeFeed:Retention, 7 days by default): read the objects again in full, then continue from cursor=latest."),
+        new(WebhookSubscriptionNotFound, 404, "No webhook subscription has this id."),
+        new(WebhookDeliveryNotFound, 404, "The webhook subscription has no delivery with this id (deliveries are kept for Webhooks:Retention, 30 days by default)."),
         new(JobNotFound, 404, "No job has this id (finished jobs are deleted after the retention period, at least 24 hours)."),
         new(JobAlreadyFinished, 409, "The job already finished (Succeeded or Failed); there is nothing to cancel."),
         new(RepeatabilityRequestIdReused, 409, "The Repeatability-Request-ID was already used for a different request; use a new id for a new request."),

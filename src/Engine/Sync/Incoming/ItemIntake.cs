@@ -1,6 +1,7 @@
 using ExSync.Domain.Changes;
 using ExSync.Domain.Emails;
 using ExSync.Domain.Sync;
+using ExSync.Domain.Webhooks;
 using ExSync.Exchange;
 using ExSync.Exchange.Ews;
 using ExSync.Persistence;
@@ -223,6 +224,10 @@ internal sealed class PageWork(ExSyncDbContext db, IncomingRun run, SyncFolder f
         foreach (var (email, operation) in changed)
         {
             Db.RecordEmailChange(email, operation, Now);
+            if (operation == ChangeOperation.Created)
+            {
+                Db.RecordWebhookEvent(WebhookEventTypes.EmailReceived, email.Id, new Dictionary<string, object?> { ["mailboxId"] = Run.MailboxId }, Now);
+            }
         }
     }
 
