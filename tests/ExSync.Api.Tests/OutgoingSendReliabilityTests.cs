@@ -24,8 +24,8 @@ public sealed class OutgoingSendReliabilityTests
         var senders = Enumerable.Range(1, Senders).Select(i => $"sender{i:D2}@contoso.local").ToList();
         const string Recipient = "recipient@contoso.local";
 
-        // Each send takes a while, so that the kill finds emails being sent.
-        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedExchange.Scenario([.. senders, Recipient], latencyMilliseconds: 40), Ct);
+        // Each send takes a while and only four go at once (about 80 a second), so that the kill finds emails sent, being sent and waiting.
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedExchange.Scenario([.. senders, Recipient], latencyMilliseconds: 50), Ct);
         var directory = Directory.CreateTempSubdirectory("exsync-send-").FullName;
         var database = TestDatabase.ForDirectory(directory);
         var settings = new Dictionary<string, string>(database.Settings) { ["Sync:Outgoing:ClaimBatchSize"] = "20" };
@@ -34,7 +34,9 @@ public sealed class OutgoingSendReliabilityTests
         try
         {
             var http = first.CreateClient();
-            await new ServerProfilesClient(http).CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
+            var profile = SimulatedExchange.Profile(simulator);
+            profile.Advanced = new ServerProfileAdvancedOptionsInput { MaxConcurrentConnections = 4 };
+            await new ServerProfilesClient(http).CreateServerProfileAsync(profile, Ct);
             var mailboxes = new MailboxesClient(http);
             var ids = new List<Guid>();
             foreach (var address in senders)

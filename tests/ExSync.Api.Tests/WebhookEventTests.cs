@@ -37,6 +37,14 @@ public sealed class WebhookEventTests
         var received = await WaitForEventAsync(receiver, "email.received", email.Id);
         Assert.Equal(alice.Id.ToString(), received.GetProperty("mailboxId").GetString());
 
+        // The CRM sends from alice: email.sent once Exchange accepted it; to a recipient Exchange refuses, email.send_failed with the code.
+        var sent = await app.SendNewAsync(alice.Id, "Quote", ["dana@fabrikam.example"]);
+        Assert.Equal(alice.Id.ToString(), (await WaitForEventAsync(receiver, "email.sent", sent.Id)).GetProperty("mailboxId").GetString());
+        simulator.State.SetRejectedRecipients(["nobody@fabrikam.example"]);
+        var refused = await app.SendNewAsync(alice.Id, "To nobody", ["nobody@fabrikam.example"]);
+        Assert.Equal("InvalidRecipients", (await WaitForEventAsync(receiver, "email.send_failed", refused.Id)).GetProperty("code").GetString());
+        Assert.DoesNotContain(receiver.Received, r => Type(r) == "email.sent" && r.Body.Contains(refused.Id.ToString(), StringComparison.Ordinal));
+
         // The service account's password changes in Active Directory: synchronization fails on a 401, and the profile's credentials are rejected.
         await SetPasswordAsync(app, profile.Id, "Rotated-Away-Pa55!");
         await app.RunCycleAsync(alice.Id);

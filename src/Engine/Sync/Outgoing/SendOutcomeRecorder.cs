@@ -1,5 +1,6 @@
 using ExSync.Domain.Changes;
 using ExSync.Domain.Emails;
+using ExSync.Domain.Webhooks;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -106,6 +107,7 @@ internal sealed partial class SendOutcomeRecorder(
             {
                 case SendResult.Sent:
                     email.MarkSent(outcome.At, now);
+                    db.RecordWebhookEvent(WebhookEventTypes.EmailSent, email.Id, new Dictionary<string, object?> { ["mailboxId"] = email.MailboxId }, now);
                     break;
                 case SendResult.RetryLater:
                     if (outcome.OutcomeUnknown)
@@ -118,6 +120,7 @@ internal sealed partial class SendOutcomeRecorder(
                 case SendResult.Failed:
                     email.FailSend(outcome.Code!, outcome.Message!, now);
                     db.Alerts.AddRange(outcome.Alerts ?? []);
+                    db.RecordWebhookEvent(WebhookEventTypes.EmailSendFailed, email.Id, new Dictionary<string, object?> { ["mailboxId"] = email.MailboxId, ["code"] = outcome.Code }, now);
                     break;
                 default:
                     email.ReturnToQueue(now);
