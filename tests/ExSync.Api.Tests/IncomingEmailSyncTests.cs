@@ -27,9 +27,10 @@ public sealed class IncomingEmailSyncTests
         }, cancellationToken: Ct);
         var pdf = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
         var message = IncomingMail.Message(Contact, [alice.EmailAddress], "Quote for 40 chairs", cc: [bob.EmailAddress]).WithAttachment("quote.pdf", pdf);
-        simulator.DeliverMessage(message);
-
+        // Alice's copy first, so that hers makes the activity and bob's (delivered once it exists) joins it.
+        simulator.DeliverMessage(message, [alice.EmailAddress]);
         var emails = await app.WaitForEmailsAsync(alice.Id, e => e.Count == 1);
+        simulator.DeliverMessage(message, [bob.EmailAddress]);
         await app.SyncAndWaitAsync(bob.Id);
         var email = await app.Emails().GetEmailAsync(emails.Single().Id, Ct);
 
