@@ -87,8 +87,10 @@ public sealed class WebhookReplayInputValidator : AbstractValidator<WebhookRepla
 /// <summary>The secret rule, shared by creation and rotation.</summary>
 public static class WebhookSecretRule
 {
-    /// <summary>Absent, or whsec_ + base64 of 24 to 64 bytes. The value is never echoed in the message.</summary>
-    public static IRuleBuilderOptions<T, string?> MustBeWebhookSecret<T>(this IRuleBuilder<T, string?> rule) => rule
+    /// <summary>Absent, or whsec_ + base64 of 24 to 64 bytes, control characters reported as such. The value is never echoed in a message.</summary>
+    public static IRuleBuilderOptions<T, string?> MustBeWebhookSecret<T>(this IRuleBuilderInitial<T, string?> rule) => rule
+        .Cascade(CascadeMode.Stop)
+        .MustBeSingleLineText()
         .Must(secret => secret is null || WebhookSecret.IsValid(secret))
         .WithErrorCode(FieldErrorCodes.InvalidFormat)
         .WithMessage($"A secret is '{WebhookSecret.Prefix}' followed by the base64 of {WebhookSecret.MinKeyBytes} to {WebhookSecret.MaxKeyBytes} random bytes; leave it out to have one generated.");
