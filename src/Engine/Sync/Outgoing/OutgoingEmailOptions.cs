@@ -28,7 +28,7 @@ public sealed class OutgoingEmailOptions
     /// Emails of one mailbox moved to Sending together, in one transaction. Smaller batches show Sending closer to the moment Exchange
     /// receives each email; larger ones write less.
     /// </summary>
-    public int ClaimBatchSize { get; set; } = 50;
+    public int ClaimBatchSize { get; set; } = 100;
 
     /// <summary>Most emails one cycle of a mailbox sends; the rest continue in its next cycle, at once.</summary>
     public int MaxEmailsPerCycle { get; set; } = 500;
