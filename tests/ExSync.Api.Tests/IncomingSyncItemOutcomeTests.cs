@@ -67,6 +67,12 @@ public sealed class IncomingSyncItemOutcomeTests
         simulator.DeliverMessage(IncomingMail.Message("customer@elsewhere.example", [address], "My order is late"));
         var email = Assert.Single(await app.WaitForEmailsAsync(queue.Id, e => e.Count == 1));
 
+        // The item is moved once its page is committed, which is when the activity becomes visible: shortly after.
+        for (var wait = DateTime.UtcNow.AddSeconds(15); simulator.Inbox(address).Count > 0 && DateTime.UtcNow < wait;)
+        {
+            await Task.Delay(50, Ct);
+        }
+
         Assert.Empty(simulator.Inbox(address));
         var deleted = Assert.Single(simulator.State.GetItems(address, SimulatedFolder.DeletedItems));
         Assert.Equal("My order is late", deleted.Subject);
