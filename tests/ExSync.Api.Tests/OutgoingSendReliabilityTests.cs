@@ -50,21 +50,19 @@ public sealed class OutgoingSendReliabilityTests
             var job = await mailboxes.TestAndEnableMailboxesAsync(new TestAndEnableInput { MailboxIds = ids }, cancellationToken: Ct);
             Assert.Equal(Senders, (await new JobsClient(http).WaitForCompletionAsync(job.Id, Poll, cancellationToken: Ct)).Counts.Succeeded);
 
-            // 1,000 emails written and sent through the API, eight requests at a time; the process sends them as they come.
+            // 1,000 drafts written, then all sent through the API, eight requests at a time; the process sends them as they come.
             var emails = new EmailsClient(http);
             var emailIds = new Guid[Senders * EmailsPerSender];
-            await Parallel.ForEachAsync(Enumerable.Range(0, emailIds.Length), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (i, token) =>
-            {
-                var draft = await emails.CreateEmailAsync(new EmailInput
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct };
+            await Parallel.ForEachAsync(Enumerable.Range(0, emailIds.Length), parallel, async (i, token) =>
+                emailIds[i] = (await emails.CreateEmailAsync(new EmailInput
                 {
                     MailboxId = ids[i % Senders],
                     Subject = $"Order confirmation {i}",
                     Body = new EmailBodyInput { ContentType = EmailBodyContentType.Text, Content = $"Order {i} is confirmed." },
                     To = [new EmailRecipientInput { EmailAddress = Recipient }, new EmailRecipientInput { EmailAddress = External }],
-                }, cancellationToken: token);
-                emailIds[i] = draft.Id;
-                await emails.SendEmailAsync(draft.Id, cancellationToken: token);
-            });
+                }, cancellationToken: token)).Id);
+            await Parallel.ForEachAsync(emailIds, parallel, async (id, token) => await emails.SendEmailAsync(id, cancellationToken: token));
 
             // Killed with emails in flight: some sent, some Sending, the rest waiting.
             await EventuallyAsync(() => simulator.Outbox.Sent.Count >= 200, TimeSpan.FromMinutes(2));
