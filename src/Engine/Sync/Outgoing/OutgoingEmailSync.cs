@@ -118,14 +118,11 @@ internal sealed partial class OutgoingEmailSync(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var emails = await db.Emails
-            .Include(e => e.Body)
-            .Include(e => e.Attachments)
             .Where(e => e.MailboxId == run.MailboxId && e.Direction == EmailDirection.Outgoing
                 && ((e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= now) || e.Status == EmailStatus.Sending))
             .OrderByDescending(e => e.Status == EmailStatus.Sending)
             .ThenBy(e => e.NextSendAttemptAt)
             .Take(count)
-            .AsSplitQuery()
             .ToListAsync(cancellationToken);
         if (emails.Count == 0)
         {
@@ -135,22 +132,28 @@ internal sealed partial class OutgoingEmailSync(
         // This cycle holds the mailbox's workload alone, and each cycle writes its outcomes before it claims more or ends: an email left
         // Sending was abandoned (an instance killed mid-send, an outcome never written) and is taken over with its outcome unknown.
         var leaseUntil = now + syncOptions.CurrentValue.LeaseDuration;
-        var claimed = new List<ClaimedEmail>(emails.Count);
-        foreach (var email in emails.Where(e => e.BeginSending(now, leaseUntil, senderGone: true)))
+        var claimed = emails.Where(e => e.BeginSending(now, leaseUntil, senderGone: true)).ToList();
+        foreach (var email in claimed)
         {
             db.RecordEmailChange(email, ChangeOperation.Updated, now);
-            claimed.Add(new ClaimedEmail(email, email.SendOutcomeUnknown));
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        var attachmentIds = emails.SelectMany(e => e.Attachments).Where(a => a.SkipReason is null).Select(a => a.Id).ToArray();
+
+        // What is sent is only read: bodies and attachments are not tracked, which keeps the claim's unit of work to the state it changes.
+        var ids = claimed.Select(e => e.Id).ToArray();
+        var bodies = await db.EmailBodies.AsNoTracking().Where(b => ids.Contains(b.EmailId)).ToDictionaryAsync(b => b.EmailId, cancellationToken);
+        var attachments = (await db.EmailAttachments.AsNoTracking().Where(a => ids.Contains(a.EmailId) && a.SkipReason == null).ToListAsync(cancellationToken))
+            .ToLookup(a => a.EmailId);
+        var attachmentIds = attachments.SelectMany(a => a).Select(a => a.Id).ToArray();
         var contents = attachmentIds.Length == 0
             ? []
             : await db.EmailAttachmentContents.AsNoTracking().Where(c => attachmentIds.Contains(c.AttachmentId)).ToDictionaryAsync(c => c.AttachmentId, c => c.Data, cancellationToken);
-        return claimed.Select(c => c with
-        {
-            Attachments = c.Email.Attachments.OrderBy(a => a.Position).Where(a => contents.ContainsKey(a.Id)).Select(a => (a, contents[a.Id])).ToList(),
-        }).ToList();
+        return claimed.Select(email => new ClaimedEmail(
+            email,
+            bodies.GetValueOrDefault(email.Id),
+            email.SendOutcomeUnknown,
+            attachments[email.Id].OrderBy(a => a.Position).Where(a => contents.ContainsKey(a.Id)).Select(a => (a, contents[a.Id])).ToList())).ToList();
     }
 
     /// <summary>Sends one email; the error is returned when it stops the cycle (Exchange or the mailbox, not the message, is at fault).</summary>
@@ -165,7 +168,7 @@ internal sealed partial class OutgoingEmailSync(
                 return (new SendOutcome(email.Id, SendResult.Sent, copySentAt), null);
             }
 
-            var mime = OutgoingMessage.Compose(email, run.SenderAddress, claimed.Attachments, time.GetUtcNow());
+            var mime = OutgoingMessage.Compose(email, claimed.Body, run.SenderAddress, claimed.Attachments, time.GetUtcNow());
             await ews.SendMessageAsync(run.Target, new SendMessageRequest
             {
                 MimeContent = mime,
@@ -232,10 +235,7 @@ internal sealed partial class OutgoingEmailSync(
 
     private static List<SmtpRecipient> Recipients(IEnumerable<EmailParty> parties) => parties.Select(p => new SmtpRecipient(p.EmailAddress, p.Name)).ToList();
 
-    private sealed record ClaimedEmail(EmailActivity Email, bool OutcomeUnknown)
-    {
-        public IReadOnlyList<(EmailAttachment Attachment, byte[] Content)> Attachments { get; init; } = [];
-    }
+    private sealed record ClaimedEmail(EmailActivity Email, EmailBody? Body, bool OutcomeUnknown, IReadOnlyList<(EmailAttachment Attachment, byte[] Content)> Attachments);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email {EmailId} of mailbox {MailboxId} was already in Sent Items: Exchange had accepted it before the outcome was known; it is not sent again")]
     private static partial void LogFoundInSentItems(ILogger logger, Guid emailId, Guid mailboxId);

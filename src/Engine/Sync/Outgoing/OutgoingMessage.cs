@@ -11,11 +11,12 @@ namespace ExSync.Engine.Sync.Outgoing;
 internal static class OutgoingMessage
 {
     /// <summary>The message's bytes.</summary>
-    /// <param name="email">The email, with its body.</param>
+    /// <param name="email">The email.</param>
+    /// <param name="text">Its body.</param>
     /// <param name="senderAddress">The sending mailbox's address: Exchange sends as the impersonated mailbox.</param>
     /// <param name="attachments">The attachments with their content, in order.</param>
     /// <param name="date">The Date header.</param>
-    public static byte[] Compose(EmailActivity email, string senderAddress, IReadOnlyList<(EmailAttachment Attachment, byte[] Content)> attachments, DateTimeOffset date)
+    public static byte[] Compose(EmailActivity email, EmailBody? text, string senderAddress, IReadOnlyList<(EmailAttachment Attachment, byte[] Content)> attachments, DateTimeOffset date)
     {
         var message = new MimeMessage { Subject = email.Subject, Date = date };
         message.From.Add(new MailboxAddress(email.From?.Name, senderAddress));
@@ -37,14 +38,14 @@ internal static class OutgoingMessage
         }
 
         var body = new BodyBuilder();
-        if (email.Body is { ContentType: EmailBodyContentType.Html } html)
+        if (text is { ContentType: EmailBodyContentType.Html } html)
         {
             body.HtmlBody = html.Content;
             body.TextBody = html.TextContent;
         }
         else
         {
-            body.TextBody = email.Body?.Content ?? string.Empty;
+            body.TextBody = text?.Content ?? string.Empty;
         }
 
         foreach (var (attachment, content) in attachments)
