@@ -103,6 +103,10 @@ internal sealed class StreamingGroup(
             {
                 // Members changed or the group stops: reopen with the current members, or end.
             }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                // The group stops: a connection that failed meanwhile (Exchange going away at the same moment) changes nothing.
+            }
             catch (Exception) when (!stop.IsCancellationRequested)
             {
                 // The connection failed: events may have been lost while it was down, so every member is synchronized once.
