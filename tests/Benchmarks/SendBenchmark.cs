@@ -52,17 +52,7 @@ internal static class SendBenchmark
         }
 
         Directory.Delete(directory, recursive: true);
-        Console.WriteLine();
-        Console.WriteLine("| Measure | Value | Target |");
-        Console.WriteLine("|---|---|---|");
-        foreach (var row in rows)
-        {
-            Console.WriteLine($"| {row.Measure} | {row.Value} | {row.Target} |");
-        }
-
-        var met = rows.All(r => r.Met);
-        Console.WriteLine(met ? "All targets met." : "Some targets were NOT met.");
-        return met ? 0 : 1;
+        return Measurements.Report(rows);
     }
 
     /// <summary>From the first CreateItem to the last one answered, with every email Sent in the database.</summary>

@@ -51,12 +51,14 @@ internal static class OutgoingMessage
         foreach (var (attachment, content) in attachments)
         {
             var contentType = ContentType.TryParse(attachment.ContentType, out var parsed) ? parsed : new ContentType("application", "octet-stream");
-            var part = attachment.IsInline && attachment.ContentId is { } contentId
-                ? body.LinkedResources.Add(attachment.Name, content, contentType)
-                : body.Attachments.Add(attachment.Name, content, contentType);
-            if (attachment.IsInline && attachment.ContentId is { } id)
+            if (attachment.IsInline && attachment.ContentId is { } contentId)
             {
-                part.ContentId = id.Trim('<', '>');
+                // Inline parts (images an HTML body shows) keep the Content-ID the body refers to them by.
+                body.LinkedResources.Add(attachment.Name, content, contentType).ContentId = contentId.Trim('<', '>');
+            }
+            else
+            {
+                body.Attachments.Add(attachment.Name, content, contentType);
             }
         }
 
