@@ -146,9 +146,10 @@ public sealed partial class SimulatorState
     }
 
     /// <summary>
-    /// Fault injection: right after the next SyncFolderItems of the folder answers, up to <paramref name="maxItems"/>
-    /// of the items it reported as created are hard-deleted, so the client's GetItem for them finds nothing: an item
-    /// that vanished between SyncFolderItems and GetItem.
+    /// Fault injection: right after the next SyncFolderItems of the folder that reports created items answers, up to
+    /// <paramref name="maxItems"/> of them are hard-deleted, so the client's GetItem for them finds nothing: an item
+    /// that vanished between SyncFolderItems and GetItem. A SyncFolderItems that reports no creation leaves the fault
+    /// armed, so a poll that happens to run first cannot use it up.
     /// </summary>
     public void DeleteCreatedItemsAfterNextSync(string smtpAddress, SimulatedFolder folder, int maxItems = 1)
     {
@@ -221,12 +222,19 @@ public sealed partial class SimulatorState
     /// <summary>Runs the <see cref="DeleteCreatedItemsAfterNextSync"/> fault for a SyncFolderItems that just answered.</summary>
     internal void VanishAfterSync(MailboxStore mailbox, FolderKey folder, IReadOnlyList<SyncChange> changes)
     {
-        if (_vanishAfterSync.IsEmpty || !_vanishAfterSync.TryRemove((mailbox.MailboxGuid, folder.ObjectNumber), out var maxItems))
+        var key = (mailbox.MailboxGuid, folder.ObjectNumber);
+        if (_vanishAfterSync.IsEmpty || !_vanishAfterSync.TryGetValue(key, out var maxItems))
         {
             return;
         }
 
-        foreach (var change in changes.Where(change => change.Kind == SyncChangeKind.Create).Take(maxItems))
+        var created = changes.Where(change => change.Kind == SyncChangeKind.Create).Take(maxItems).ToList();
+        if (created.Count == 0 || !_vanishAfterSync.TryRemove(key, out _))
+        {
+            return;
+        }
+
+        foreach (var change in created)
         {
             mailbox.DeleteItem(change.Item.ObjectNumber, DeleteDisposal.HardDelete);
         }

@@ -113,15 +113,25 @@ public abstract class TestDatabase
 
         public override Task MakeUnreachableAsync(CancellationToken cancellationToken)
         {
-            // Replace the database file with a directory: SQLite can neither open nor recreate it.
-            SqliteConnection.ClearAllPools();
-            foreach (var file in Directory.GetFiles(directory, "exsync.db*"))
+            // Replace the database file with a directory: SQLite can neither open nor recreate it. The app's engines
+            // keep running and may recreate the file between the delete and the mkdir, so try again until it holds.
+            for (var attempt = 1; ; attempt++)
             {
-                File.Delete(file);
-            }
+                SqliteConnection.ClearAllPools();
+                foreach (var file in Directory.GetFiles(directory, "exsync.db*"))
+                {
+                    File.Delete(file);
+                }
 
-            Directory.CreateDirectory(FilePath);
-            return Task.CompletedTask;
+                try
+                {
+                    Directory.CreateDirectory(FilePath);
+                    return Task.CompletedTask;
+                }
+                catch (IOException) when (attempt < 100 && File.Exists(FilePath))
+                {
+                }
+            }
         }
 
         protected override Task DropAsync()
