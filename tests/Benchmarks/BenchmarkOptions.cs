@@ -16,6 +16,7 @@ internal sealed record BenchmarkOptions(
     bool BulkOnly,
     bool Progress,
     bool Pause,
+    string? Only,
     IReadOnlyList<string> ApiSettings)
 {
     public static BenchmarkOptions Parse(string[] args)
@@ -47,6 +48,7 @@ internal sealed record BenchmarkOptions(
             args.Contains("--bulk-only"),
             args.Contains("--progress"),
             args.Contains("--pause"),
+            Text("--only")?.ToLowerInvariant(),
             apiSettings);
     }
 

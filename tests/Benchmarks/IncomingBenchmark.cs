@@ -25,8 +25,15 @@ internal static class IncomingBenchmark
     {
         Console.WriteLine($"ExSync benchmark, incoming email on {options.Database}: {options.LatencyMilliseconds} ms per EWS request, maxConcurrentConnections {options.Concurrency}, {Environment.ProcessorCount} cores");
         var rows = new List<(string Measure, string Value, string Target, bool Met)>();
-        rows.AddRange(await BacklogAsync(options));
-        rows.AddRange(await IdleAndLatencyAsync(options));
+        if (options.Only is null or "backlog")
+        {
+            rows.AddRange(await BacklogAsync(options));
+        }
+
+        if (options.Only is null or "idle")
+        {
+            rows.AddRange(await IdleAndLatencyAsync(options));
+        }
 
         return Measurements.Report(rows);
     }

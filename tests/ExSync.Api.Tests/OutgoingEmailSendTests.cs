@@ -1,7 +1,9 @@
 using System.Net.Mail;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
+using ExSync.Engine.Sync.Outgoing;
 using ExSync.ExchangeSimulator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExSync.Api.Tests;
 
@@ -201,6 +203,49 @@ public sealed class OutgoingEmailSendTests
         using var content = new MemoryStream();
         await attachment.Content!.DecodeToAsync(content, Ct);
         Assert.Equal(pdf, content.ToArray());
+    }
+
+    [Fact]
+    public async Task EmailWhoseSendSignalWasLostIsSentByTheSweepThoughTheQuietMailboxPollsOnlyHourly()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        app.Settings["Sync:Outgoing:SweepInterval"] = "00:00:01";
+
+        // As if the instance stopped between the send's commit and its signal: nothing tells the engine. The test moves the clock a second
+        // at a time while it waits, far from the mailbox's next poll.
+        app.AddedServices.Add(services => services.AddSingleton<IOutgoingEmailSignal>(new LostSignal()));
+        var (alice, bob) = await TwoEnabledMailboxesAsync(app, simulator);
+
+        // The mailbox's outgoing workload has run and found nothing: its next poll is an hour away.
+        var quiet = await WaitForOutgoingStatusAsync(app, alice.Id, s => s.LastSuccessfulSyncAt is not null && !s.Running);
+        Assert.True(quiet.NextRunAt - quiet.LastRunStartedAt >= TimeSpan.FromMinutes(59), $"next run {quiet.NextRunAt:O} after a cycle started at {quiet.LastRunStartedAt:O}");
+
+        var sent = await app.SendNewAsync(alice.Id, "Swept", [bob.EmailAddress]);
+        var done = await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.Sent, clockStep: TimeSpan.FromSeconds(1), timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(1, simulator.Outbox.CountSent(done.InternetMessageId!));
+    }
+
+    private static async Task<DirectionSyncStatus> WaitForOutgoingStatusAsync(ExSyncApplication app, Guid mailboxId, Func<DirectionSyncStatus, bool> until)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var status = (await app.Mailboxes().GetMailboxSyncStatusAsync(mailboxId, Ct)).Directions.SingleOrDefault(d => d.Direction == SyncDirection.OutgoingEmail);
+            if (status is not null && until(status))
+            {
+                return status;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"outgoing workload of {mailboxId}: {status?.State}");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    private sealed class LostSignal : IOutgoingEmailSignal
+    {
+        public Task EmailDueAsync(Guid mailboxId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static async Task<(Mailbox Alice, Mailbox Bob)> TwoEnabledMailboxesAsync(ExSyncApplication app, ExchangeSimulatorHost simulator)

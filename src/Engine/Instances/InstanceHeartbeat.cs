@@ -28,6 +28,8 @@ public sealed partial class InstanceHeartbeat(
     // Another instance's last beat count, and when (on this clock) it last changed.
     private readonly Dictionary<Guid, (long Beat, long ChangedAt)> observed = [];
     private long beat;
+    private readonly Lock stopLock = new();
+    private Task? stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,6 +65,20 @@ public sealed partial class InstanceHeartbeat(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+
+        // A host may be stopped twice (a test factory, then the application's own RunAsync as it returns): both wait for the one release,
+        // so neither returns while it still runs on a database the host's owner may be about to tear down.
+        Task release;
+        lock (stopLock)
+        {
+            release = stopping ??= ReleaseAtStopAsync();
+        }
+
+        await release;
+    }
+
+    private async Task ReleaseAtStopAsync()
+    {
         try
         {
             // Released even when the host is out of patience (its token canceled by a slow service): a few seconds of our own, or others

@@ -105,10 +105,11 @@ public sealed partial class SyncWorker(
                 return;
             }
 
+            var handler = byDirection[claim.Direction];
             SyncCycleOutcome outcome;
             try
             {
-                outcome = await byDirection[claim.Direction].RunAsync(cycle, stoppingToken);
+                outcome = await handler.RunAsync(cycle, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -116,7 +117,7 @@ public sealed partial class SyncWorker(
                 outcome = new SyncCycleOutcome(0, 0, 0, new SyncError("SyncFailed", $"The synchronization cycle failed unexpectedly: {ex.Message}", null, IsTransient: true, time.GetUtcNow()));
             }
 
-            await workloads.CompleteAsync(claim, cycle, outcome, CancellationToken.None);
+            await workloads.CompleteAsync(claim, cycle, outcome, handler.Cadence(options.CurrentValue.Cadence), CancellationToken.None);
             signal.Wake();
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)

@@ -20,6 +20,12 @@ public interface ISyncWorkloadHandler
     /// counts as a transient failure of the cycle.
     /// </summary>
     Task<SyncCycleOutcome> RunAsync(SyncCycle cycle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When this direction's workloads poll: the configured cadence unless the direction learns of its work otherwise (outgoing email is
+    /// signalled when the CRM sends, so its polls are only a safety net).
+    /// </summary>
+    SyncCadence Cadence(SyncCadence configured) => configured;
 }
 
 /// <summary>What a cycle works with, read when it starts.</summary>

@@ -64,7 +64,7 @@ public sealed partial class SyncWorkloads(
     /// Records a cycle's outcome if this instance still holds the workload (a worker presumed dead may have lost it to another, whose
     /// record then prevails), with the mailbox's status and alerts when the workload's health changed.
     /// </summary>
-    public async Task CompleteAsync(ClaimedWorkload claim, SyncCycle cycle, SyncCycleOutcome outcome, CancellationToken cancellationToken)
+    public async Task CompleteAsync(ClaimedWorkload claim, SyncCycle cycle, SyncCycleOutcome outcome, SyncCadence cadence, CancellationToken cancellationToken)
     {
         // A run requested while the row was read bumps its revision; read it again and decide again.
         for (var attempt = 1; ; attempt++)
@@ -79,7 +79,7 @@ public sealed partial class SyncWorkloads(
 
             var now = time.GetUtcNow();
             var floor = TimeSpan.FromMinutes(cycle.Profile.Advanced.MinPollingIntervalMinutes);
-            var change = workload.Complete(outcome, options.CurrentValue.Cadence, floor, cycle.StartedAt, now, requestedDuringCycle: workload.Revision != cycle.Workload.Revision);
+            var change = workload.Complete(outcome, cadence, floor, cycle.StartedAt, now, requestedDuringCycle: workload.Revision != cycle.Workload.Revision);
             if (change is SyncHealthChange.StartedFailing or SyncHealthChange.Recovered
                 && await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == claim.MailboxId, cancellationToken) is { } mailbox)
             {

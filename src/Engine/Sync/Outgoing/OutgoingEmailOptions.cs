@@ -33,6 +33,18 @@ public sealed class OutgoingEmailOptions
     /// <summary>Most emails one cycle of a mailbox sends; the rest continue in its next cycle, at once.</summary>
     public int MaxEmailsPerCycle { get; set; } = 500;
 
+    /// <summary>
+    /// The longest wait between two cycles of a mailbox with nothing to send: 1 hour. <c>send</c> runs the mailbox at once, retries run
+    /// when they fall due, and <see cref="SweepInterval"/> catches email whose signal was lost, so this poll is only a last safety net.
+    /// </summary>
+    public TimeSpan IdleInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often one instance looks, for all mailboxes in one statement, for email due to be sent whose mailbox is not due to run (its
+    /// <c>send</c> committed, then the instance stopped before it ran the mailbox): 30 seconds.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The delay before retry <paramref name="attempt"/> (1 for the first retry).</summary>
     public TimeSpan RetryDelay(int attempt)
     {
@@ -61,6 +73,11 @@ public sealed class OutgoingEmailOptionsValidator : IValidateOptions<OutgoingEma
         if (options.RetryFor <= TimeSpan.Zero)
         {
             failures.Add("Sync:Outgoing:RetryFor must be positive.");
+        }
+
+        if (options.IdleInterval <= TimeSpan.Zero || options.SweepInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Sync:Outgoing:IdleInterval and SweepInterval must be positive.");
         }
 
         if (options.ClaimBatchSize is < 1 or > 1_000 || options.MaxEmailsPerCycle < options.ClaimBatchSize)

@@ -32,6 +32,13 @@ internal sealed partial class OutgoingEmailSync(
 {
     public SyncDirection Direction => SyncDirection.OutgoingEmail;
 
+    // Work arrives by signal (send), by the retry time a cycle reports, or by the sweep: polling a quiet mailbox finds nothing.
+    public SyncCadence Cadence(SyncCadence configured)
+    {
+        var idle = options.CurrentValue.IdleInterval;
+        return configured with { ActiveInterval = idle, IdleInterval = idle };
+    }
+
     public async Task<SyncCycleOutcome> RunAsync(SyncCycle cycle, CancellationToken cancellationToken)
     {
         if (MailboxTargets.For(cycle.Mailbox, cycle.Connections.Outgoing) is not { } target)
