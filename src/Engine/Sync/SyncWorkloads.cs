@@ -38,8 +38,8 @@ public sealed partial class SyncWorkloads(
     public async Task<SyncCycle?> StartAsync(ClaimedWorkload claim, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var workload = await db.SyncWorkloads.AsNoTracking().SingleOrDefaultAsync(w => w.MailboxId == claim.MailboxId && w.Direction == claim.Direction, cancellationToken);
-        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == claim.MailboxId, cancellationToken);
+        var workload = await db.FindSyncWorkloadAsync(claim.MailboxId, claim.Direction, cancellationToken);
+        var mailbox = await db.FindMailboxAsync(claim.MailboxId, cancellationToken);
         if (workload is null || workload.LeaseOwner != instance.LeaseOwner || mailbox is null)
         {
             return null;
@@ -70,7 +70,7 @@ public sealed partial class SyncWorkloads(
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var workload = await db.SyncWorkloads.SingleOrDefaultAsync(w => w.MailboxId == claim.MailboxId && w.Direction == claim.Direction, cancellationToken);
+            var workload = await db.SyncWorkloadAsync(claim.MailboxId, claim.Direction, cancellationToken);
             if (workload is null || workload.LeaseOwner != instance.LeaseOwner)
             {
                 LogLeaseLost(logger, claim.MailboxId, claim.Direction);
@@ -235,9 +235,9 @@ public sealed partial class SyncWorkloads(
 
     private static async Task<(OrganizationEmailSettings Organization, ServerProfile? Profile)> SettingsOfAsync(ExSyncDbContext db, Mailbox mailbox, CancellationToken cancellationToken)
     {
-        var organization = await db.OrganizationEmailSettings.AsNoTracking().SingleAsync(cancellationToken);
+        var organization = await db.FindOrganizationSettingsAsync(cancellationToken);
         var profileId = TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization);
-        var profile = profileId is { } id ? await db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken) : null;
+        var profile = profileId is { } id ? await db.FindServerProfileAsync(id, cancellationToken) : null;
         return (organization, profile);
     }
 

@@ -69,18 +69,23 @@ internal sealed partial class IncomingEmailSync : ISyncWorkloadHandler
         var run = new IncomingRun(cycle, target, settings.MaxItemsPerCycle, settings.MaxItemAttempts);
         try
         {
-            await RetryFailedAsync(run, cancellationToken);
+            var (states, unfinished) = await LoadMailboxStateAsync(run.MailboxId, cancellationToken);
+            await RetryFailedAsync(run, unfinished, cancellationToken);
             var caughtUp = true;
             foreach (var folder in IncomingFolders.Of(cycle.Organization))
             {
-                caughtUp = await SyncFolderAsync(run, folder, cancellationToken) && caughtUp;
+                caughtUp = await SyncFolderAsync(run, folder, states.GetValueOrDefault(folder), cancellationToken) && caughtUp;
                 if (run.Budget <= 0)
                 {
                     break;
                 }
             }
 
-            await StampLeftoversAsync(run, cancellationToken);
+            // Marks left from earlier cycles are read again now: this cycle may have written some of them meanwhile.
+            if (unfinished.Any(l => l.StampPending) || unfinished.Count == RetriesPerCycle)
+            {
+                await StampLeftoversAsync(run, cancellationToken);
+            }
             if (caughtUp)
             {
                 await AdvanceProcessingDateAsync(run, cancellationToken);
@@ -97,9 +102,8 @@ internal sealed partial class IncomingEmailSync : ISyncWorkloadHandler
     }
 
     /// <summary>Reads one folder's changes until it is caught up or the cycle's budget is spent; returns whether it caught up.</summary>
-    private async Task<bool> SyncFolderAsync(IncomingRun run, SyncFolder folder, CancellationToken cancellationToken)
+    private async Task<bool> SyncFolderAsync(IncomingRun run, SyncFolder folder, FolderSyncState? state, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(run.MailboxId, folder, cancellationToken);
         var syncState = state?.SyncState;
         var resyncs = state?.ConsecutiveResyncs ?? 0;
         while (run.Budget > 0)
@@ -145,11 +149,25 @@ internal sealed partial class IncomingEmailSync : ISyncWorkloadHandler
         return false;
     }
 
-    private async Task RetryFailedAsync(IncomingRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a cycle starts from, in one round trip for an idle mailbox: its folders' sync states, and its first item links with work left
+    /// (failed items, marks not written). When that list is full, the failed items are read on their own, so marks that keep failing
+    /// cannot crowd them out.
+    /// </summary>
+    private async Task<(Dictionary<SyncFolder, FolderSyncState> States, List<ExchangeItemLink> Unfinished)> LoadMailboxStateAsync(Guid mailboxId, CancellationToken cancellationToken)
     {
-        List<ExchangeItemLink> failed;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var states = (await db.FolderSyncStatesAsync(mailboxId, cancellationToken)).ToDictionary(s => s.Folder);
+        var unfinished = await db.UnfinishedItemLinksAsync(mailboxId, RetriesPerCycle, cancellationToken);
+        return (states, unfinished);
+    }
+
+    private async Task RetryFailedAsync(IncomingRun run, List<ExchangeItemLink> unfinished, CancellationToken cancellationToken)
+    {
+        var failed = unfinished.Where(l => l.State == ItemLinkState.Failed).ToList();
+        if (unfinished.Count == RetriesPerCycle)
         {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             failed = await db.ExchangeItemLinks.AsNoTracking()
                 .Where(l => l.MailboxId == run.MailboxId && l.State == ItemLinkState.Failed)
                 .OrderBy(l => l.Id)
@@ -179,12 +197,6 @@ internal sealed partial class IncomingEmailSync : ISyncWorkloadHandler
         }
 
         await stamper.StampAsync(run, pending, cancellationToken);
-    }
-
-    private async Task<FolderSyncState?> LoadStateAsync(Guid mailboxId, SyncFolder folder, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.FolderSyncStates.AsNoTracking().SingleOrDefaultAsync(s => s.MailboxId == mailboxId && s.Folder == folder, cancellationToken);
     }
 
     private async Task ResyncAsync(Guid mailboxId, SyncFolder folder, CancellationToken cancellationToken)
