@@ -227,6 +227,31 @@ public sealed class OutgoingEmailSendTests
         Assert.Equal(1, simulator.Outbox.CountSent(done.InternetMessageId!));
     }
 
+    [Fact]
+    public async Task EmailWaitingInAMailboxThatStoppedBeingAbleToSendFailsWithTheReasonInsteadOfWaitingSilently()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        app.Settings["Sync:Outgoing:SweepInterval"] = "00:00:01";
+        app.Settings["Sync:Outgoing:UnsendableAfter"] = "00:02:00";
+        app.Settings["Sync:ReconcileInterval"] = "00:00:01";
+        app.AddedServices.Add(services => services.AddSingleton<IOutgoingEmailSignal>(new LostSignal()));
+        var (alice, bob) = await TwoEnabledMailboxesAsync(app, simulator);
+        await WaitForOutgoingStatusAsync(app, alice.Id, s => s.LastSuccessfulSyncAt is not null && !s.Running);
+        var pending = await app.SendNewAsync(alice.Id, "Never sent", [bob.EmailAddress]);
+
+        // The CRM asked while alice could send; then her outgoing email stops going through server-side synchronization.
+        await app.Mailboxes().UpdateMailboxAsync(alice.Id, new MailboxPatch { OutgoingDeliveryMethod = DeliveryMethod.None }, cancellationToken: Ct);
+        var failed = await app.WaitForEmailAsync(pending.Id, e => e.Status == EmailStatus.Failed, clockStep: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromSeconds(30));
+
+        Assert.Equal("SenderNotServerSideSynchronization", failed.SendStatus!.LastError!.Code);
+        Assert.Equal(0, failed.SendStatus.Attempts);
+        Assert.Empty(simulator.Outbox.Sent);
+        var alerts = (await app.Mailboxes().ListMailboxAlertsAsync(alice.Id, cancellationToken: Ct)).Value;
+        Assert.Contains(alerts, a => a.Code == "SenderNotServerSideSynchronization");
+    }
+
     private static async Task<DirectionSyncStatus> WaitForOutgoingStatusAsync(ExSyncApplication app, Guid mailboxId, Func<DirectionSyncStatus, bool> until)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

@@ -256,6 +256,22 @@ public sealed class OutgoingEmailTests
     }
 
     [Fact]
+    public void EmailWaitingInAMailboxThatCannotSendFailsWithoutAnAttemptOnlyWhilePendingSend()
+    {
+        var email = Requested();
+        var version = email.Version;
+
+        email.FailUnsendable(EmailErrors.SenderMailboxInactive, "The mailbox is inactive.", Later);
+
+        Assert.Equal((EmailStatus.Failed, EmailErrors.SenderMailboxInactive, 0, null), (email.Status, email.LastSendErrorCode, email.SendAttempts, email.NextSendAttemptAt));
+        Assert.Equal(version + 1, email.Version);
+        Assert.Throws<InvalidOperationException>(() => email.FailUnsendable("X", "x", Later));
+        var sending = Requested();
+        sending.BeginSending(Later, Later.AddMinutes(1));
+        Assert.Throws<InvalidOperationException>(() => sending.FailUnsendable("X", "x", Later));
+    }
+
+    [Fact]
     public void TheEnginesTransitionsNeedAnEmailBeingSent()
     {
         var pending = Requested();

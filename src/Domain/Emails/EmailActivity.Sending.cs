@@ -220,6 +220,24 @@ public sealed partial class EmailActivity
     }
 
     /// <summary>
+    /// Waiting to be sent from a mailbox that can no longer send (disabled, unapproved, its profile deactivated after the CRM asked):
+    /// Failed with that reason, without an attempt, rather than waiting in PendingSend where nobody sees it. While PendingSend.
+    /// </summary>
+    public void FailUnsendable(string code, string message, DateTimeOffset now)
+    {
+        if (Status != EmailStatus.PendingSend)
+        {
+            throw new InvalidOperationException($"{nameof(FailUnsendable)} needs a PendingSend email; this one is {Status}.");
+        }
+
+        Status = EmailStatus.Failed;
+        NextSendAttemptAt = null;
+        SendOutcomeUnknown = false;
+        SetSendError(code, message);
+        Touch(now);
+    }
+
+    /// <summary>
     /// An attempt ended without knowing whether Exchange accepted the message (a timeout, a dropped connection): the next attempt looks in
     /// Sent Items first. While Sending or PendingSend; returns whether anything changed.
     /// </summary>

@@ -45,6 +45,12 @@ public sealed class OutgoingEmailOptions
     /// </summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long email may wait in a mailbox that stopped being able to send after the CRM asked (disabled, unapproved, its profile
+    /// deactivated) before it fails with that reason: 15 minutes, so that a mailbox being tested again or switched back keeps its email.
+    /// </summary>
+    public TimeSpan UnsendableAfter { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The delay before retry <paramref name="attempt"/> (1 for the first retry).</summary>
     public TimeSpan RetryDelay(int attempt)
     {
@@ -75,9 +81,9 @@ public sealed class OutgoingEmailOptionsValidator : IValidateOptions<OutgoingEma
             failures.Add("Sync:Outgoing:RetryFor must be positive.");
         }
 
-        if (options.IdleInterval <= TimeSpan.Zero || options.SweepInterval <= TimeSpan.Zero)
+        if (options.IdleInterval <= TimeSpan.Zero || options.SweepInterval <= TimeSpan.Zero || options.UnsendableAfter < TimeSpan.Zero)
         {
-            failures.Add("Sync:Outgoing:IdleInterval and SweepInterval must be positive.");
+            failures.Add("Sync:Outgoing:IdleInterval and SweepInterval must be positive, UnsendableAfter not negative.");
         }
 
         if (options.ClaimBatchSize is < 1 or > 1_000 || options.MaxEmailsPerCycle < options.ClaimBatchSize)

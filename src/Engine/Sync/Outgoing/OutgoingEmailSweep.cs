@@ -1,6 +1,9 @@
+using ExSync.Domain.Changes;
 using ExSync.Domain.Emails;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Sync;
+using ExSync.Domain.TestAndEnable;
+using ExSync.Domain.Webhooks;
 using ExSync.Engine.Instances;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -13,17 +16,23 @@ namespace ExSync.Engine.Sync.Outgoing;
 /// Every <see cref="OutgoingEmailOptions.SweepInterval"/>, on one instance: brings forward the outgoing workload of every mailbox that has
 /// email due to be sent but is not due to run, in one statement for all mailboxes. <c>send</c> runs the mailbox itself after its commit;
 /// this covers the instance that stopped in between, and email left Sending by a cycle whose outcome write failed, so an idle mailbox's
-/// own polls can be an hour apart.
+/// own polls can be an hour apart. It also fails, with the reason <c>send</c> would give now, email that has waited longer than
+/// <see cref="OutgoingEmailOptions.UnsendableAfter"/> in a mailbox that stopped being able to send after the CRM asked (disabled,
+/// unapproved, its profile deactivated): Dynamics leaves such email in Pending Send where nobody sees it.
 /// </summary>
 internal sealed partial class OutgoingEmailSweep(
     IDbContextFactory<ExSyncDbContext> contexts,
     SingletonLeases leases,
     SyncSignal signal,
+    SendFailures failures,
     TimeProvider time,
     IOptionsMonitor<SyncOptions> syncOptions,
     IOptionsMonitor<OutgoingEmailOptions> options,
     ILogger<OutgoingEmailSweep> logger) : SingletonDuty(leases, logger)
 {
+    // Each round fails at most this many; the rest go in the next rounds.
+    private const int MaxFailedPerRound = 500;
+
     protected override string Duty => "outgoing-email-sweep";
 
     protected override bool TakesPart => syncOptions.CurrentValue.Enabled;
@@ -49,7 +58,62 @@ internal sealed partial class OutgoingEmailSweep(
             LogSwept(logger, found);
             signal.Wake();
         }
+
+        await FailUnsendableAsync(db, now, cancellationToken);
     }
+
+    private async Task FailUnsendableAsync(ExSyncDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Only paused workloads' mailboxes can hold such email: the reconciler pauses the workload of a mailbox that cannot send.
+        var overdue = now - options.CurrentValue.UnsendableAfter;
+        var paused = db.SyncWorkloads.Where(w => w.Direction == SyncDirection.OutgoingEmail && w.State == SyncWorkloadState.Paused).Select(w => w.MailboxId);
+        var waiting = await db.Emails
+            .Where(e => paused.Contains(e.MailboxId) && e.Direction == EmailDirection.Outgoing && e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= overdue)
+            .OrderBy(e => e.NextSendAttemptAt)
+            .Take(MaxFailedPerRound)
+            .ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        var organization = await db.FindOrganizationSettingsAsync(cancellationToken);
+        var failed = 0;
+        foreach (var group in waiting.GroupBy(e => e.MailboxId))
+        {
+            var mailbox = await db.FindMailboxAsync(group.Key, cancellationToken);
+            var profileId = mailbox is null ? null : TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization);
+            var profile = profileId is { } id ? await db.FindServerProfileAsync(id, cancellationToken) : null;
+            if (OutgoingSendGate.Check(mailbox, profile, organization) is not { } refusal)
+            {
+                // It can send again: the reconciler resumes its workload.
+                continue;
+            }
+
+            foreach (var email in group)
+            {
+                var message = $"{refusal.Message} The email waited since {email.SendRequestedAt:O} and was not sent.";
+                email.FailUnsendable(refusal.Code, message, now);
+                db.RecordEmailChange(email, ChangeOperation.Updated, now);
+                db.RecordWebhookEvent(WebhookEventTypes.EmailSendFailed, email.Id, new Dictionary<string, object?> { ["mailboxId"] = email.MailboxId, ["code"] = refusal.Code }, now);
+                if (mailbox is not null)
+                {
+                    db.Alerts.AddRange(failures.AlertsFor(mailbox, profile?.Id, organization, email, refusal.Code, message, now));
+                }
+
+                failed++;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (failed > 0)
+        {
+            LogFailedUnsendable(logger, failed);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} emails waiting to be sent from mailboxes that can no longer send failed with the reason")]
+    private static partial void LogFailedUnsendable(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} mailboxes had email due to be sent but were not due to run; they run now")]
     private static partial void LogSwept(ILogger logger, int count);

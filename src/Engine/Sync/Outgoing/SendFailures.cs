@@ -1,5 +1,7 @@
 using ExSync.Domain.Alerts;
 using ExSync.Domain.Emails;
+using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Organization;
 using ExSync.Exchange;
 using ExSync.Persistence;
 
@@ -25,16 +27,20 @@ internal sealed class SendFailures(SequentialIds ids)
 
     /// <summary>The alert to the sending mailbox's owner, when the organization's alert settings ask for errors.</summary>
     public IReadOnlyList<Alert> AlertsFor(SyncCycle cycle, EmailActivity email, string code, string message, DateTimeOffset now) =>
-        cycle.Organization.Alerts.Errors
+        AlertsFor(cycle.Mailbox, cycle.Profile.Id, cycle.Organization, email, code, message, now);
+
+    /// <summary>The alert to the sending mailbox's owner, when the organization's alert settings ask for errors.</summary>
+    public IReadOnlyList<Alert> AlertsFor(Mailbox mailbox, Guid? profileId, OrganizationEmailSettings organization, EmailActivity email, string code, string message, DateTimeOffset now) =>
+        organization.Alerts.Errors
             ?
             [
                 Alert.Create(ids.Next(), now, AlertSeverity.Error, new AlertContent(
                         code,
-                        $"Email \"{Shorten(email.Subject)}\" from {cycle.Mailbox.EmailAddress} could not be sent",
+                        $"Email \"{Shorten(email.Subject)}\" from {mailbox.EmailAddress} could not be sent",
                         $"{message} The email is Failed (email id {email.Id}); correct it and send it again.",
                         null),
-                    AlertRecipients.MailboxOwner(cycle.Mailbox),
-                    new AlertSubject(cycle.Mailbox.Id, cycle.Profile.Id, JobId: null)),
+                    AlertRecipients.MailboxOwner(mailbox),
+                    new AlertSubject(mailbox.Id, profileId, JobId: null)),
             ]
             : [];
 
