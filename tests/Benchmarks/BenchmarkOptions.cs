@@ -17,6 +17,7 @@ internal sealed record BenchmarkOptions(
     bool Progress,
     bool Pause,
     string? Only,
+    int IdleWindowSeconds,
     IReadOnlyList<string> ApiSettings)
 {
     public static BenchmarkOptions Parse(string[] args)
@@ -49,6 +50,7 @@ internal sealed record BenchmarkOptions(
             args.Contains("--progress"),
             args.Contains("--pause"),
             Text("--only")?.ToLowerInvariant(),
+            Value("--idle-window", 90),
             apiSettings);
     }
 

@@ -19,7 +19,6 @@ internal static class IncomingBenchmark
     private const int MessagesPerMailbox = 100;
     private const int LatencySamples = 50;
     private static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(90);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -79,6 +78,7 @@ internal static class IncomingBenchmark
     private static async Task<List<(string, string, string, bool)>> IdleAndLatencyAsync(BenchmarkOptions options)
     {
         var addresses = Enumerable.Range(1, options.Mailboxes).Select(i => $"idle{i:D6}@contoso.bench").ToList();
+        var idleWindow = TimeSpan.FromSeconds(options.IdleWindowSeconds);
         await using var simulator = await BenchmarkDeployment.StartSimulatorAsync(options.LatencyMilliseconds, addresses.Select(a => new ScenarioMailbox { SmtpAddress = a }));
         await using var run = await EnabledDeploymentAsync(options, simulator, addresses, new Dictionary<string, string>
         {
@@ -94,7 +94,7 @@ internal static class IncomingBenchmark
             await Task.Delay(500);
         }
 
-        Console.WriteLine($"Idle: {addresses.Count:N0} mailboxes synchronized and subscribed {settle.Elapsed.TotalSeconds:F1} s after start; measuring {IdleWindow.TotalSeconds:F0} s");
+        Console.WriteLine($"Idle: {addresses.Count:N0} mailboxes synchronized and subscribed {settle.Elapsed.TotalSeconds:F1} s after start; measuring {idleWindow.TotalSeconds:F0} s");
         var cyclesBefore = simulator.Requests.Count("SyncFolderItems");
         var requestsBefore = simulator.Requests.Total;
         var cpuBefore = Measurements.CpuTime(run.Api.ProcessId);
@@ -102,7 +102,7 @@ internal static class IncomingBenchmark
         // compared by their means, sampled every second, rather than two single readings.
         var samples = new List<long>();
         var window = Stopwatch.StartNew();
-        while (window.Elapsed < IdleWindow)
+        while (window.Elapsed < idleWindow)
         {
             samples.Add(Measurements.WorkingSetBytes(run.Api.ProcessId));
             await Task.Delay(TimeSpan.FromSeconds(1));
@@ -120,7 +120,7 @@ internal static class IncomingBenchmark
         var p95 = latencies[(int)Math.Ceiling(latencies.Count * 0.95) - 1];
         return
         [
-            ($"Idle: mailbox-cycles in {IdleWindow.TotalSeconds:F0} s ({addresses.Count:N0} mailboxes, idle interval {IdleInterval.TotalSeconds:F0} s)", cycles.ToString("N0", CultureInfo.InvariantCulture), "", cycles > 0),
+            ($"Idle: mailbox-cycles in {idleWindow.TotalSeconds:F0} s ({addresses.Count:N0} mailboxes, idle interval {IdleInterval.TotalSeconds:F0} s)", cycles.ToString("N0", CultureInfo.InvariantCulture), "", cycles > 0),
             ("Idle: EWS requests per mailbox-cycle", requestsPerCycle.ToString("F2", CultureInfo.InvariantCulture), "≤ 1", requestsPerCycle <= 1),
             ("Idle: ExSync CPU per mailbox-cycle", $"{cpuPerCycle:F3} ms", "≤ 0.2 ms", cpuPerCycle <= 0.2),
             ("Idle: working set, mean of the window's first third → last third (min–max)", $"{memoryBefore / 1024.0 / 1024.0:F0} → {memoryAfter / 1024.0 / 1024.0:F0} MB ({samples.Min() / 1024.0 / 1024.0:F0}–{samples.Max() / 1024.0 / 1024.0:F0})", "flat (< 10 % growth)", growth < memoryBefore / 1024.0 / 1024.0 * 0.1),
