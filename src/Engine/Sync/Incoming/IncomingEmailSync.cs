@@ -86,6 +86,7 @@ internal sealed partial class IncomingEmailSync : ISyncWorkloadHandler
             {
                 await StampLeftoversAsync(run, cancellationToken);
             }
+
             if (caughtUp)
             {
                 await AdvanceProcessingDateAsync(run, cancellationToken);
