@@ -6,6 +6,15 @@ namespace ExSync.Persistence;
 /// <summary>Reads of the single organization settings row, which many features need.</summary>
 public static class OrganizationQueries
 {
+    // Read by every synchronization cycle: compiled once (see SyncQueries).
+    private static readonly Func<ExSyncDbContext, CancellationToken, Task<OrganizationEmailSettings>> Untracked =
+        EF.CompileAsyncQuery((ExSyncDbContext db, CancellationToken cancellationToken) =>
+            db.OrganizationEmailSettings.AsNoTracking().Single(s => s.Id == OrganizationEmailSettings.SingletonId));
+
+    /// <summary>The organization settings, read without tracking.</summary>
+    public static Task<OrganizationEmailSettings> FindOrganizationSettingsAsync(this ExSyncDbContext db, CancellationToken cancellationToken) =>
+        Untracked(db, cancellationToken);
+
     /// <summary>The organization settings, tracked for update. The row is created at startup, so it always exists.</summary>
     public static Task<OrganizationEmailSettings> OrganizationSettingsAsync(this ExSyncDbContext db, CancellationToken cancellationToken) =>
         db.OrganizationEmailSettings.SingleAsync(s => s.Id == OrganizationEmailSettings.SingletonId, cancellationToken);

@@ -1,6 +1,8 @@
 using ExSync.Domain.Jobs;
 using ExSync.Domain.Mailboxes;
+using ExSync.Domain.Organization;
 using ExSync.Domain.ServerProfiles;
+using ExSync.Domain.TestAndEnable;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExSync.Persistence;
@@ -25,6 +27,13 @@ public static class ResourceQueries
 
     /// <summary>A server profile, read without tracking; null when there is none with this id.</summary>
     public static Task<ServerProfile?> FindServerProfileAsync(this ExSyncDbContext db, Guid id, CancellationToken cancellationToken) => ServerProfile(db, id, cancellationToken);
+
+    /// <summary>
+    /// The server profile a mailbox uses (its own, or the organization's default), read without tracking; null when it has none or the
+    /// profile is gone.
+    /// </summary>
+    public static Task<ServerProfile?> FindEffectiveServerProfileAsync(this ExSyncDbContext db, Mailbox mailbox, OrganizationEmailSettings organization, CancellationToken cancellationToken) =>
+        TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization) is { } id ? ServerProfile(db, id, cancellationToken) : Task.FromResult<ServerProfile?>(null);
 
     /// <summary>A job, read without tracking; null when there is none with this id.</summary>
     public static Task<Job?> FindJobAsync(this ExSyncDbContext db, Guid id, CancellationToken cancellationToken) => Job(db, id, cancellationToken);

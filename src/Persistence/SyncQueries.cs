@@ -1,5 +1,4 @@
 using ExSync.Domain.Mailboxes;
-using ExSync.Domain.Organization;
 using ExSync.Domain.Sync;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,10 +18,6 @@ public static class SyncQueries
         EF.CompileAsyncQuery((ExSyncDbContext db, Guid mailboxId, SyncDirection direction, CancellationToken cancellationToken) =>
             db.SyncWorkloads.AsNoTracking().FirstOrDefault(w => w.MailboxId == mailboxId && w.Direction == direction));
 
-    private static readonly Func<ExSyncDbContext, CancellationToken, Task<OrganizationEmailSettings>> Organization =
-        EF.CompileAsyncQuery((ExSyncDbContext db, CancellationToken cancellationToken) =>
-            db.OrganizationEmailSettings.AsNoTracking().Single(s => s.Id == OrganizationEmailSettings.SingletonId));
-
     private static readonly Func<ExSyncDbContext, Guid, IAsyncEnumerable<FolderSyncState>> FolderStates =
         EF.CompileAsyncQuery((ExSyncDbContext db, Guid mailboxId) => db.FolderSyncStates.AsNoTracking().Where(s => s.MailboxId == mailboxId));
 
@@ -39,10 +34,6 @@ public static class SyncQueries
     /// <summary>A mailbox's workload in one direction, read without tracking; null when it has none.</summary>
     public static Task<SyncWorkload?> FindSyncWorkloadAsync(this ExSyncDbContext db, Guid mailboxId, SyncDirection direction, CancellationToken cancellationToken) =>
         UntrackedWorkload(db, mailboxId, direction, cancellationToken);
-
-    /// <summary>The organization settings, read without tracking.</summary>
-    public static Task<OrganizationEmailSettings> FindOrganizationSettingsAsync(this ExSyncDbContext db, CancellationToken cancellationToken) =>
-        Organization(db, cancellationToken);
 
     /// <summary>The saved sync states of a mailbox's folders, read without tracking.</summary>
     public static Task<List<FolderSyncState>> FolderSyncStatesAsync(this ExSyncDbContext db, Guid mailboxId, CancellationToken cancellationToken) =>

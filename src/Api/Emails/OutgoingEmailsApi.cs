@@ -7,7 +7,6 @@ using ExSync.Api.Mailboxes;
 using ExSync.Domain.Changes;
 using ExSync.Domain.Common;
 using ExSync.Domain.Emails;
-using ExSync.Domain.TestAndEnable;
 using ExSync.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -281,8 +280,7 @@ public static class OutgoingEmailsApi
 
         var organization = await db.OrganizationSettingsAsync(cancellationToken);
         var sender = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.Id == email.MailboxId, cancellationToken);
-        var profileId = sender is null ? null : TestAndEnablePreconditions.EffectiveProfileId(sender, organization);
-        var profile = profileId is null ? null : await db.ServerProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == profileId, cancellationToken);
+        var profile = sender is null ? null : await db.FindEffectiveServerProfileAsync(sender, organization, cancellationToken);
         if (OutgoingSendGate.Check(sender, profile, organization) is { } gate)
         {
             return Problem.Conflict(gate.Code, gate.Message, gate.Target);

@@ -6,7 +6,6 @@ using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
 using ExSync.Domain.ServerProfiles;
 using ExSync.Domain.Sync;
-using ExSync.Domain.TestAndEnable;
 using ExSync.Engine.Exchange;
 using ExSync.Engine.Instances;
 using ExSync.Persistence;
@@ -236,8 +235,7 @@ public sealed partial class SyncWorkloads(
     private static async Task<(OrganizationEmailSettings Organization, ServerProfile? Profile)> SettingsOfAsync(ExSyncDbContext db, Mailbox mailbox, CancellationToken cancellationToken)
     {
         var organization = await db.FindOrganizationSettingsAsync(cancellationToken);
-        var profileId = TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization);
-        var profile = profileId is { } id ? await db.FindServerProfileAsync(id, cancellationToken) : null;
+        var profile = await db.FindEffectiveServerProfileAsync(mailbox, organization, cancellationToken);
         return (organization, profile);
     }
 

@@ -2,7 +2,6 @@ using ExSync.Domain.Changes;
 using ExSync.Domain.Emails;
 using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Sync;
-using ExSync.Domain.TestAndEnable;
 using ExSync.Domain.Webhooks;
 using ExSync.Engine.Instances;
 using ExSync.Persistence;
@@ -82,8 +81,7 @@ internal sealed partial class OutgoingEmailSweep(
         foreach (var group in waiting.GroupBy(e => e.MailboxId))
         {
             var mailbox = await db.FindMailboxAsync(group.Key, cancellationToken);
-            var profileId = mailbox is null ? null : TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization);
-            var profile = profileId is { } id ? await db.FindServerProfileAsync(id, cancellationToken) : null;
+            var profile = mailbox is null ? null : await db.FindEffectiveServerProfileAsync(mailbox, organization, cancellationToken);
             if (OutgoingSendGate.Check(mailbox, profile, organization) is not { } refusal)
             {
                 // It can send again: the reconciler resumes its workload.
