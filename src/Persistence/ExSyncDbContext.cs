@@ -12,6 +12,7 @@ using ExSync.Domain.Webhooks;
 using ExSync.Persistence.Coordination;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ExSync.Persistence;
 
@@ -110,6 +111,51 @@ public abstract class ExSyncDbContext(DbContextOptions options) : DbContext(opti
     }
 
     /// <inheritdoc />
+    /// <inheritdoc />
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // ChangeFeedOrdering may open a transaction for this save. EF Core tells interceptors of every failed save except one that lost
+        // a concurrency check, so a transaction the save opened and left open is ended here, where every failure passes: left open, it
+        // would hold the change feed's lock, make the caller's retry fail to begin its own, and go back to the pool with the context.
+        // A savepoint inside a transaction opened for one save guards nothing, so EF Core makes none.
+        var savepoints = Database.AutoSavepointsEnabled;
+        Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch (Exception) when (Database.CurrentTransaction is { } leftOpen)
+        {
+            await RollBackAsync(leftOpen);
+            throw;
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = savepoints;
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExSyncDbContext).Assembly);
+
+    private static async Task RollBackAsync(IDbContextTransaction transaction)
+    {
+        await using (transaction)
+        {
+            try
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // The save's own exception says what went wrong; a rollback that fails too (a broken connection) adds nothing, and
+                // disposing the transaction ends it either way.
+            }
+        }
+    }
 }

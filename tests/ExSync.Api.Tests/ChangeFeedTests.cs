@@ -243,6 +243,45 @@ public sealed class ChangeFeedTests
         Assert.Equal(stored, read);
     }
 
+    [Fact]
+    public async Task ASaveThatRecordsAChangeAndLosesARaceLeavesNoTransactionOrLockBehind()
+    {
+        await using var app = new ExSyncApplication();
+        var email = await app.CreateEmailAsync();
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<ExSyncDbContext>>();
+
+        // Two writers read the same email; the second one's save loses on the email's revision.
+        await using (var loser = await contexts.CreateDbContextAsync(Ct))
+        {
+            var stale = await loser.Emails.SingleAsync(e => e.Id == email.Id, Ct);
+            await app.AddReceivingMailboxAsync(email.InternetMessageId!, Guid.NewGuid());
+            Assert.True(stale.AddReceivingMailbox(Guid.NewGuid(), app.Time.GetUtcNow()));
+            loser.RecordEmailChange(stale, DomainChanges.ChangeOperation.Updated, app.Time.GetUtcNow());
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => loser.SaveChangesAsync(Ct));
+
+            // The change feed's lock is free for everyone else, and a retry can begin a transaction of its own on the same context.
+            Assert.Null(loser.Database.CurrentTransaction);
+            await app.CreateEmailAsync();
+            loser.ChangeTracker.Clear();
+            await using var retry = await loser.Database.BeginTransactionAsync(Ct);
+            await retry.RollbackAsync(Ct);
+        }
+
+        // The context goes back to its pool; whoever gets it next commits a transaction of their own with a change in it.
+        for (var i = 0; i < 3; i++)
+        {
+            await using var next = await contexts.CreateDbContextAsync(Ct);
+            await using var transaction = await next.Database.BeginTransactionAsync(Ct);
+            var created = DomainEmails.EmailActivity.CreateIncoming(TestEmails.Incoming(Guid.NewGuid()), app.Services.GetRequiredService<SequentialIds>().Next, app.Time.GetUtcNow());
+            next.Emails.Add(created);
+            next.RecordEmailChange(created, DomainChanges.ChangeOperation.Created, app.Time.GetUtcNow());
+            await next.SaveChangesAsync(Ct);
+            await transaction.CommitAsync(Ct);
+        }
+
+        Assert.Equal(5, (await app.Changes().ListChangesAsync(cancellationToken: Ct)).Value.Count(c => c.Operation == ChangeOperation.Created));
+    }
+
     /// <summary>An application whose retention rounds run only when the test says (the clock moves by days, which would start them).</summary>
     private static ExSyncApplication WithRetentionByHand()
     {

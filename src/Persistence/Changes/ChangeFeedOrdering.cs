@@ -34,9 +34,8 @@ internal sealed class ChangeFeedOrdering(IDatabaseDialect dialect) : SaveChanges
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } db && opened.TryGetValue(db, out var transaction))
+        if (eventData.Context is { } db && Opened(db) is { } transaction)
         {
-            opened.Remove(db);
             await using (transaction)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -59,14 +58,26 @@ internal sealed class ChangeFeedOrdering(IDatabaseDialect dialect) : SaveChanges
 
     private async Task RollBackAsync(DbContext? db)
     {
-        if (db is not null && opened.TryGetValue(db, out var transaction))
+        if (db is not null && Opened(db) is { } transaction)
         {
-            opened.Remove(db);
             await using (transaction)
             {
                 await transaction.RollbackAsync(CancellationToken.None);
             }
         }
+    }
+
+    // The transaction this opened for the context's current save, if that is still open. A save that lost a concurrency check was
+    // ended by the context itself (EF Core tells no interceptor of it), so what is stored for a context may be one that ended.
+    private IDbContextTransaction? Opened(DbContext db)
+    {
+        if (!opened.TryGetValue(db, out var transaction))
+        {
+            return null;
+        }
+
+        opened.Remove(db);
+        return ReferenceEquals(transaction, db.Database.CurrentTransaction) ? transaction : null;
     }
 
     // Change records are only ever added, never reached through a navigation, so the tracker needs no detection pass to know them.
