@@ -118,6 +118,31 @@ public sealed class OutgoingEmailSendTests
     }
 
     [Fact]
+    public async Task AnEmailWhoseLastAttemptMayHaveReachedExchangeFailsAsPossiblySentAndIsNeverSentTwiceWhenAskedAgain()
+    {
+        await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var app = new ExSyncApplication();
+        SimulatedDeployment.Configure(app);
+        app.Settings["Sync:Outgoing:MaxAttempts"] = "1";
+        var (alice, _) = await TwoEnabledMailboxesAsync(app, simulator);
+        simulator.State.AddFault(new ScenarioFault { Operation = "CreateItem", Mailbox = alice.EmailAddress, Kind = SimulatedFaultKind.DropAfterProcessing, Times = 1 });
+
+        var sent = await app.SendNewAsync(alice.Id, "Dropped on its only attempt", [External]);
+        var failed = await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.Failed);
+        Assert.Equal((1, true), (failed.SendStatus!.Attempts, failed.SendStatus.OutcomeUnknown));
+        Assert.Contains("may have reached Exchange", failed.SendStatus.LastError!.Message, StringComparison.Ordinal);
+        Assert.Equal(1, simulator.Outbox.CountSent(sent.InternetMessageId!));
+
+        // The CRM asks again: ExSync finds Exchange's copy in Sent Items and records the email as sent, without a second CreateItem.
+        var createItems = simulator.Requests.Count("CreateItem", alice.EmailAddress);
+        await app.Emails().SendEmailAsync(sent.Id, cancellationToken: Ct);
+        var done = await app.WaitForEmailAsync(sent.Id, e => e.Status == EmailStatus.Sent);
+        Assert.Equal(createItems, simulator.Requests.Count("CreateItem", alice.EmailAddress));
+        Assert.Equal(1, simulator.Outbox.CountSent(done.InternetMessageId!));
+        Assert.False(done.SendStatus!.OutcomeUnknown);
+    }
+
+    [Fact]
     public async Task ARejectedRecipientFailsTheEmailAtOnceWithItsCodeAndAlertsTheOwner()
     {
         await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
@@ -241,15 +266,34 @@ public sealed class OutgoingEmailSendTests
         await WaitForOutgoingStatusAsync(app, alice.Id, s => s.LastSuccessfulSyncAt is not null && !s.Running);
         var pending = await app.SendNewAsync(alice.Id, "Never sent", [bob.EmailAddress]);
 
+        // A second one was being handed to Exchange by an instance that stopped: it may have been sent.
+        var abandoned = await app.SendNewAsync(alice.Id, "Maybe sent", [bob.EmailAddress]);
+        await app.ChangeEmailAsync(abandoned.Id, e => Assert.True(e.BeginSending(app.Time.GetUtcNow(), app.Time.GetUtcNow().AddMinutes(1))));
+
         // The CRM asked while alice could send; then her outgoing email stops going through server-side synchronization.
         await app.Mailboxes().UpdateMailboxAsync(alice.Id, new MailboxPatch { OutgoingDeliveryMethod = DeliveryMethod.None }, cancellationToken: Ct);
         var failed = await app.WaitForEmailAsync(pending.Id, e => e.Status == EmailStatus.Failed, clockStep: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromSeconds(30));
 
         Assert.Equal("SenderNotServerSideSynchronization", failed.SendStatus!.LastError!.Code);
-        Assert.Equal(0, failed.SendStatus.Attempts);
+        Assert.Equal((0, false), (failed.SendStatus.Attempts, failed.SendStatus.OutcomeUnknown));
+        Assert.EndsWith("and was not sent.", failed.SendStatus.LastError.Message, StringComparison.Ordinal);
         Assert.Empty(simulator.Outbox.Sent);
         var alerts = (await app.Mailboxes().ListMailboxAlertsAsync(alice.Id, cancellationToken: Ct)).Value;
         Assert.Contains(alerts, a => a.Code == "SenderNotServerSideSynchronization");
+
+        // The abandoned one fails too once its lease has been out as long, and says it may have been sent rather than staying Sending.
+        var unknown = await app.WaitForEmailAsync(abandoned.Id, e => e.Status == EmailStatus.Failed, clockStep: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(("SenderNotServerSideSynchronization", 1, true), (unknown.SendStatus!.LastError!.Code, unknown.SendStatus.Attempts, unknown.SendStatus.OutcomeUnknown));
+        Assert.Contains("may have reached Exchange", unknown.SendStatus.LastError.Message, StringComparison.Ordinal);
+
+        // Alice can send again and the CRM asks once more: ExSync looks in Sent Items first, finds nothing there, and sends it once.
+        await app.Mailboxes().UpdateMailboxAsync(alice.Id, new MailboxPatch { OutgoingDeliveryMethod = DeliveryMethod.ServerSideSynchronization }, cancellationToken: Ct);
+        Assert.Equal(1, (await app.TestAndEnableAsync(alice.Id)).Counts.Succeeded);
+        var again = await app.Emails().SendEmailAsync(abandoned.Id, cancellationToken: Ct);
+        Assert.True(again.SendStatus!.OutcomeUnknown);
+        var sent = await app.WaitForEmailAsync(abandoned.Id, e => e.Status == EmailStatus.Sent, clockStep: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromSeconds(30));
+        Assert.False(sent.SendStatus!.OutcomeUnknown);
+        Assert.Equal(sent.InternetMessageId, Assert.Single(simulator.Outbox.Sent).MessageId);
     }
 
     private static async Task<DirectionSyncStatus> WaitForOutgoingStatusAsync(ExSyncApplication app, Guid mailboxId, Func<DirectionSyncStatus, bool> until)

@@ -256,19 +256,43 @@ public sealed class OutgoingEmailTests
     }
 
     [Fact]
-    public void EmailWaitingInAMailboxThatCannotSendFailsWithoutAnAttemptOnlyWhilePendingSend()
+    public void EmailWaitingInAMailboxThatCannotSendFailsWithoutAnAttemptWhilePendingSendOrAbandonedWhileSending()
     {
         var email = Requested();
         var version = email.Version;
 
         email.FailUnsendable(EmailErrors.SenderMailboxInactive, "The mailbox is inactive.", Later);
 
-        Assert.Equal((EmailStatus.Failed, EmailErrors.SenderMailboxInactive, 0, null), (email.Status, email.LastSendErrorCode, email.SendAttempts, email.NextSendAttemptAt));
+        Assert.Equal((EmailStatus.Failed, EmailErrors.SenderMailboxInactive, 0, null, false), (email.Status, email.LastSendErrorCode, email.SendAttempts, email.NextSendAttemptAt, email.SendOutcomeUnknown));
         Assert.Equal(version + 1, email.Version);
         Assert.Throws<InvalidOperationException>(() => email.FailUnsendable("X", "x", Later));
+
+        // Sending under a live lease is someone's attempt in progress; once the lease is out, the attempt was abandoned and may have
+        // reached Exchange.
         var sending = Requested();
         sending.BeginSending(Later, Later.AddMinutes(1));
         Assert.Throws<InvalidOperationException>(() => sending.FailUnsendable("X", "x", Later));
+        sending.FailUnsendable(EmailErrors.SenderMailboxInactive, "The mailbox is inactive.", Later.AddMinutes(1));
+        Assert.Equal((EmailStatus.Failed, 1, null, true), (sending.Status, sending.SendAttempts, sending.SendLeaseUntil, sending.SendOutcomeUnknown));
+    }
+
+    [Fact]
+    public void AFailedEmailThatMayHaveReachedExchangeKeepsSayingSoWhenAskedAgainAndCannotBeCanceled()
+    {
+        var email = Requested();
+        email.BeginSending(Later, Later.AddMinutes(1));
+
+        email.FailSend("ErrorTimeout", "Timed out.", Later, outcomeUnknown: true);
+        Assert.Equal((EmailStatus.Failed, true), (email.Status, email.SendOutcomeUnknown));
+
+        email.RequestSend(Later.AddMinutes(5), "contoso.com", null);
+        Assert.Equal((EmailStatus.PendingSend, 0, true), (email.Status, email.SendAttempts, email.SendOutcomeUnknown));
+        Assert.Equal(EmailErrors.EmailMayHaveBeenSent, Assert.Throws<DomainException>(() => email.CancelSend(Later.AddMinutes(5))).Error.Code);
+
+        // Found in Sent Items: sent, and known.
+        email.BeginSending(Later.AddMinutes(5), Later.AddMinutes(6));
+        email.MarkSent(Later.AddMinutes(5), Later.AddMinutes(5));
+        Assert.Equal((EmailStatus.Sent, false), (email.Status, email.SendOutcomeUnknown));
     }
 
     [Fact]

@@ -193,7 +193,10 @@ public sealed class EmailSendStatusResource
     /// <summary>Why the last attempt failed: a transient error it retries after (PendingSend), or the error it failed with (Failed).</summary>
     public EmailSendErrorResource? LastError { get; init; }
 
-    /// <summary>An earlier attempt may have reached Exchange; ExSync looks for the message in Sent Items before it tries again, so it is never sent twice.</summary>
+    /// <summary>
+    /// An earlier attempt may have reached Exchange; ExSync looks for the message in Sent Items before it tries again (also when a Failed
+    /// email is asked to be sent again), so it is never sent twice.
+    /// </summary>
     public required bool OutcomeUnknown { get; init; }
 }
 

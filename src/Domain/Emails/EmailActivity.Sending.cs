@@ -45,7 +45,8 @@ public sealed partial class EmailActivity
     /// Message-ID, <c>&lt;guid@messageIdDomain&gt;</c>, and with it its <see cref="DeduplicationKey"/>, so that a recipient mailbox whose
     /// incoming synchronization later finds the message joins this activity rather than creating another; and, when
     /// <paramref name="trackingToken"/> is given, the token at the end of its subject. An email asked to send before (canceled, or failed)
-    /// keeps the Message-ID and token it had. Attempts and the last error are reset.
+    /// keeps the Message-ID and token it had. Attempts and the last error are reset; an email that failed while an attempt may have reached
+    /// Exchange stays <see cref="SendOutcomeUnknown"/>, so the engine looks in Sent Items before it sends it again.
     /// </summary>
     /// <param name="now">The current time.</param>
     /// <param name="messageIdDomain">The domain of the Message-ID: the sender's address domain.</param>
@@ -101,7 +102,6 @@ public sealed partial class EmailActivity
         NextSendAttemptAt = now;
         SendLeaseUntil = null;
         SendRequestedAt = now;
-        SendOutcomeUnknown = false;
         ClearSendError();
         Touch(now);
     }
@@ -208,31 +208,42 @@ public sealed partial class EmailActivity
     }
 
     /// <summary>A permanent failure, or the last retry spent: Sending becomes Failed with the error. The CRM may ask to send it again.</summary>
-    public void FailSend(string code, string message, DateTimeOffset now)
+    /// <param name="code">The error's stable code.</param>
+    /// <param name="message">The error, for people.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="outcomeUnknown">
+    /// Whether the message may nevertheless have reached Exchange (the last attempt timed out, or an earlier attempt's outcome could not be
+    /// looked up); it stays <see cref="SendOutcomeUnknown"/> then, so a later send looks in Sent Items first.
+    /// </param>
+    public void FailSend(string code, string message, DateTimeOffset now, bool outcomeUnknown = false)
     {
         EnsureSending(nameof(FailSend));
         Status = EmailStatus.Failed;
         NextSendAttemptAt = null;
         SendLeaseUntil = null;
-        SendOutcomeUnknown = false;
+        SendOutcomeUnknown = outcomeUnknown;
         SetSendError(code, message);
         Touch(now);
     }
 
     /// <summary>
     /// Waiting to be sent from a mailbox that can no longer send (disabled, unapproved, its profile deactivated after the CRM asked):
-    /// Failed with that reason, without an attempt, rather than waiting in PendingSend where nobody sees it. While PendingSend.
+    /// Failed with that reason, without an attempt, rather than waiting where nobody sees it. While PendingSend, or Sending with its lease
+    /// run out (abandoned by an instance that stopped): such an attempt may have reached Exchange, so the email stays
+    /// <see cref="SendOutcomeUnknown"/>, as does a PendingSend one that was, and a later send looks in Sent Items first.
     /// </summary>
     public void FailUnsendable(string code, string message, DateTimeOffset now)
     {
-        if (Status != EmailStatus.PendingSend)
+        var abandoned = Status == EmailStatus.Sending && SendLeaseUntil <= now;
+        if (Status != EmailStatus.PendingSend && !abandoned)
         {
-            throw new InvalidOperationException($"{nameof(FailUnsendable)} needs a PendingSend email; this one is {Status}.");
+            throw new InvalidOperationException($"{nameof(FailUnsendable)} needs an email waiting to be sent, or abandoned while Sending; this one is {Status}.");
         }
 
         Status = EmailStatus.Failed;
         NextSendAttemptAt = null;
-        SendOutcomeUnknown = false;
+        SendLeaseUntil = null;
+        SendOutcomeUnknown |= abandoned;
         SetSendError(code, message);
         Touch(now);
     }

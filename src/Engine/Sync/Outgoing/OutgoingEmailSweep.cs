@@ -17,7 +17,8 @@ namespace ExSync.Engine.Sync.Outgoing;
 /// this covers the instance that stopped in between, and email left Sending by a cycle whose outcome write failed, so an idle mailbox's
 /// own polls can be an hour apart. It also fails, with the reason <c>send</c> would give now, email that has waited longer than
 /// <see cref="OutgoingEmailOptions.UnsendableAfter"/> in a mailbox that stopped being able to send after the CRM asked (disabled,
-/// unapproved, its profile deactivated): Dynamics leaves such email in Pending Send where nobody sees it.
+/// unapproved, its profile deactivated): Dynamics leaves such email in Pending Send where nobody sees it. Email abandoned while Sending in
+/// such a mailbox fails the same way once its lease has been out that long, marked as possibly sent.
 /// </summary>
 internal sealed partial class OutgoingEmailSweep(
     IDbContextFactory<ExSyncDbContext> contexts,
@@ -67,8 +68,9 @@ internal sealed partial class OutgoingEmailSweep(
         var overdue = now - options.CurrentValue.UnsendableAfter;
         var paused = db.SyncWorkloads.Where(w => w.Direction == SyncDirection.OutgoingEmail && w.State == SyncWorkloadState.Paused).Select(w => w.MailboxId);
         var waiting = await db.Emails
-            .Where(e => paused.Contains(e.MailboxId) && e.Direction == EmailDirection.Outgoing && e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= overdue)
-            .OrderBy(e => e.NextSendAttemptAt)
+            .Where(e => paused.Contains(e.MailboxId) && e.Direction == EmailDirection.Outgoing
+                && ((e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= overdue) || (e.Status == EmailStatus.Sending && e.SendLeaseUntil <= overdue)))
+            .OrderBy(e => e.NextSendAttemptAt ?? e.SendLeaseUntil)
             .Take(MaxFailedPerRound)
             .ToListAsync(cancellationToken);
         if (waiting.Count == 0)
@@ -90,13 +92,12 @@ internal sealed partial class OutgoingEmailSweep(
 
             foreach (var email in group)
             {
-                var message = $"{refusal.Message} The email waited since {email.SendRequestedAt:O} and was not sent.";
-                email.FailUnsendable(refusal.Code, message, now);
+                email.FailUnsendable(refusal.Code, UnsendableMessage(email, refusal.Message), now);
                 db.RecordEmailChange(email, ChangeOperation.Updated, now);
                 db.RecordWebhookEvent(WebhookEventTypes.EmailSendFailed, email.Id, new Dictionary<string, object?> { ["mailboxId"] = email.MailboxId, ["code"] = refusal.Code }, now);
                 if (mailbox is not null)
                 {
-                    db.Alerts.AddRange(failures.AlertsFor(mailbox, profile?.Id, organization, email, refusal.Code, message, now));
+                    db.Alerts.AddRange(failures.AlertsFor(mailbox, profile?.Id, organization, email, refusal.Code, email.LastSendErrorMessage!, now));
                 }
 
                 failed++;
@@ -109,6 +110,12 @@ internal sealed partial class OutgoingEmailSweep(
             LogFailedUnsendable(logger, failed);
         }
     }
+
+    // An attempt abandoned while Sending (its instance stopped) may have reached Exchange, and this mailbox's Sent Items cannot be looked at.
+    private static string UnsendableMessage(EmailActivity email, string refusal) =>
+        email.Status == EmailStatus.Sending || email.SendOutcomeUnknown
+            ? $"{refusal} An attempt to send the email, asked for at {email.SendRequestedAt:O}, may have reached Exchange; if it is asked to be sent again, ExSync looks for it in Sent Items first."
+            : $"{refusal} The email waited since {email.SendRequestedAt:O} and was not sent.";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} emails waiting to be sent from mailboxes that can no longer send failed with the reason")]
     private static partial void LogFailedUnsendable(ILogger logger, int count);

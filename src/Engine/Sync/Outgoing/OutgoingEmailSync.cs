@@ -167,12 +167,18 @@ internal sealed partial class OutgoingEmailSync(
     private async Task<(SendOutcome Outcome, ExchangeError? StopsCycle)> SendAsync(OutgoingRun run, ClaimedEmail claimed, OutgoingEmailOptions settings, CancellationToken cancellationToken)
     {
         var email = claimed.Email;
+        var earlierOutcomeUnknown = claimed.OutcomeUnknown;
         try
         {
-            if (claimed.OutcomeUnknown && await FindSentCopyAsync(run, email.Id, cancellationToken) is { } copySentAt)
+            if (earlierOutcomeUnknown)
             {
-                LogFoundInSentItems(logger, email.Id, run.MailboxId);
-                return (new SendOutcome(email.Id, SendResult.Sent, copySentAt), null);
+                if (await FindSentCopyAsync(run, email.Id, cancellationToken) is { } copySentAt)
+                {
+                    LogFoundInSentItems(logger, email.Id, run.MailboxId);
+                    return (new SendOutcome(email.Id, SendResult.Sent, copySentAt), null);
+                }
+
+                earlierOutcomeUnknown = false;
             }
 
             var mime = OutgoingMessage.Compose(email, claimed.Body, run.SenderAddress, claimed.Attachments, time.GetUtcNow());
@@ -193,17 +199,19 @@ internal sealed partial class OutgoingEmailSync(
             if (SendFailures.IsAboutTheMessage(error))
             {
                 LogSendFailed(logger, email.Id, run.MailboxId, error.Code, error.Message);
-                return (new SendOutcome(email.Id, SendResult.Failed, now, error.Code, error.Message, Alerts: failures.AlertsFor(run.Cycle, email, error.Code, error.Message, now)), null);
+                return (new SendOutcome(email.Id, SendResult.Failed, now, error.Code, error.Message, OutcomeUnknown: earlierOutcomeUnknown, Alerts: failures.AlertsFor(run.Cycle, email, error.Code, error.Message, now)), null);
             }
 
-            var outcomeUnknown = error.OutcomeUnknown;
+            // This attempt may have reached Exchange, or an earlier one may have and Sent Items could not be looked at.
+            var outcomeUnknown = error.OutcomeUnknown || earlierOutcomeUnknown;
             var attempts = email.SendAttempts;
             var requestedAt = email.SendRequestedAt ?? now;
             if (attempts >= settings.MaxAttempts || now - requestedAt >= settings.RetryFor)
             {
-                var message = $"Sending gave up after {attempts} attempts over {(now - requestedAt).TotalMinutes:0} minutes. The last: {error.Message}";
+                var message = $"Sending gave up after {attempts} attempts over {(now - requestedAt).TotalMinutes:0} minutes. The last: {error.Message}"
+                    + (outcomeUnknown ? " An attempt may have reached Exchange: if the email is asked to be sent again, ExSync looks for it in Sent Items first." : string.Empty);
                 LogSendFailed(logger, email.Id, run.MailboxId, error.Code, message);
-                return (new SendOutcome(email.Id, SendResult.Failed, now, error.Code, message, Alerts: failures.AlertsFor(run.Cycle, email, error.Code, message, now)), error);
+                return (new SendOutcome(email.Id, SendResult.Failed, now, error.Code, message, OutcomeUnknown: outcomeUnknown, Alerts: failures.AlertsFor(run.Cycle, email, error.Code, message, now)), error);
             }
 
             var next = now + settings.RetryDelay(attempts);

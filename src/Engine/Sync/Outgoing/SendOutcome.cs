@@ -25,7 +25,7 @@ internal enum SendResult
 /// <param name="Code">The error's stable code, for retries and failures.</param>
 /// <param name="Message">The error, for people.</param>
 /// <param name="NextAttemptAt">For <see cref="SendResult.RetryLater"/>.</param>
-/// <param name="OutcomeUnknown">The attempt may have reached Exchange: the next one looks in Sent Items first.</param>
+/// <param name="OutcomeUnknown">The message may have reached Exchange (this attempt, or an earlier one not looked up): the next send looks in Sent Items first.</param>
 /// <param name="Alerts">Alerts raised with a failure.</param>
 internal sealed record SendOutcome(
     Guid EmailId,

@@ -118,7 +118,7 @@ internal sealed partial class SendOutcomeRecorder(
                     email.RetrySendLater(outcome.Code!, outcome.Message!, outcome.NextAttemptAt!.Value, now);
                     break;
                 case SendResult.Failed:
-                    email.FailSend(outcome.Code!, outcome.Message!, now);
+                    email.FailSend(outcome.Code!, outcome.Message!, now, outcome.OutcomeUnknown);
                     db.Alerts.AddRange(outcome.Alerts ?? []);
                     db.RecordWebhookEvent(WebhookEventTypes.EmailSendFailed, email.Id, new Dictionary<string, object?> { ["mailboxId"] = email.MailboxId, ["code"] = outcome.Code }, now);
                     break;
