@@ -31,6 +31,20 @@ public static class EmailQueries
     public static Task<List<EmailActivity>> FindEmailsByTrackingTokenAsync(this ExSyncDbContext db, string trackingToken, CancellationToken cancellationToken) =>
         WithParts(db.Emails.AsNoTracking()).Where(e => e.TrackingToken == trackingToken).OrderBy(e => e.Id).ToListAsync(cancellationToken);
 
+    /// <summary>Which of <paramref name="deduplicationKeys"/> have an activity: one query for a page of messages.</summary>
+    public static async Task<HashSet<string>> FindExistingDeduplicationKeysAsync(this ExSyncDbContext db, IReadOnlyCollection<string> deduplicationKeys, CancellationToken cancellationToken) =>
+        deduplicationKeys.Count == 0
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : (await db.Emails.Where(e => deduplicationKeys.Contains(e.DeduplicationKey)).Select(e => e.DeduplicationKey).ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Which of <paramref name="conversationIds"/> have at least one activity: one query for a page of messages.</summary>
+    public static async Task<HashSet<string>> FindConversationsWithEmailsAsync(this ExSyncDbContext db, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken) =>
+        conversationIds.Count == 0
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : (await db.Emails.Where(e => conversationIds.Contains(e.ConversationId!)).Select(e => e.ConversationId!).Distinct().ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The latest activities of an Exchange conversation, newest first, at most <paramref name="limit"/>, read without tracking.</summary>
     public static Task<List<EmailActivity>> FindEmailsByConversationIdAsync(this ExSyncDbContext db, string conversationId, int limit, CancellationToken cancellationToken) =>
         WithParts(db.Emails.AsNoTracking()).Where(e => e.ConversationId == conversationId).OrderByDescending(e => e.Id).Take(limit).ToListAsync(cancellationToken);

@@ -36,15 +36,19 @@ internal sealed class Correlation
             return new ThreadMatch(tokened, CorrelationMethod.TrackingToken, token);
         }
 
-        if (message.Message.ConversationId is { Length: > 0 and <= EmailActivity.ConversationIdMaxLength } conversation
-            && (page.Emails.Values.FirstOrDefault(e => e.ConversationId == conversation)
-                ?? (await page.Db.FindEmailsByConversationIdAsync(conversation, 1, cancellationToken)).FirstOrDefault()) is { } sameConversation)
+        if (SavedActivities.ConversationOf(message.Message) is { } conversation
+            && (page.Emails.Values.FirstOrDefault(e => e.ConversationId == conversation) ?? await LatestSavedOfAsync(page, conversation, cancellationToken)) is { } sameConversation)
         {
             return new ThreadMatch(sameConversation, CorrelationMethod.Conversation, token);
         }
 
         return new ThreadMatch(null, CorrelationMethod.None, token);
     }
+
+    private static async Task<EmailActivity?> LatestSavedOfAsync(PageWork page, string conversation, CancellationToken cancellationToken) =>
+        (await page.SavedAsync(cancellationToken)).HasConversation(conversation)
+            ? (await page.Db.FindEmailsByConversationIdAsync(conversation, 1, cancellationToken)).FirstOrDefault()
+            : null;
 
     // Of several, the one named last: References lists the thread oldest first, so the last one known is the closest ancestor.
     private static async Task<EmailActivity?> ByMessageIdsAsync(PageWork page, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)

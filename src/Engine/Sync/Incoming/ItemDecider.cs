@@ -77,12 +77,12 @@ internal sealed partial class ItemDecider(
         }
 
         var key = message.DeduplicationKey;
-        var activity = page.Emails.GetValueOrDefault(key) ?? await page.Db.FindEmailByDeduplicationKeyAsync(key, cancellationToken);
+        var activity = page.Emails.GetValueOrDefault(key) ?? await FindSavedAsync(page, key, cancellationToken);
         var receivedSide = activity is not null && IsReceivedSide(page, activity);
         if (receivedSide)
         {
             key = EmailActivity.ReceivedSideKey(key);
-            activity = page.Emails.GetValueOrDefault(key) ?? await page.Db.FindEmailByDeduplicationKeyAsync(key, cancellationToken);
+            activity = page.Emails.GetValueOrDefault(key) ?? await FindSavedAsync(page, key, cancellationToken);
         }
 
         if (activity is not null)
@@ -135,6 +135,9 @@ internal sealed partial class ItemDecider(
         tracked.Track(email.Id, decision.TrackedBecause.Value.ToString(), page.Now);
         page.Record(candidate, tracked, ItemOutcome.Tracked, ItemReasons.Created, decision.TrackedBecause.Value.ToString(), message.Message, email.Id);
     }
+
+    private static async Task<EmailActivity?> FindSavedAsync(PageWork page, string key, CancellationToken cancellationToken) =>
+        (await page.SavedAsync(cancellationToken)).MayHaveEmail(key) ? await page.Db.FindEmailByDeduplicationKeyAsync(key, cancellationToken) : null;
 
     /// <summary>
     /// Whether this mailbox's copy of a message another mailbox sent is an activity of its own: when the organization tracks email between

@@ -192,8 +192,14 @@ internal sealed class PageWork(ExSyncDbContext db, IncomingRun run, SyncFolder f
 
     public Dictionary<string, ExchangeError> Unreadable { get; } = new(StringComparer.Ordinal);
 
+    private SavedActivities? saved;
+
     /// <summary>Activities created or changed by this page, by deduplication key: a second copy in the same page joins the first.</summary>
     public Dictionary<string, EmailActivity> Emails { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Which of this page's messages and conversations have saved activities, asked the first time it is needed.</summary>
+    public async Task<SavedActivities> SavedAsync(CancellationToken cancellationToken) =>
+        saved ??= await SavedActivities.OfAsync(Db, Messages.Values, cancellationToken);
 
     public ExchangeItemLink LinkFor(Candidate candidate)
     {
