@@ -111,7 +111,6 @@ public abstract class ExSyncDbContext(DbContextOptions options) : DbContext(opti
     }
 
     /// <inheritdoc />
-    /// <inheritdoc />
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (Database.CurrentTransaction is not null)
@@ -140,6 +139,7 @@ public abstract class ExSyncDbContext(DbContextOptions options) : DbContext(opti
         }
     }
 
+    /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExSyncDbContext).Assembly);
 
