@@ -174,6 +174,7 @@ internal sealed partial class ItemIntake(
 internal sealed class PageWork(ExSyncDbContext db, IncomingRun run, SyncFolder folder, DateTimeOffset now, Dictionary<string, EwsMessage> messages)
 {
     private readonly List<ItemOutcome> outcomes = [];
+    private SavedActivities? saved;
 
     public ExSyncDbContext Db { get; } = db;
 
@@ -191,8 +192,6 @@ internal sealed class PageWork(ExSyncDbContext db, IncomingRun run, SyncFolder f
     public Dictionary<string, EwsMessage> Messages { get; } = messages;
 
     public Dictionary<string, ExchangeError> Unreadable { get; } = new(StringComparer.Ordinal);
-
-    private SavedActivities? saved;
 
     /// <summary>Activities created or changed by this page, by deduplication key: a second copy in the same page joins the first.</summary>
     public Dictionary<string, EmailActivity> Emails { get; } = new(StringComparer.Ordinal);
