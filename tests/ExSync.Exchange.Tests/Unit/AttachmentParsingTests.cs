@@ -207,7 +207,8 @@ public sealed class AttachmentParsingTests
     [InlineData(12_287)] // exactly one decoding block (16,384 characters), ending in padding
     [InlineData(12_288)] // exactly one block, no padding
     [InlineData(12_289)] // one block and a padded remainder
-    [InlineData(70_001)]
+    [InlineData(70_001)] // two pooled segments
+    [InlineData(300_001)] // several
     public async Task Content_is_decoded_exactly_whatever_its_length(int length)
     {
         var content = new byte[length];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -93,14 +94,14 @@ internal static class EwsStreamingReader
     /// </summary>
     public static async Task<Base64Value> ReadBase64Async(XmlReader reader, long maxBytes, BoundedResponseStream? counter)
     {
-        var decoder = new Base64ChunkDecoder(maxBytes);
         if (reader.IsEmptyElement)
         {
             await reader.ReadAsync().ConfigureAwait(false);
             return new Base64Value([], false, false);
         }
 
-        var chars = new char[8192];
+        using var decoder = new Base64ChunkDecoder(maxBytes);
+        var chars = ArrayPool<char>.Shared.Rent(8192);
         counter?.Uncounted = true;
         try
         {
@@ -126,6 +127,7 @@ internal static class EwsStreamingReader
         finally
         {
             counter?.Uncounted = false;
+            ArrayPool<char>.Shared.Return(chars);
         }
 
         await reader.ReadAsync().ConfigureAwait(false); // past the end tag
