@@ -14,10 +14,6 @@ public static class SyncQueries
         EF.CompileAsyncQuery((ExSyncDbContext db, Guid mailboxId, SyncDirection direction, CancellationToken cancellationToken) =>
             db.SyncWorkloads.FirstOrDefault(w => w.MailboxId == mailboxId && w.Direction == direction));
 
-    private static readonly Func<ExSyncDbContext, Guid, SyncDirection, CancellationToken, Task<SyncWorkload?>> UntrackedWorkload =
-        EF.CompileAsyncQuery((ExSyncDbContext db, Guid mailboxId, SyncDirection direction, CancellationToken cancellationToken) =>
-            db.SyncWorkloads.AsNoTracking().FirstOrDefault(w => w.MailboxId == mailboxId && w.Direction == direction));
-
     private static readonly Func<ExSyncDbContext, Guid, IAsyncEnumerable<FolderSyncState>> FolderStates =
         EF.CompileAsyncQuery((ExSyncDbContext db, Guid mailboxId) => db.FolderSyncStates.AsNoTracking().Where(s => s.MailboxId == mailboxId));
 
@@ -30,10 +26,6 @@ public static class SyncQueries
     /// <summary>A mailbox's workload in one direction, tracked for update; null when it has none.</summary>
     public static Task<SyncWorkload?> SyncWorkloadAsync(this ExSyncDbContext db, Guid mailboxId, SyncDirection direction, CancellationToken cancellationToken) =>
         Workload(db, mailboxId, direction, cancellationToken);
-
-    /// <summary>A mailbox's workload in one direction, read without tracking; null when it has none.</summary>
-    public static Task<SyncWorkload?> FindSyncWorkloadAsync(this ExSyncDbContext db, Guid mailboxId, SyncDirection direction, CancellationToken cancellationToken) =>
-        UntrackedWorkload(db, mailboxId, direction, cancellationToken);
 
     /// <summary>The saved sync states of a mailbox's folders, read without tracking.</summary>
     public static Task<List<FolderSyncState>> FolderSyncStatesAsync(this ExSyncDbContext db, Guid mailboxId, CancellationToken cancellationToken) =>

@@ -49,9 +49,10 @@ public sealed partial class SyncWorker(
                 var free = settings.MaxConcurrentMailboxes - running.Count;
                 if (free > 0 && byDirection.Count > 0)
                 {
-                    foreach (var claim in await ClaimAsync(free, settings, stoppingToken))
+                    var claims = await ClaimAsync(free, settings, stoppingToken);
+                    foreach (var (claim, cycle) in await workloads.StartAsync(claims, time.GetUtcNow(), stoppingToken))
                     {
-                        running[claim] = RunAsync(claim, stoppingToken);
+                        running[claim] = RunAsync(claim, cycle, stoppingToken);
                     }
                 }
 
@@ -93,18 +94,12 @@ public sealed partial class SyncWorker(
         return await dialect.ClaimSyncWorkloadsAsync(db, byDirection.Keys, instance.LeaseOwner, count, now, now + settings.LeaseDuration, cancellationToken);
     }
 
-    private async Task RunAsync(ClaimedWorkload claim, CancellationToken stoppingToken)
+    private async Task RunAsync(ClaimedWorkload claim, SyncCycle cycle, CancellationToken stoppingToken)
     {
         // Off the loop's thread: a cycle's synchronous start must not delay the claims of others.
         await Task.Yield();
         try
         {
-            var startedAt = time.GetUtcNow();
-            if (await workloads.StartAsync(claim, startedAt, stoppingToken) is not { } cycle)
-            {
-                return;
-            }
-
             var handler = byDirection[claim.Direction];
             SyncCycleOutcome outcome;
             try

@@ -6,6 +6,7 @@ using ExSync.Domain.Mailboxes;
 using ExSync.Domain.Organization;
 using ExSync.Domain.ServerProfiles;
 using ExSync.Domain.Sync;
+using ExSync.Domain.TestAndEnable;
 using ExSync.Engine.Exchange;
 using ExSync.Engine.Instances;
 using ExSync.Persistence;
@@ -31,32 +32,50 @@ public sealed partial class SyncWorkloads(
     ILogger<SyncWorkloads> logger)
 {
     /// <summary>
-    /// Reads what a claimed cycle needs. A mailbox that is no longer synchronized in that direction (disabled, deleted, unapproved,
-    /// profile inactive) has its workload paused instead, and null is returned.
+    /// Reads what the claimed cycles need, in a few queries for the whole claim rather than a few per cycle (thousands of idle mailboxes
+    /// make hundreds of cycles a second, and these reads were a large part of each). A mailbox that is no longer synchronized in a claimed
+    /// direction (disabled, deleted, unapproved, profile inactive) has its workload paused instead, and gets no cycle.
     /// </summary>
-    public async Task<SyncCycle?> StartAsync(ClaimedWorkload claim, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<ClaimedWorkload, SyncCycle>> StartAsync(IReadOnlyCollection<ClaimedWorkload> claims, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
+        var cycles = new Dictionary<ClaimedWorkload, SyncCycle>();
+        if (claims.Count == 0)
+        {
+            return cycles;
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var workload = await db.FindSyncWorkloadAsync(claim.MailboxId, claim.Direction, cancellationToken);
-        var mailbox = await db.FindMailboxAsync(claim.MailboxId, cancellationToken);
-        if (workload is null || workload.LeaseOwner != instance.LeaseOwner || mailbox is null)
+        var mailboxIds = claims.Select(c => c.MailboxId).Distinct().ToArray();
+        var workloadsOf = (await db.SyncWorkloads.AsNoTracking().Where(w => mailboxIds.Contains(w.MailboxId)).ToListAsync(cancellationToken))
+            .ToDictionary(w => new ClaimedWorkload(w.MailboxId, w.Direction));
+        var mailboxes = await db.Mailboxes.AsNoTracking().Where(m => mailboxIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var organization = await db.FindOrganizationSettingsAsync(cancellationToken);
+        var profileIds = mailboxes.Values.Select(m => TestAndEnablePreconditions.EffectiveProfileId(m, organization)).OfType<Guid>().Distinct().ToArray();
+        var profiles = await db.ServerProfiles.AsNoTracking().Where(p => profileIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        foreach (var claim in claims)
         {
-            return null;
+            if (!workloadsOf.TryGetValue(claim, out var workload) || workload.LeaseOwner != instance.LeaseOwner
+                || !mailboxes.TryGetValue(claim.MailboxId, out var mailbox))
+            {
+                continue;
+            }
+
+            var profile = TestAndEnablePreconditions.EffectiveProfileId(mailbox, organization) is { } profileId ? profiles.GetValueOrDefault(profileId) : null;
+            if (profile is null || !SyncEligibility.Synchronizes(mailbox, profile, organization, claim.Direction))
+            {
+                await Owned(db, claim).ExecuteUpdateAsync(
+                    s => s.SetProperty(w => w.State, SyncWorkloadState.Paused)
+                        .SetProperty(w => w.LeaseOwner, (string?)null)
+                        .SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(w => w.Revision, w => w.Revision + 1),
+                    cancellationToken);
+                continue;
+            }
+
+            cycles[claim] = new SyncCycle(mailbox, profile, organization, connections.For(profile), workload, startedAt);
         }
 
-        var (organization, profile) = await SettingsOfAsync(db, mailbox, cancellationToken);
-        if (profile is null || !SyncEligibility.Synchronizes(mailbox, profile, organization, claim.Direction))
-        {
-            await Owned(db, claim).ExecuteUpdateAsync(
-                s => s.SetProperty(w => w.State, SyncWorkloadState.Paused)
-                    .SetProperty(w => w.LeaseOwner, (string?)null)
-                    .SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null)
-                    .SetProperty(w => w.Revision, w => w.Revision + 1),
-                cancellationToken);
-            return null;
-        }
-
-        return new SyncCycle(mailbox, profile, organization, connections.For(profile), workload, startedAt);
+        return cycles;
     }
 
     /// <summary>
@@ -65,7 +84,26 @@ public sealed partial class SyncWorkloads(
     /// </summary>
     public async Task CompleteAsync(ClaimedWorkload claim, SyncCycle cycle, SyncCycleOutcome outcome, SyncCadence cadence, CancellationToken cancellationToken)
     {
-        // A run requested while the row was read bumps its revision; read it again and decide again.
+        // Most cycles complete a row nobody touched since they read it: claims, run requests, pauses and takeovers all move its revision,
+        // and lease renewals only its lease. Such a row is written from what the cycle read, without reading it again.
+        var startRevision = cycle.Workload.Revision;
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var workload = db.SyncWorkloads.Attach(cycle.Workload);
+            foreach (var renewed in (string[])[nameof(SyncWorkload.LeaseOwner), nameof(SyncWorkload.LeaseExpiresAt), nameof(SyncWorkload.NextRunAt)])
+            {
+                workload.Property(renewed).IsModified = true;
+            }
+
+            await SaveCompletionAsync(db, cycle.Workload, claim, cycle, outcome, cadence, requestedDuringCycle: false, cancellationToken);
+            return;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+        }
+
+        // The row moved: read it again and decide again (a run requested meanwhile runs at once; a lost lease records nothing).
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -76,44 +114,50 @@ public sealed partial class SyncWorkloads(
                 return;
             }
 
-            var now = time.GetUtcNow();
-            var floor = TimeSpan.FromMinutes(cycle.Profile.Advanced.MinPollingIntervalMinutes);
-            var change = workload.Complete(outcome, cadence, floor, cycle.StartedAt, now, requestedDuringCycle: workload.Revision != cycle.Workload.Revision);
-            if (change is SyncHealthChange.StartedFailing or SyncHealthChange.Recovered
-                && await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == claim.MailboxId, cancellationToken) is { } mailbox)
-            {
-                if (change == SyncHealthChange.StartedFailing)
-                {
-                    mailbox.RecordSyncFailure(claim.Direction, workload.LastError!.Code, workload.LastError.Message, now);
-                }
-                else
-                {
-                    mailbox.RecordSyncRecovery(claim.Direction, now);
-                }
-
-                db.Alerts.AddRange(SyncAlerts.For(change, workload, mailbox, cycle.Profile, cycle.Organization.Alerts, ids.Next, now));
-                db.RecordSyncHealthChange(claim.MailboxId, claim.Direction, change == SyncHealthChange.StartedFailing, workload.LastError?.Code, now);
-            }
-
-            if (outcome.Error is { } error && CredentialErrors.Codes.Contains(error.Code))
-            {
-                await db.RecordCredentialsRejectedOnceAsync(cycle.Profile, error.Code, claim.MailboxId, now, cancellationToken);
-            }
-
-            if (change != SyncHealthChange.None)
-            {
-                db.RecordChange(ChangeObjectTypes.MailboxSyncStatus, claim.MailboxId.ToString(), ChangeOperation.Updated, now.ToUnixTimeMilliseconds(), now);
-            }
-
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveCompletionAsync(db, workload, claim, cycle, outcome, cadence, requestedDuringCycle: workload.Revision != startRevision, cancellationToken);
                 return;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
             {
             }
         }
+    }
+
+    private async Task SaveCompletionAsync(
+        ExSyncDbContext db, SyncWorkload workload, ClaimedWorkload claim, SyncCycle cycle, SyncCycleOutcome outcome, SyncCadence cadence, bool requestedDuringCycle, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var floor = TimeSpan.FromMinutes(cycle.Profile.Advanced.MinPollingIntervalMinutes);
+        var change = workload.Complete(outcome, cadence, floor, cycle.StartedAt, now, requestedDuringCycle);
+        if (change is SyncHealthChange.StartedFailing or SyncHealthChange.Recovered
+            && await db.Mailboxes.SingleOrDefaultAsync(m => m.Id == claim.MailboxId, cancellationToken) is { } mailbox)
+        {
+            if (change == SyncHealthChange.StartedFailing)
+            {
+                mailbox.RecordSyncFailure(claim.Direction, workload.LastError!.Code, workload.LastError.Message, now);
+            }
+            else
+            {
+                mailbox.RecordSyncRecovery(claim.Direction, now);
+            }
+
+            db.Alerts.AddRange(SyncAlerts.For(change, workload, mailbox, cycle.Profile, cycle.Organization.Alerts, ids.Next, now));
+            db.RecordSyncHealthChange(claim.MailboxId, claim.Direction, change == SyncHealthChange.StartedFailing, workload.LastError?.Code, now);
+        }
+
+        if (outcome.Error is { } error && CredentialErrors.Codes.Contains(error.Code))
+        {
+            await db.RecordCredentialsRejectedOnceAsync(cycle.Profile, error.Code, claim.MailboxId, now, cancellationToken);
+        }
+
+        if (change != SyncHealthChange.None)
+        {
+            db.RecordChange(ChangeObjectTypes.MailboxSyncStatus, claim.MailboxId.ToString(), ChangeOperation.Updated, now.ToUnixTimeMilliseconds(), now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Extends the leases of the cycles this instance is running.</summary>

@@ -12,7 +12,8 @@ internal sealed partial class PostgreSqlDialect
         var rows = await db.Database.SqlQuery<ClaimedWorkloadRow>(
             $"""
              UPDATE "SyncWorkloads" AS w
-             SET "LeaseOwner" = {owner}, "LeaseExpiresAt" = {leaseExpiresAt.ToUniversalTime()}, "NextRunAt" = {leaseExpiresAt.ToUniversalTime()}
+             SET "LeaseOwner" = {owner}, "LeaseExpiresAt" = {leaseExpiresAt.ToUniversalTime()}, "NextRunAt" = {leaseExpiresAt.ToUniversalTime()},
+                 "Revision" = w."Revision" + 1
              FROM (SELECT "MailboxId", "Direction" FROM "SyncWorkloads"
                    WHERE "NextRunAt" <= {now.ToUniversalTime()} AND "State" <> 'Paused' AND "Direction" = ANY({wanted})
                      AND ("LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {now.ToUniversalTime()})

@@ -27,7 +27,8 @@ internal sealed partial class SqliteDialect
                 .ExecuteUpdateAsync(
                     s => s.SetProperty(w => w.LeaseOwner, owner)
                         .SetProperty(w => w.LeaseExpiresAt, leaseExpiresAt)
-                        .SetProperty(w => w.NextRunAt, leaseExpiresAt),
+                        .SetProperty(w => w.NextRunAt, leaseExpiresAt)
+                        .SetProperty(w => w.Revision, w => w.Revision + 1),
                     cancellationToken);
         }
 
