@@ -37,13 +37,31 @@ public sealed class SyncCycleCompletionTests
         Assert.Null(completed.LeaseOwner);
         Assert.Null(completed.LeaseExpiresAt);
         Assert.Equal(DomainSync.SyncWorkloadState.Active, completed.State);
-        Assert.NotNull(completed.LastSuccessAt);
-        Assert.Equal(1, completed.EmptyCycles);
+        Assert.Equal(2, completed.EmptyCycles);
         Assert.True(completed.Revision > startRevision);
 
         // The renewal moved the next run to the lease's end; the completion plans it by the cadence instead.
         Assert.NotEqual(renewed.NextRunAt, completed.NextRunAt);
         Assert.True(completed.NextRunAt > cycle.StartedAt);
+    }
+
+    [Fact]
+    public async Task AnUntouchedCycleWritesEverythingItsCompletionChanged()
+    {
+        await using var deployment = await DeploymentAsync();
+        var (claim, cycle) = await deployment.ClaimAndStartAsync();
+
+        await deployment.App.Services.GetRequiredService<SyncWorkloads>()
+            .CompleteAsync(claim, cycle, new DomainSync.SyncCycleOutcome(7, 2, 3, null), DomainSync.SyncCadence.Default, Ct);
+
+        // The cycle's own copy holds what its completion decided; the row must hold the same in every mapped column.
+        await using var db = await deployment.ContextAsync();
+        var row = await db.SyncWorkloads.AsNoTracking().SingleAsync(w => w.MailboxId == claim.MailboxId && w.Direction == claim.Direction, Ct);
+        Assert.Equal((7, 2, 3), (row.ItemsProcessedLastCycle, row.ItemsFailedLastCycle, row.Backlog));
+        foreach (var property in db.Model.FindEntityType(typeof(DomainSync.SyncWorkload))!.GetProperties().Where(p => p.PropertyInfo is not null))
+        {
+            Assert.Equal(property.PropertyInfo!.GetValue(cycle.Workload), property.PropertyInfo.GetValue(row));
+        }
     }
 
     [Fact]
@@ -82,8 +100,7 @@ public sealed class SyncCycleCompletionTests
 
         var workload = await deployment.WorkloadAsync();
         Assert.Equal("other-instance", workload.LeaseOwner);
-        Assert.Null(workload.LastSuccessAt);
-        Assert.Equal(0, workload.EmptyCycles);
+        Assert.Equal(1, workload.EmptyCycles);
     }
 
     private static async Task<Deployment> DeploymentAsync()
@@ -96,8 +113,16 @@ public sealed class SyncCycleCompletionTests
         await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
         var mailbox = await app.CreateMailboxAsync(simulator.AddExchangeMailbox("dana"));
         Assert.Equal(1, (await app.TestAndEnableAsync(mailbox.Id)).Counts.Succeeded);
-        Assert.True(await app.Services.GetRequiredService<SyncWorkloads>().RunNowAsync(mailbox.Id, MailboxDirection.IncomingEmail, Ct));
-        return new Deployment(simulator, app, mailbox.Id);
+        var workloads = app.Services.GetRequiredService<SyncWorkloads>();
+        Assert.True(await workloads.RunNowAsync(mailbox.Id, MailboxDirection.IncomingEmail, Ct));
+
+        // A first cycle makes the workload active; the tests' cycles are the ones after it, asked for at once.
+        var deployment = new Deployment(simulator, app, mailbox.Id);
+        var (claim, cycle) = await deployment.ClaimAndStartAsync();
+        await workloads.CompleteAsync(claim, cycle, NothingNew, DomainSync.SyncCadence.Default, Ct);
+        Assert.Equal(DomainSync.SyncWorkloadState.Active, (await deployment.WorkloadAsync()).State);
+        Assert.Equal(1, await workloads.RequestRunAsync([mailbox.Id], MailboxDirection.IncomingEmail, TimeSpan.Zero, Ct));
+        return deployment;
     }
 
     private sealed record Deployment(ExchangeSimulatorHost Simulator, ExSyncApplication App, Guid MailboxId) : IAsyncDisposable
