@@ -58,7 +58,9 @@ internal sealed class ExchangeItemLinkConfiguration : IEntityTypeConfiguration<E
         // A replayed change finds its item's link; a stamped copy or moved item finds the mailbox's link to its activity.
         builder.HasIndex(l => new { l.MailboxId, l.ItemId }).IsUnique();
         builder.HasIndex(l => new { l.MailboxId, l.EmailId });
-        builder.HasIndex(l => new { l.MailboxId, l.StampPending }).HasFilter("\"StampPending\"");
+        // Each cycle reads a mailbox's links with work left (failed items, marks not yet written): few, among every item the mailbox
+        // ever tracked. Only those are in this index, in id order.
+        builder.HasIndex(l => new { l.MailboxId, l.Id }, "IX_ExchangeItemLinks_Unfinished").HasFilter($"\"State\" = '{nameof(ItemLinkState.Failed)}' OR \"StampPending\"");
     }
 }
 

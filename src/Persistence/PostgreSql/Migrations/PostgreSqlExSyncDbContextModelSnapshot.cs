@@ -1076,8 +1076,8 @@ namespace ExSync.Persistence.PostgreSql.Migrations
                     b.HasIndex("MailboxId", "ItemId")
                         .IsUnique();
 
-                    b.HasIndex("MailboxId", "StampPending")
-                        .HasFilter("\"StampPending\"");
+                    b.HasIndex(new[] { "MailboxId", "Id" }, "IX_ExchangeItemLinks_Unfinished")
+                        .HasFilter("\"State\" = 'Failed' OR \"StampPending\"");
 
                     b.ToTable("ExchangeItemLinks", (string)null);
                 });
