@@ -3,10 +3,12 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using ExSync.Api.Tests.Infrastructure;
 using ExSync.Client;
+using ExSync.Engine.Sync.Outgoing;
 using ExSync.ExchangeSimulator;
 using ExSync.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ExSync.Api.Tests;
 
@@ -55,9 +57,13 @@ public sealed partial class QueryPlanTests
         await app.WaitForEmailsAsync(alice.Id, e => e.Count == 2);
         await app.SyncAndWaitAsync(alice.Id);
 
+        // The sweep for lost send signals reads every sending mailbox's email on its own schedule; one pass now.
+        await app.Services.GetServices<IHostedService>().OfType<OutgoingEmailSweep>().Single().RunOnceAsync(Ct);
+
         var statements = app.Logs.Select(ExecutedStatement).OfType<string>().SelectMany(Split).Distinct().ToList();
         Assert.Contains(statements, s => s.Contains("FROM \"ExchangeItemLinks\"", StringComparison.Ordinal));
         Assert.Contains(statements, s => s.Contains("\"Status\" = 'Sending'", StringComparison.Ordinal));
+        Assert.Contains(statements, s => s.StartsWith("UPDATE \"SyncWorkloads\"", StringComparison.Ordinal) && s.Contains("FROM \"Emails\"", StringComparison.Ordinal));
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<ExSyncDbContext>>().CreateDbContextAsync(Ct);
         var connection = db.Database.GetDbConnection();

@@ -45,13 +45,14 @@ internal sealed partial class OutgoingEmailSweep(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
 
+        // The emails are found as the send claim finds them: by mailbox and status, through their index, without the direction.
         // A workload under a live lease is running: its cycle claims what is due, or its completion schedules it. Email Sending under no
         // live lease was abandoned, and the next cycle looks it up in Sent Items.
         var found = await db.SyncWorkloads
             .Where(w => w.Direction == SyncDirection.OutgoingEmail && w.State != SyncWorkloadState.Paused && w.NextRunAt > now
                 && (w.LeaseExpiresAt == null || w.LeaseExpiresAt < now)
-                && db.Emails.Any(e => e.MailboxId == w.MailboxId && e.Direction == EmailDirection.Outgoing
-                    && ((e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= now) || e.Status == EmailStatus.Sending)))
+                && db.Emails.Any(e => e.MailboxId == w.MailboxId && (e.Status == EmailStatus.PendingSend || e.Status == EmailStatus.Sending)
+                    && (e.Status == EmailStatus.Sending || e.NextSendAttemptAt <= now)))
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.NextRunAt, now).SetProperty(w => w.Revision, w => w.Revision + 1), cancellationToken);
         if (found > 0)
         {
@@ -68,8 +69,8 @@ internal sealed partial class OutgoingEmailSweep(
         var overdue = now - options.CurrentValue.UnsendableAfter;
         var paused = db.SyncWorkloads.Where(w => w.Direction == SyncDirection.OutgoingEmail && w.State == SyncWorkloadState.Paused).Select(w => w.MailboxId);
         var waiting = await db.Emails
-            .Where(e => paused.Contains(e.MailboxId) && e.Direction == EmailDirection.Outgoing
-                && ((e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= overdue) || (e.Status == EmailStatus.Sending && e.SendLeaseUntil <= overdue)))
+            .Where(e => paused.Contains(e.MailboxId) && (e.Status == EmailStatus.PendingSend || e.Status == EmailStatus.Sending))
+            .Where(e => (e.Status == EmailStatus.PendingSend && e.NextSendAttemptAt <= overdue) || (e.Status == EmailStatus.Sending && e.SendLeaseUntil <= overdue))
             .OrderBy(e => e.NextSendAttemptAt ?? e.SendLeaseUntil)
             .Take(MaxFailedPerRound)
             .ToListAsync(cancellationToken);

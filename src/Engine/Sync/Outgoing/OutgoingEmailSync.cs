@@ -124,11 +124,12 @@ internal sealed partial class OutgoingEmailSync(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        // Both statuses are named on their own, so the (MailboxId, Status, NextSendAttemptAt) index finds the mailbox's rows at once; a
-        // condition that combined them with the due time in one OR left SQLite reading every outgoing email of every mailbox instead.
+        // Found through the (MailboxId, Status, NextSendAttemptAt) index: both statuses are named on their own, and the direction is left
+        // out (only outgoing email is ever PendingSend or Sending). Either, combined with the due time in one OR or offered as a filter,
+        // led SQLite to read every outgoing email of every mailbox instead.
         var emails = await db.Emails
             .Where(e => e.MailboxId == run.MailboxId && (e.Status == EmailStatus.PendingSend || e.Status == EmailStatus.Sending))
-            .Where(e => e.Direction == EmailDirection.Outgoing && (e.Status == EmailStatus.Sending || e.NextSendAttemptAt <= now))
+            .Where(e => e.Status == EmailStatus.Sending || e.NextSendAttemptAt <= now)
             .OrderByDescending(e => e.Status == EmailStatus.Sending)
             .ThenBy(e => e.NextSendAttemptAt)
             .Take(count)
