@@ -3,12 +3,13 @@ using System.Globalization;
 namespace ExSync.Benchmarks;
 
 /// <summary>Command-line options of the benchmarks.</summary>
+/// <param name="WarmUp">What runs before the measured part: mailboxes tested first (test-and-enable), emails sent first (send).</param>
 internal sealed record BenchmarkOptions(
     string Scenario,
     string Database,
     string? PostgreSqlConnectionString,
     int Mailboxes,
-    int WarmUpMailboxes,
+    int WarmUp,
     int LatencyMilliseconds,
     int Concurrency,
     int DurationSeconds,

@@ -20,7 +20,7 @@ internal static class TestAndEnableBenchmark
         var addresses = Enumerable.Range(1, options.Mailboxes).Select(i => $"user{i:D6}@contoso.bench").ToList();
 
         // Warm-up mailboxes: a first, unmeasured Test & Enable in the same process, as a service that has been running for a while.
-        var warmUpAddresses = Enumerable.Range(1, options.WarmUpMailboxes).Select(i => $"warmup{i:D6}@contoso.bench").ToList();
+        var warmUpAddresses = Enumerable.Range(1, options.WarmUp).Select(i => $"warmup{i:D6}@contoso.bench").ToList();
         await using var simulator = await BenchmarkDeployment.StartSimulatorAsync(
             options.LatencyMilliseconds, addresses.Concat(warmUpAddresses).Select(a => new ScenarioMailbox { SmtpAddress = a }));
 
