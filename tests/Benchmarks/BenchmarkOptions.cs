@@ -4,6 +4,7 @@ namespace ExSync.Benchmarks;
 
 /// <summary>Command-line options of the benchmarks.</summary>
 /// <param name="WarmUp">What runs before the measured part: mailboxes tested first (test-and-enable), emails sent first (send).</param>
+/// <param name="Timeline">send: also print how many emails Exchange accepted in each half second of the run.</param>
 internal sealed record BenchmarkOptions(
     string Scenario,
     string Database,
@@ -19,6 +20,7 @@ internal sealed record BenchmarkOptions(
     bool Pause,
     string? Only,
     int IdleWindowSeconds,
+    bool Timeline,
     IReadOnlyList<string> ApiSettings)
 {
     public static BenchmarkOptions Parse(string[] args)
@@ -52,6 +54,7 @@ internal sealed record BenchmarkOptions(
             args.Contains("--pause"),
             Text("--only")?.ToLowerInvariant(),
             Value("--idle-window", 90),
+            args.Contains("--timeline"),
             apiSettings);
     }
 

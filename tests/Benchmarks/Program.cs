@@ -6,7 +6,7 @@ using ExSync.Benchmarks;
 //   read: [--duration 10] [--connections 16]
 //   webhooks: 10,000 events delivered live, then a 10,000-event backlog drained, to a receiver in this process
 //   incoming: backlog of 100 mailboxes × 100 messages, then [--mailboxes 10000] idle mailboxes and delivery latency; [--latency 20] [--concurrency 32]
-//   send: 10,000 emails from 100 mailboxes after [--warmup 2000] more (0: a fresh process), then send latency; [--latency 20] [--concurrency 32]
+//   send: 10,000 emails from 100 mailboxes after [--warmup 2000] more (0: a fresh process), then send latency; [--latency 20] [--concurrency 32] [--timeline]
 //   --database postgresql needs --postgresql "<connection string with rights to create databases>" (or EXSYNC_BENCH_POSTGRESQL)
 //   --api Key=Value passes a setting to the ExSync process
 var options = BenchmarkOptions.Parse(args);

@@ -103,7 +103,7 @@ internal static class SendBenchmark
         var recorded = clock.Elapsed;
         var accepted = simulator.Outbox.Sent.Select(m => m.SubmittedAt).Order().ToList();
         var cold = accepted[^1] - firstRequestAt;
-        if (Environment.GetEnvironmentVariable("EXSYNC_BENCH_TIMELINE") is not null)
+        if (options.Timeline)
         {
             Console.WriteLine(string.Join(" ", accepted.GroupBy(a => (int)((a - firstRequestAt).TotalMilliseconds / 500)).OrderBy(g => g.Key).Select(g => $"{g.Key / 2.0:F1}s:{g.Count()}")));
         }
