@@ -13,10 +13,11 @@ using Microsoft.Extensions.Hosting;
 namespace ExSync.Api.Tests;
 
 /// <summary>
-/// The statements synchronization runs must find their rows through an index, never by reading a table that grows with the mail
-/// (emails, item links, events, the change feed): such a statement costs nothing on a test's few rows and seconds on a real deployment's
-/// millions, in every cycle. The statements are the ones the engines really ran in an email round trip, taken from EF Core's command log,
-/// and SQLite's own query planner says how it runs each (SQLite only: PostgreSQL's plans depend on its table statistics).
+/// The statements synchronization and the CRM's reads run must find their rows through an index, never by reading a table that grows
+/// with the mail (emails, item links, events, the change feed): such a statement costs nothing on a test's few rows and seconds on a
+/// real deployment's millions, in every cycle. The statements are the ones really run in an email round trip (with its change feed and
+/// webhooks), taken from EF Core's command log, and SQLite's own query planner says how it runs each (SQLite only: PostgreSQL's plans
+/// depend on its table statistics).
 /// </summary>
 public sealed partial class QueryPlanTests
 {
@@ -34,10 +35,13 @@ public sealed partial class QueryPlanTests
     public async Task NoStatementOfAnEmailRoundTripReadsAGrowingTableWhole()
     {
         await using var simulator = await ExchangeSimulatorHost.StartAsync(SimulatedDeployment.Scenario(), Ct);
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var app = new ExSyncApplication();
         app.Settings["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
         SimulatedDeployment.Configure(app);
         await app.Organization().UpdateOrganizationEmailSettingsAsync(new OrganizationEmailSettingsInput { TrackSentItems = true }, cancellationToken: Ct);
+        var webhooks = new WebhooksClient(app.CreateClient());
+        var subscription = await webhooks.CreateWebhookSubscriptionAsync(new WebhookSubscriptionInput { Url = receiver.Url, EventTypes = ["email.sent", "email.received"] }, Ct);
         await app.ServerProfiles().CreateServerProfileAsync(SimulatedExchange.Profile(simulator), Ct);
         var alice = await app.CreateMailboxAsync(simulator.AddExchangeMailbox("alice"));
         var bob = await app.CreateMailboxAsync(simulator.AddExchangeMailbox("bob"));
@@ -57,6 +61,19 @@ public sealed partial class QueryPlanTests
         await app.WaitForEmailsAsync(alice.Id, e => e.Count == 2);
         await app.SyncAndWaitAsync(alice.Id);
 
+        // The CRM's side: the change feed read from its start, the webhooks delivered and their log.
+        var feed = await app.Changes().ListChangesAsync(cancellationToken: Ct);
+        Assert.NotEmpty(feed.Value);
+        await app.Changes().ListChangesAsync(cursor: "latest", cancellationToken: Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (receiver.Received.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.True(receiver.Received.Count >= 2, $"{receiver.Received.Count} webhooks delivered");
+        await webhooks.ListWebhookDeliveriesAsync(subscription.Id, cancellationToken: Ct);
+
         // The sweep for lost send signals reads every sending mailbox's email on its own schedule; one pass now.
         await app.Services.GetServices<IHostedService>().OfType<OutgoingEmailSweep>().Single().RunOnceAsync(Ct);
 
@@ -64,6 +81,8 @@ public sealed partial class QueryPlanTests
         Assert.Contains(statements, s => s.Contains("FROM \"ExchangeItemLinks\"", StringComparison.Ordinal));
         Assert.Contains(statements, s => s.Contains("\"Status\" = 'Sending'", StringComparison.Ordinal));
         Assert.Contains(statements, s => s.StartsWith("UPDATE \"SyncWorkloads\"", StringComparison.Ordinal) && s.Contains("FROM \"Emails\"", StringComparison.Ordinal));
+        Assert.Contains(statements, s => s.StartsWith("SELECT", StringComparison.Ordinal) && s.Contains("FROM \"Changes\"", StringComparison.Ordinal));
+        Assert.Contains(statements, s => s.StartsWith("SELECT", StringComparison.Ordinal) && s.Contains("FROM \"WebhookDeliveries\"", StringComparison.Ordinal));
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<ExSyncDbContext>>().CreateDbContextAsync(Ct);
         var connection = db.Database.GetDbConnection();
