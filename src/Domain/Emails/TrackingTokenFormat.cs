@@ -35,11 +35,13 @@ public sealed record TrackingTokenFormat(string Prefix, int Digits)
             return null;
         }
 
-        var pattern = new Regex(
+        // The static Match keeps the parsed pattern in Regex's cache: a cycle looks at every subject it takes in, and an organization
+        // has one format.
+        var match = Regex.Match(
+            subject,
             $@"\[{Regex.Escape(Prefix)}([0-9]{{{Digits}}})\]",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.RightToLeft,
             TimeSpan.FromSeconds(1));
-        var match = pattern.Match(subject);
         return match.Success ? $"[{Prefix}{match.Groups[1].Value}]" : null;
     }
 }
