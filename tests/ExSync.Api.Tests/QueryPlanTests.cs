@@ -23,8 +23,8 @@ public sealed partial class QueryPlanTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // The tables that grow with the mail synchronized. The directory, mailboxes and workloads grow with the organization; reading them
-    // whole belongs to periodic passes (the reconciler, sweeps), which are listed below with their reason.
+    // The tables that grow with the mail synchronized. The directory, mailboxes and workloads grow with the organization, and the
+    // periodic passes (the reconciler, the sweeps) read them whole by design; they are not checked here.
     private static readonly HashSet<string> GrowingTables =
     [
         "Emails", "EmailMailboxes", "EmailBodies", "EmailAttachments", "EmailAttachmentContents", "ExchangeItemLinks", "SyncItemEvents",
