@@ -53,6 +53,12 @@ public sealed class ApiProcess : IAsyncDisposable
                 // own simulator, which listens on any free port): a start on another port is what an operator would do.
                 await api.DisposeAsync();
             }
+            catch
+            {
+                // A process that never became ready must not outlive the test that started it.
+                await api.DisposeAsync();
+                throw;
+            }
         }
     }
 
